@@ -1,0 +1,134 @@
+#include "pactflow/catalog.hpp"
+
+#include "pactflow/checksum.hpp"
+#include "pactflow/embedded_sql.hpp"
+#include "pactflow/error.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace pactflow {
+
+std::int64_t version_of(std::string_view name) {
+    std::size_t n = 0;
+    while (n < name.size() && name[n] >= '0' && name[n] <= '9') ++n;
+    if (n == 0 || n > 18 || (n < name.size() && name[n] != '_')) return -1;
+    return std::stoll(std::string(name.substr(0, n)));
+}
+
+std::vector<std::string> header_values(std::string_view script, std::string_view key) {
+    std::vector<std::string> out;
+    const std::string prefix = "-- pactflow:" + std::string(key) + "=";
+    std::size_t pos = 0;
+    while (pos < script.size()) {
+        std::size_t eol = script.find('\n', pos);
+        std::string_view line = script.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.substr(0, 2) != "--") break;  // headers live in the leading comment block
+        if (line.substr(0, prefix.size()) == prefix) out.emplace_back(line.substr(prefix.size()));
+        if (eol == std::string_view::npos) break;
+        pos = eol + 1;
+    }
+    return out;
+}
+
+namespace {
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+Error bad_file(const std::string &path, const std::string &what) {
+    return Error(sqlstate::data_corrupted, "migration catalog file \"" + path + "\" is malformed", what,
+                 "The catalog is compiled into pactflow-db; rebuild from an unmodified source tree.");
+}
+}  // namespace
+
+Catalog Catalog::from_files(const std::vector<SourceFile> &files) {
+    Catalog c;
+    std::map<std::string, Migration> by_name;
+    std::map<std::string, std::string> downs;
+    for (const auto &f : files) {
+        const std::string &p = f.path;
+        if (p == "bookkeeping.sql") {
+            c.bookkeeping_ = f.content;
+        } else if (p.rfind("migrations/", 0) == 0) {
+            std::string base = p.substr(std::string("migrations/").size());
+            if (ends_with(base, ".up.sql")) {
+                Migration m;
+                m.name = base.substr(0, base.size() - 7);
+                m.version = version_of(m.name);
+                if (m.version < 0) throw bad_file(p, "The name does not start with an integer version followed by '_'.");
+                m.up = f.content;
+                for (const auto &v : header_values(f.content, "transaction")) {
+                    if (v == "false") m.transactional = false;
+                    else if (v != "true") throw bad_file(p, "Header transaction must be true or false, not \"" + v + "\".");
+                }
+                for (const auto &v : header_values(f.content, "origin")) {
+                    if (v == "pactflow") m.pact_broker = false;
+                    else if (v != "pact_broker") throw bad_file(p, "Header origin must be pact_broker or pactflow, not \"" + v + "\".");
+                }
+                m.checksum = flyway_checksum(f.content);
+                by_name[m.name] = std::move(m);
+            } else if (ends_with(base, ".down.sql")) {
+                downs[base.substr(0, base.size() - 9)] = f.content;
+            } else {
+                throw bad_file(p, "Files in migrations/ must end in .up.sql or .down.sql.");
+            }
+        } else if (p.rfind("data_migrations/", 0) == 0) {
+            DataMigration d;
+            std::string base = p.substr(std::string("data_migrations/").size());
+            if (!ends_with(base, ".sql")) throw bad_file(p, "Files in data_migrations/ must end in .sql.");
+            d.name = base.substr(0, base.size() - 4);
+            d.sql = f.content;
+            d.requires_applied = header_values(f.content, "requires");
+            d.unless_applied = header_values(f.content, "unless");
+            c.data_.push_back(std::move(d));
+        }
+    }
+    for (auto &[name, sql] : downs) {
+        auto it = by_name.find(name);
+        if (it == by_name.end()) throw bad_file("migrations/" + name + ".down.sql", "There is no matching .up.sql.");
+        it->second.down = sql;
+    }
+    for (auto &[name, m] : by_name) c.migrations_.push_back(std::move(m));
+    // Sequel's order: integer version, then name for equal versions.
+    std::sort(c.migrations_.begin(), c.migrations_.end(), [](const Migration &a, const Migration &b) {
+        return a.version != b.version ? a.version < b.version : a.name < b.name;
+    });
+    std::sort(c.data_.begin(), c.data_.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
+    for (const auto &d : c.data_)
+        for (const auto &ref : d.requires_applied)
+            if (c.index_of(ref) < 0 && !by_name.empty())
+                throw bad_file("data_migrations/" + d.name + ".sql", "It requires unknown migration \"" + ref + "\".");
+    return c;
+}
+
+const Catalog &Catalog::builtin() {
+    static const Catalog catalog = [] {
+        std::vector<SourceFile> files;
+        for (unsigned long i = 0; i < embedded::file_count; ++i)
+            files.push_back({embedded::files[i].path, embedded::files[i].content});
+        return from_files(files);
+    }();
+    return catalog;
+}
+
+int Catalog::index_of(std::string_view name) const {
+    for (std::size_t i = 0; i < migrations_.size(); ++i)
+        if (migrations_[i].name == name) return static_cast<int>(i);
+    return -1;
+}
+
+const Migration *Catalog::find(std::string_view name) const {
+    int i = index_of(name);
+    return i < 0 ? nullptr : &migrations_[static_cast<std::size_t>(i)];
+}
+
+std::int64_t Catalog::latest_version() const {
+    std::int64_t v = 0;
+    for (const auto &m : migrations_)
+        if (m.pact_broker) v = std::max(v, m.version);
+    return v;
+}
+
+}  // namespace pactflow

@@ -1,0 +1,2 @@
+-- Drops the versions table.
+DROP TABLE versions;

@@ -1,0 +1,2 @@
+-- Drops the pacts table.
+DROP TABLE pacts;

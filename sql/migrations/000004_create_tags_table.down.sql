@@ -1,0 +1,2 @@
+-- Drops the tags table.
+DROP TABLE tags;

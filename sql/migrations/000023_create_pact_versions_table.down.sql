@@ -1,0 +1,2 @@
+-- Drops the pact_versions table.
+DROP TABLE pact_versions;

@@ -1,0 +1,2 @@
+-- Drops the config table.
+DROP TABLE config;

@@ -1,0 +1,2 @@
+-- Drops the webhook_executions table.
+DROP TABLE webhook_executions;

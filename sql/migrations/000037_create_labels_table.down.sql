@@ -1,0 +1,2 @@
+-- Drops the labels table.
+DROP TABLE labels;

@@ -1,0 +1,2 @@
+-- Drops the triggered_webhooks table.
+DROP TABLE triggered_webhooks;

@@ -1,0 +1,2 @@
+-- Removes verifications.provider_version_id and its foreign key.
+ALTER TABLE verifications DROP COLUMN provider_version_id;

@@ -1,0 +1,2 @@
+-- Drops view all_verifications.
+DROP VIEW all_verifications;

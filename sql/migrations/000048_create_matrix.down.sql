@@ -1,0 +1,2 @@
+-- Drops view matrix.
+DROP VIEW matrix;

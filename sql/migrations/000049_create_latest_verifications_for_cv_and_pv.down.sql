@@ -1,0 +1,2 @@
+-- Drops view latest_verification_id_for_consumer_version_and_provider_versio.
+DROP VIEW latest_verification_id_for_consumer_version_and_provider_versio;

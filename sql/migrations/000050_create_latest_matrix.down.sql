@@ -1,0 +1,2 @@
+-- Drops view latest_matrix.
+DROP VIEW latest_matrix;

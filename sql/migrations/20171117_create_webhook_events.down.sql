@@ -1,0 +1,2 @@
+-- Drops table webhook_events.
+DROP TABLE webhook_events;

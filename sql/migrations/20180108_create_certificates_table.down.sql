@@ -1,0 +1,2 @@
+-- Drops table certificates.
+DROP TABLE certificates;

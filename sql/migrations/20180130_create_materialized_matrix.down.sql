@@ -1,0 +1,2 @@
+-- Drops table materialized_matrix.
+DROP TABLE materialized_matrix;

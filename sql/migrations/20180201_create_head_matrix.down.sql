@@ -1,0 +1,2 @@
+-- Drops view head_matrix.
+DROP VIEW head_matrix;

@@ -1,0 +1,2 @@
+-- Drops the index on materialized_head_matrix.consumer_version_tag_name.
+DROP INDEX materialized_head_matrix_consumer_version_tag_name_index;

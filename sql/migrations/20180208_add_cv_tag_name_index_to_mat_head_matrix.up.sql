@@ -1,0 +1,2 @@
+-- Adds an index on materialized_head_matrix.consumer_version_tag_name.
+CREATE INDEX materialized_head_matrix_consumer_version_tag_name_index ON materialized_head_matrix USING btree (consumer_version_tag_name);

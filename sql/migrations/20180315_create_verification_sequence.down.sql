@@ -1,0 +1,2 @@
+-- Drops table verification_sequence_number.
+DROP TABLE verification_sequence_number;

@@ -1,0 +1,3 @@
+-- Drops views latest_verifications_for_consumer_version_tags and latest_verification_ids_for_consumer_version_tags.
+DROP VIEW latest_verifications_for_consumer_version_tags;
+DROP VIEW latest_verification_ids_for_consumer_version_tags;

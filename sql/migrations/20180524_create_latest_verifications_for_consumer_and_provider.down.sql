@@ -1,0 +1,3 @@
+-- Drops views latest_verifications_for_consumer_and_provider and latest_verification_ids_for_consumer_and_provider.
+DROP VIEW latest_verifications_for_consumer_and_provider;
+DROP VIEW latest_verification_ids_for_consumer_and_provider;

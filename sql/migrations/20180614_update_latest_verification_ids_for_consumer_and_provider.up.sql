@@ -1,0 +1,7 @@
+-- Redefines latest_verification_ids_for_consumer_and_provider to read consumer/provider ids straight from verifications.
+CREATE OR REPLACE VIEW latest_verification_ids_for_consumer_and_provider AS
+ SELECT v.provider_id,
+    v.consumer_id,
+    max(v.id) AS latest_verification_id
+   FROM verifications v
+  GROUP BY v.provider_id, v.consumer_id;

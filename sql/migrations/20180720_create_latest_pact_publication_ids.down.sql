@@ -1,0 +1,2 @@
+-- Drops latest_pact_publication_ids_for_consumer_versions.
+DROP TABLE latest_pact_publication_ids_for_consumer_versions;

@@ -1,0 +1,2 @@
+-- Drops latest_verification_id_for_pact_version_and_provider_version.
+DROP TABLE latest_verification_id_for_pact_version_and_provider_version;

@@ -1,0 +1,2 @@
+-- Drops view latest_verification_ids_for_pact_versions.
+DROP VIEW latest_verification_ids_for_pact_versions;

@@ -1,0 +1,6 @@
+-- Creates view latest_verification_ids_for_pact_versions (latest verification id per pact version).
+CREATE VIEW latest_verification_ids_for_pact_versions AS
+ SELECT latest_verification_id_for_pact_version_and_provider_version.pact_version_id,
+    max(latest_verification_id_for_pact_version_and_provider_version.verification_id) AS latest_verification_id
+   FROM latest_verification_id_for_pact_version_and_provider_version
+  GROUP BY latest_verification_id_for_pact_version_and_provider_version.pact_version_id;

@@ -1,0 +1,2 @@
+-- Drops version_sequence_number.
+DROP TABLE version_sequence_number;

@@ -1,0 +1,2 @@
+-- Drops view integrations.
+DROP VIEW integrations;

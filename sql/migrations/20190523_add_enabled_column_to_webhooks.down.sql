@@ -1,0 +1,2 @@
+-- Removes webhooks.enabled.
+ALTER TABLE webhooks DROP COLUMN enabled;

@@ -1,0 +1,2 @@
+-- Data-only migration: nothing to undo.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Removes webhooks.description.
+ALTER TABLE webhooks DROP COLUMN description;

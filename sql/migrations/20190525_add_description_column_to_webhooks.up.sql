@@ -1,0 +1,2 @@
+-- Adds webhooks.description.
+ALTER TABLE webhooks ADD COLUMN description text;

@@ -1,0 +1,2 @@
+-- Removes webhooks.headers.
+ALTER TABLE webhooks DROP COLUMN headers;

@@ -1,0 +1,2 @@
+-- Adds webhooks.headers (JSON object text).
+ALTER TABLE webhooks ADD COLUMN headers text;

@@ -1,0 +1,2 @@
+-- Data-only migration: nothing to undo (headers stay in webhooks.headers).
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Drops view head_pact_tags.
+DROP VIEW head_pact_tags;

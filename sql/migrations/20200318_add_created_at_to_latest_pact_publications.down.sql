@@ -1,0 +1,2 @@
+-- Removes latest_pact_publication_ids_for_consumer_versions.created_at.
+ALTER TABLE latest_pact_publication_ids_for_consumer_versions DROP COLUMN created_at;

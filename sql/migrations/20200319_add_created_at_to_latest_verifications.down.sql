@@ -1,0 +1,2 @@
+-- Removes latest_verification_id_for_pact_version_and_provider_version.created_at.
+ALTER TABLE latest_verification_id_for_pact_version_and_provider_version DROP COLUMN created_at;

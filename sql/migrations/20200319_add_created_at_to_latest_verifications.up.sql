@@ -1,0 +1,2 @@
+-- Adds latest_verification_id_for_pact_version_and_provider_version.created_at (nullable).
+ALTER TABLE latest_verification_id_for_pact_version_and_provider_version ADD COLUMN created_at timestamp without time zone;

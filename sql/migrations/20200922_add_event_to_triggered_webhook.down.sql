@@ -1,0 +1,2 @@
+-- Removes triggered_webhooks.event_name.
+ALTER TABLE triggered_webhooks DROP COLUMN event_name;

@@ -1,0 +1,2 @@
+-- Removes verifications.wip.
+ALTER TABLE verifications DROP COLUMN wip;

@@ -1,0 +1,7 @@
+-- Drops the webhook foreign key indexes.
+DROP INDEX webhook_executions_triggered_webhook_id_index;
+DROP INDEX triggered_webhooks_webhook_id_index;
+DROP INDEX triggered_webhooks_consumer_id_index;
+DROP INDEX triggered_webhooks_provider_id_index;
+DROP INDEX triggered_webhooks_verification_id_index;
+DROP INDEX triggered_webhooks_pact_publication_id_index;

@@ -1,0 +1,2 @@
+-- Adds triggered_webhooks.event_context (text, nullable).
+ALTER TABLE triggered_webhooks ADD COLUMN event_context text;

@@ -1,0 +1,2 @@
+-- Drops the environments table.
+DROP TABLE environments;

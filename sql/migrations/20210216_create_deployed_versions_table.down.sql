@@ -1,0 +1,2 @@
+-- Drops the deployed_versions table.
+DROP TABLE deployed_versions;

@@ -1,0 +1,2 @@
+-- Drops the released_versions table.
+DROP TABLE released_versions;

@@ -1,0 +1,2 @@
+-- Removes pacticipants.main_branch.
+ALTER TABLE pacticipants DROP COLUMN main_branch;

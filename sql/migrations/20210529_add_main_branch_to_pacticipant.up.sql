@@ -1,0 +1,2 @@
+-- Adds pacticipants.main_branch.
+ALTER TABLE pacticipants ADD COLUMN main_branch text;

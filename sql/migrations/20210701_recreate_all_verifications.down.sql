@@ -1,0 +1,2 @@
+-- The up left the all_verifications definition unchanged: nothing to undo.
+SELECT 1;

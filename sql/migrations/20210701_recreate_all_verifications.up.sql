@@ -1,0 +1,15 @@
+-- Recreates the all_verifications view (same definition, verifications.build_url qualified explicitly).
+CREATE OR REPLACE VIEW all_verifications AS
+ SELECT verifications.id,
+    verifications.number,
+    verifications.success,
+    verifications.provider_version_id,
+    v.number AS provider_version_number,
+    v."order" AS provider_version_order,
+    verifications.build_url,
+    verifications.pact_version_id,
+    verifications.execution_date,
+    verifications.created_at,
+    verifications.test_results
+   FROM (verifications
+     JOIN versions v ON ((v.id = verifications.provider_version_id)));

@@ -1,0 +1,2 @@
+-- Data-only migration: no schema change to undo (the config row is kept).
+SELECT 1;

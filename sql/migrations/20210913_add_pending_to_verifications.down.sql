@@ -1,0 +1,2 @@
+-- Removes verifications.pact_pending.
+ALTER TABLE verifications DROP COLUMN pact_pending;

@@ -1,0 +1,2 @@
+-- Adds verifications.pact_pending (nullable boolean).
+ALTER TABLE verifications ADD COLUMN pact_pending boolean;

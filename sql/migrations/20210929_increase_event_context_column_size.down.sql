@@ -1,0 +1,2 @@
+-- No-op: the up changed nothing on PostgreSQL.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Drops temp_integrations.
+DROP TABLE temp_integrations;

@@ -1,0 +1,2 @@
+-- Drops pact_version_provider_tag_successful_verifications.
+DROP TABLE pact_version_provider_tag_successful_verifications;

@@ -1,0 +1,2 @@
+-- Data-only migration: nothing to undo in the schema (deleted/renamed pacticipants are not restored).
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Drops index pact_ver_prov_tag_success_verif_verif_id_ndx.
+DROP INDEX pact_ver_prov_tag_success_verif_verif_id_ndx;

@@ -1,0 +1,2 @@
+-- Adds index pact_ver_prov_tag_success_verif_verif_id_ndx on pact_version_provider_tag_successful_verifications (verification_id).
+CREATE INDEX pact_ver_prov_tag_success_verif_verif_id_ndx ON pact_version_provider_tag_successful_verifications USING btree (verification_id);

@@ -1,0 +1,2 @@
+-- Drops index latest_verif_id_for_pact_ver_and_prov_ver_prov_ver_id_ndx.
+DROP INDEX latest_verif_id_for_pact_ver_and_prov_ver_prov_ver_id_ndx;

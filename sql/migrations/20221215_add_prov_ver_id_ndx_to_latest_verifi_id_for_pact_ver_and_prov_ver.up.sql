@@ -1,0 +1,2 @@
+-- Adds index latest_verif_id_for_pact_ver_and_prov_ver_prov_ver_id_ndx on latest_verification_id_for_pact_version_and_provider_version (provider_version_id).
+CREATE INDEX latest_verif_id_for_pact_ver_and_prov_ver_prov_ver_id_ndx ON latest_verification_id_for_pact_version_and_provider_version USING btree (provider_version_id);

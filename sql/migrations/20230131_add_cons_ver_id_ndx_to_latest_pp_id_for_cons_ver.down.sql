@@ -1,0 +1,2 @@
+-- Drops index latest_pp_ids_for_cons_ver_con_ver_id_ndx.
+DROP INDEX latest_pp_ids_for_cons_ver_con_ver_id_ndx;

@@ -1,0 +1,2 @@
+-- Adds index latest_pp_ids_for_cons_ver_con_ver_id_ndx on latest_pact_publication_ids_for_consumer_versions (consumer_version_id).
+CREATE INDEX latest_pp_ids_for_cons_ver_con_ver_id_ndx ON latest_pact_publication_ids_for_consumer_versions USING btree (consumer_version_id);

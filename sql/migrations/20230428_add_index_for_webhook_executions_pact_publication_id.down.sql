@@ -1,0 +1,2 @@
+-- Drops index webhook_executions_pact_publication_id_index.
+DROP INDEX webhook_executions_pact_publication_id_index;

@@ -1,0 +1,4 @@
+-- Drops verifications.verified_by_client_test_framework, verified_by_client_version and verified_by_client_implementation.
+ALTER TABLE verifications DROP COLUMN verified_by_client_test_framework;
+ALTER TABLE verifications DROP COLUMN verified_by_client_version;
+ALTER TABLE verifications DROP COLUMN verified_by_client_implementation;

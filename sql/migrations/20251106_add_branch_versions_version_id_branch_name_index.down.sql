@@ -1,0 +1,2 @@
+-- Drops index branch_versions_version_id_branch_name_idx.
+DROP INDEX branch_versions_version_id_branch_name_idx;

@@ -1,0 +1,3 @@
+-- Drops indexes pact_versions_consumer_id_index and pact_versions_provider_id_index.
+DROP INDEX pact_versions_consumer_id_index;
+DROP INDEX pact_versions_provider_id_index;

@@ -1,0 +1,2 @@
+-- Drops index latest_pp_ids_for_cons_ver_pact_version_id_index.
+DROP INDEX latest_pp_ids_for_cons_ver_pact_version_id_index;

@@ -1,0 +1,2 @@
+-- Adds index latest_pp_ids_for_cons_ver_pact_version_id_index on latest_pact_publication_ids_for_consumer_versions (pact_version_id).
+CREATE INDEX latest_pp_ids_for_cons_ver_pact_version_id_index ON latest_pact_publication_ids_for_consumer_versions USING btree (pact_version_id);

@@ -1,0 +1,52 @@
+#include "pactflow/catalog.hpp"
+#include "pactflow/error.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace pactflow;
+
+TEST(Catalog, OrdersByIntegerVersionThenName) {
+    auto c = Catalog::from_files({
+        {"migrations/20190509_b.up.sql", "SELECT 1;"},
+        {"migrations/000002_x.up.sql", "SELECT 1;"},
+        {"migrations/20190509_a.up.sql", "SELECT 1;"},
+        {"migrations/000002_x.down.sql", "SELECT 2;"},
+    });
+    ASSERT_EQ(c.migrations().size(), 3u);
+    EXPECT_EQ(c.migrations()[0].name, "000002_x");
+    EXPECT_EQ(c.migrations()[1].name, "20190509_a");
+    EXPECT_EQ(c.migrations()[2].name, "20190509_b");
+    EXPECT_TRUE(c.migrations()[0].down.has_value());
+    EXPECT_FALSE(c.migrations()[1].down.has_value());
+    EXPECT_EQ(c.migrations()[0].filename(), "000002_x.rb");
+}
+
+TEST(Catalog, ReadsHeaders) {
+    auto c = Catalog::from_files({
+        {"migrations/1_a.up.sql", "-- pactflow:transaction=false\n-- pactflow:origin=pactflow\nCREATE INDEX CONCURRENTLY i ON t (x);"},
+        {"data_migrations/01_fix.sql", "-- pactflow:requires=1_a\nUPDATE t SET x = 1 WHERE x IS NULL;"},
+    });
+    EXPECT_FALSE(c.migrations()[0].transactional);
+    EXPECT_FALSE(c.migrations()[0].pact_broker);
+    ASSERT_EQ(c.data_migrations().size(), 1u);
+    EXPECT_EQ(c.data_migrations()[0].requires_applied, std::vector<std::string>{"1_a"});
+}
+
+TEST(Catalog, RejectsMalformedFiles) {
+    EXPECT_THROW(Catalog::from_files({{"migrations/abc.up.sql", ""}}), Error);
+    EXPECT_THROW(Catalog::from_files({{"migrations/1_a.down.sql", ""}}), Error);
+    EXPECT_THROW(Catalog::from_files({{"migrations/1_a.up.sql", "-- pactflow:transaction=maybe\n"}}), Error);
+}
+
+TEST(Catalog, VersionOfFilename) {
+    EXPECT_EQ(version_of("20260217_add_wip_query_optimization_indexes.rb"), 20260217);
+    EXPECT_EQ(version_of("000001_create_pacticipant_table.rb"), 1);
+    EXPECT_EQ(version_of("create.rb"), -1);
+}
+
+TEST(Catalog, BuiltinCatalogStartsWithThePactBrokersFirstMigration) {
+    const auto &c = Catalog::builtin();
+    ASSERT_FALSE(c.migrations().empty());
+    EXPECT_EQ(c.migrations().front().name, "000001_create_pacticipant_table");
+    EXPECT_FALSE(c.bookkeeping_sql().empty());
+}
