@@ -1,0 +1,54 @@
+#include "migrate_command.hpp"
+
+#include "advisory_lock.hpp"
+#include "extension_install.hpp"
+
+#include "pactflow/catalog.hpp"
+#include "pactflow/error.hpp"
+#include "pactflow/locks.hpp"
+
+namespace pactflow::loader {
+
+bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log) {
+    if (use_extension) {
+        auto available = conn.scalar("SELECT 1 FROM pg_available_extensions WHERE name = 'pactflow'");
+        auto installed = conn.scalar("SELECT 1 FROM pg_extension WHERE extname = 'pactflow'");
+        if (available || installed) {
+            if (!installed) {
+                conn.exec("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pactflow; RESET client_min_messages");
+            } else {
+                conn.exec("ALTER EXTENSION pactflow UPDATE");
+            }
+            check_versions(conn);
+            return true;
+        }
+    }
+    log("INFO", "the pactflow extension is not available on this server: running the migration catalog from the client");
+    conn.exec("SET client_min_messages = warning");
+    conn.exec(Catalog::builtin().bookkeeping_sql());
+    conn.exec("RESET client_min_messages");
+    return false;
+}
+
+MigrateResult run_migrate(const MigrateSettings &s, const Log &log) {
+    Connection conn(s.conninfo);
+    // The lock comes before any bookkeeping DDL: concurrent nodes queue here, outside any transaction.
+    AdvisoryLock lock(conn, locks::migrate, std::chrono::seconds(s.lock_wait_seconds));
+    prepare_bookkeeping(conn, s.use_extension, log);
+    LibpqTransactions tx(conn);
+    Migrator m(Catalog::builtin(), conn, tx, log);
+    MigrateOptions o;
+    o.target = s.target;
+    o.fail_after = s.fail_after;
+    o.schema = conn.scalar("SELECT current_schema()").value_or("public");
+    return m.migrate(o);
+}
+
+std::int64_t read_db_version(const std::string &conninfo) {
+    Connection conn(conninfo);
+    LibpqTransactions tx(conn);
+    Migrator m(Catalog::builtin(), conn, tx);
+    return db_version(m.read_state(conn.scalar("SELECT current_schema()").value_or("public")));
+}
+
+}  // namespace pactflow::loader

@@ -1,0 +1,40 @@
+// `pactflow-db migrate` / `db-migrate` and `pactflow-db version` / `db-version`.
+#pragma once
+#include "connection.hpp"
+
+#include "pactflow/migrator.hpp"
+
+#include <optional>
+#include <string>
+
+namespace pactflow::loader {
+
+struct MigrateSettings {
+    std::string conninfo;
+    std::optional<std::int64_t> target;
+    int lock_wait_seconds = 60;
+    bool use_extension = true;   // false: never try CREATE EXTENSION (managed PostgreSQL)
+    std::string fail_after;      // test hook (PACTFLOW_TEST_FAIL_AFTER_MIGRATION)
+};
+
+// Transactions by statement over libpq; statements may run in autocommit.
+class LibpqTransactions : public TransactionControl {
+public:
+    explicit LibpqTransactions(Connection &c) : c_(c) {}
+    void begin() override { c_.exec("BEGIN"); }
+    void commit() override { c_.exec("COMMIT"); }
+    void rollback() override { c_.exec("ROLLBACK"); }
+    bool can_autocommit() const override { return true; }
+
+private:
+    Connection &c_;
+};
+
+// Installs/updates the extension when the server has it, otherwise creates the bookkeeping itself
+// (client mode); returns true in extension mode.
+bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log);
+
+MigrateResult run_migrate(const MigrateSettings &s, const Log &log);
+std::int64_t read_db_version(const std::string &conninfo);
+
+}  // namespace pactflow::loader
