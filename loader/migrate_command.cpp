@@ -11,14 +11,13 @@ namespace pactflow::loader {
 
 bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log) {
     if (use_extension) {
-        auto available = conn.scalar("SELECT 1 FROM pg_available_extensions WHERE name = 'pactflow'");
-        auto installed = conn.scalar("SELECT 1 FROM pg_extension WHERE extname = 'pactflow'");
+        auto available = conn.scalar("SELECT default_version FROM pg_available_extensions WHERE name = 'pactflow'");
+        auto installed = conn.scalar("SELECT extversion FROM pg_extension WHERE extname = 'pactflow'");
         if (available || installed) {
-            if (!installed) {
+            if (!installed)
                 conn.exec("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pactflow; RESET client_min_messages");
-            } else {
+            else if (available && *available != *installed)
                 conn.exec("ALTER EXTENSION pactflow UPDATE");
-            }
             check_versions(conn);
             return true;
         }

@@ -63,7 +63,7 @@ Plan plan_migrations(const Catalog &c, const AppliedState &s, std::optional<std:
                 if (!m.down && is_applied(m, s)) lowest = std::max(lowest, m.version);
             throw Error(sqlstate::migration_irreversible,
                         "cannot roll back to " + std::to_string(*target) + ": migration " + blocker + " is irreversible",
-                        "The Pact Broker's migration " + blocker + " has no down step, so nothing below it can be reached by rolling back. Nothing was changed.",
+                        "Migration " + blocker + " has no down step, so nothing below it can be reached by rolling back. Nothing was changed.",
                         "The lowest reachable target is " + std::to_string(lowest) + "; restore a backup to go further back.");
         }
     }
@@ -107,6 +107,11 @@ AppliedState Migrator::read_state(const std::string &schema) {
     if (table_exists(ex_, q + ".schema_info")) {
         auto v = ex_.scalar("SELECT version FROM " + q + ".schema_info LIMIT 1");
         if (v) s.schema_info = std::stoll(*v);
+        // Sequel replaces a legacy schema_info by a schema_migrations holding every file up to that
+        // version; plan as if that had happened (ensure_schema_migrations makes it so).
+        if (!s.schema_migrations_exists && s.schema_info)
+            for (const auto &m : catalog_.migrations())
+                if (m.pact_broker && m.version <= *s.schema_info) s.files.insert(m.filename());
     }
     if (table_exists(ex_, "pactflow.migration_history")) {
         for (auto &r : ex_.query("SELECT name, success FROM pactflow.migration_history"))
@@ -129,12 +134,8 @@ void Migrator::ensure_schema_migrations(const AppliedState &s, const std::string
     const std::string q = ex_.scalar("SELECT quote_ident($1)", {schema}).value_or(schema);
     tx_.begin();
     ex_.run_script("CREATE TABLE IF NOT EXISTS " + q + ".schema_migrations (filename text PRIMARY KEY)");
-    // As Sequel does when it replaces a legacy schema_info: every file up to that version counts as applied.
-    if (s.schema_info)
-        for (const auto &m : catalog_.migrations())
-            if (m.pact_broker && m.version <= *s.schema_info)
-                ex_.query("INSERT INTO " + q + ".schema_migrations (filename) VALUES ($1) ON CONFLICT DO NOTHING",
-                          {m.filename()});
+    for (const auto &f : s.files)  // from a legacy schema_info (see read_state)
+        ex_.query("INSERT INTO " + q + ".schema_migrations (filename) VALUES ($1) ON CONFLICT DO NOTHING", {f});
     tx_.commit();
 }
 

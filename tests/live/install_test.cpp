@@ -1,5 +1,6 @@
 // The loader against a live throwaway server (PG* set by scripts/run-tests).
 #include "connection.hpp"
+#include "live_support.hpp"
 #include "extension_install.hpp"
 
 #include "pactflow/error.hpp"
@@ -15,23 +16,12 @@ using namespace pactflow;
 using namespace pactflow::loader;
 
 namespace {
-// Runs the loader binary; returns exit status and captured stdout+stderr.
 int run_loader(const std::string &args, std::string &out) {
-    std::string cmd = std::string(PACTFLOW_LOADER_PATH) + " " + args + " 2>&1";
-    FILE *p = popen(cmd.c_str(), "r");
-    out.clear();
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    auto r = live::loader(args);
+    out = r.out;
+    return r.status;
 }
-
-std::string fresh_database(const char *name) {
-    Connection admin("dbname=postgres");
-    admin.exec(std::string("DROP DATABASE IF EXISTS ") + name + " WITH (FORCE)");
-    admin.exec(std::string("CREATE DATABASE ") + name);
-    return std::string("dbname=") + name;
-}
+std::string fresh_database(const char *name) { return live::fresh_database(name); }
 }  // namespace
 
 TEST(LoaderInstall, CreatesThenFindsItCurrentAndVersionsAgree) {
