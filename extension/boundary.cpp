@@ -7,6 +7,14 @@
 
 namespace pactflow::pg {
 namespace {
+std::string field(const char *s) { return s ? s : ""; }
+}  // namespace
+
+ServerError::ServerError(ErrorData *data)
+    : Error(unpack_sql_state(data->sqlerrcode), field(data->message), field(data->detail), field(data->hint)),
+      data_(data) {}
+
+namespace {
 // Copies of a C++ error's fields. Static storage: filling them cannot allocate (so cannot fail) inside a
 // catch block, and ereport copies them before the longjmp.
 struct CopiedError {
@@ -39,6 +47,8 @@ Datum dispatch(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo)) {
         return impl(fcinfo);
     } catch (const PgError &e) {
         pg_error = e.data();
+    } catch (const ServerError &e) {
+        pg_error = e.data();  // unchanged, with its context
     } catch (const Error &e) {
         copy_error(e.sqlstate().c_str(), e.what(), e.detail().c_str(), e.hint().c_str());
     } catch (const std::bad_alloc &) {

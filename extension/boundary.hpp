@@ -9,6 +9,11 @@
 // lambda must contain only that call on plain values: no object with a destructor may live between the
 // guard's setjmp and the call (a longjmp would skip its destructor). A caught error becomes a PgError that
 // carries the whole ErrorData and is re-raised unchanged by dispatch().
+//
+// SQL the core runs goes through guarded_subtransaction(), and SpiExecutor converts the PgError into a
+// ServerError: a pactflow::Error with the server's SQLSTATE, message, detail and hint, so the core's
+// `catch (const Error &)` sees it, still carrying the whole ErrorData, so dispatch() re-raises it unchanged
+// (context included) when it reaches the boundary as it is.
 #pragma once
 #include "pactflow/error.hpp"
 #include "pactflow/executor.hpp"
@@ -28,6 +33,17 @@ public:
 
 private:
     ErrorData *data_;  // palloc'd copy in the memory context that was current at the call site
+};
+
+// A server error converted for the core (see above). data() is the complete error, palloc'd in the memory
+// context that was current at the call site.
+class ServerError : public Error {
+public:
+    explicit ServerError(ErrorData *data);
+    ErrorData *data() const noexcept { return data_; }
+
+private:
+    ErrorData *data_;
 };
 
 template <typename F>
@@ -61,6 +77,43 @@ auto guarded(F &&fn) -> decltype(fn()) {
         if (err) throw PgError(err);
         return result;
     }
+}
+
+// As guarded(fn), but fn runs in an internal subtransaction (PL/Python's pattern for its SPI calls): on an
+// error the subtransaction is rolled back, which undoes exactly what fn did and releases everything it held
+// (snapshots, locks, buffer pins, nested SPI connections, executor state), so the surrounding transaction
+// stays usable: it can go on, commit, or be rolled back with SPI_rollback(). Without it, what an error leaves
+// behind inside SPI_execute (pushed snapshots, a nested SPI connection) is only cleaned by the error path's
+// own transaction abort, and SPI_rollback() refuses it: after an error raised in PL/pgSQL called by the
+// statement it fails with "invalid transaction termination" (the nested, atomic SPI connection is still
+// current). Must not be used around SPI_commit()/SPI_rollback() themselves.
+template <typename F>
+auto guarded_subtransaction(F &&fn) -> decltype(fn()) {
+    using R = decltype(fn());
+    static_assert(std::is_trivially_destructible_v<R> && !std::is_void_v<R>, "guarded calls return plain values");
+    MemoryContext cxt = CurrentMemoryContext;
+    ResourceOwner owner = CurrentResourceOwner;
+    guarded([] { BeginInternalSubTransaction(nullptr); });
+    MemoryContextSwitchTo(cxt);  // run fn in the caller's context, not the subtransaction's
+    ErrorData *volatile err = nullptr;
+    volatile R result{};
+    PG_TRY();
+    {
+        result = fn();
+        ReleaseCurrentSubTransaction();
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(cxt);
+        err = CopyErrorData();
+        FlushErrorState();
+        RollbackAndReleaseCurrentSubTransaction();
+    }
+    PG_END_TRY();
+    MemoryContextSwitchTo(cxt);
+    CurrentResourceOwner = owner;
+    if (err) throw PgError(err);
+    return result;
 }
 
 // Runs impl(fcinfo), converting any C++ exception into a PostgreSQL ERROR (see above).

@@ -14,3 +14,25 @@ CREATE FUNCTION pactflow_library_version() RETURNS text
     AS 'MODULE_PATHNAME', 'pactflow_library_version' LANGUAGE C STRICT;
 CREATE FUNCTION pactflow_sql_version() RETURNS text
     AS $$ SELECT '@PACTFLOW_VERSION@'::text $$ LANGUAGE sql IMMUTABLE;
+
+-- The migration engine inside the server (extension/migrate_functions.cpp): the same core Migrator as the
+-- loader, over SPI, on the application's tables in the extension's schema (@extschema@).
+--
+-- The database version as the Pact Broker reports it: the integer prefix of the greatest
+-- schema_migrations filename (else the legacy schema_info version, else 0).
+CREATE FUNCTION pactflow_db_version() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'pactflow_db_version' LANGUAGE C STABLE;
+
+-- Every migration of this release's catalog with its state (applied, pending, failed), then one row per
+-- applied schema_migrations file this catalog does not know (unknown).
+CREATE FUNCTION pactflow_migrations() RETURNS TABLE (
+    version bigint, name text, origin text, state text, reversible boolean, transactional boolean,
+    installed_at timestamptz, execution_ms integer)
+    AS 'MODULE_PATHNAME', 'pactflow_migrations' LANGUAGE C STABLE;
+
+-- Applies the pending migrations up to target (NULL: all), or rolls back to target, each migration in its
+-- own transaction, then runs the data migrations. Must be CALLed as a statement of its own (it commits).
+-- Stops with SQLSTATE 0A000 at a migration that must run outside a transaction (run `pactflow-db migrate`
+-- for those); skips with a NOTICE when another migrator holds the migrate advisory lock.
+CREATE PROCEDURE pactflow_migrate(target bigint DEFAULT NULL)
+    AS 'MODULE_PATHNAME', 'pactflow_migrate' LANGUAGE C;

@@ -34,9 +34,11 @@ WITH floor AS (
        AND NOT EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.version_id = v.id AND bv.branch_name = v.branch)
 ), new_branches AS (
     INSERT INTO branches (name, pacticipant_id, created_at, updated_at)
-    SELECT DISTINCT ON (m.pacticipant_id, m.branch) m.branch, m.pacticipant_id, m.created_at, m.created_at
-      FROM missing m
-     ORDER BY m.pacticipant_id, m.branch, m."order", m.id
+    SELECT f.branch, f.pacticipant_id, f.created_at, f.created_at
+      FROM (SELECT DISTINCT ON (m.pacticipant_id, m.branch) m.pacticipant_id, m.branch, m."order", m.id, m.created_at
+              FROM missing m
+             ORDER BY m.pacticipant_id, m.branch, m."order", m.id) f
+     ORDER BY f.pacticipant_id, f."order", f.id
     ON CONFLICT DO NOTHING
     RETURNING id, pacticipant_id, name
 ), touched_branches AS MATERIALIZED (
