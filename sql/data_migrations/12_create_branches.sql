@@ -17,21 +17,29 @@
 -- covered rows absorbs old-node transactions that committed after a later row had been fixed. Difference from the Pact
 -- Broker: a legacy version far below the newest covered ones whose branch version was deleted afterwards (e.g. its
 -- branch was deleted) is not re-created (the Pact Broker's full scan re-creates such branches on every start).
+-- "OFFSET 0" keeps each EXISTS a per-row probe of branch_versions_version_id_branch_name_idx rather than a join that
+-- could read that whole index. The planner cannot know that legacy rows sit at low ids, so it over-estimates the rows
+-- above the floor; "SET LOCAL jit = off" (this transaction only) stops that estimate from buying a JIT compilation
+-- that costs far more than the statement (about a second here).
+SET LOCAL jit = off;
+
 WITH floor AS (
     SELECT coalesce((
         SELECT v.id
           FROM versions v
          WHERE v.branch IS NOT NULL
-           AND EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.version_id = v.id AND bv.branch_name = v.branch)
+           AND EXISTS (SELECT 1 FROM branch_versions bv
+                        WHERE bv.version_id = v.id AND bv.branch_name = v.branch OFFSET 0)
          ORDER BY v.id DESC
         OFFSET 99 LIMIT 1), 0) AS id
 ), missing AS MATERIALIZED (
     SELECT v.id, v.pacticipant_id, v.branch, v."order", v.created_at
       FROM versions v
      WHERE v.branch IS NOT NULL
-       AND v.id >= (SELECT id FROM floor)
+       AND v.id >= (SELECT f.id FROM floor f)
        AND v."order" IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.version_id = v.id AND bv.branch_name = v.branch)
+       AND NOT EXISTS (SELECT 1 FROM branch_versions bv
+                        WHERE bv.version_id = v.id AND bv.branch_name = v.branch OFFSET 0)
 ), new_branches AS (
     INSERT INTO branches (name, pacticipant_id, created_at, updated_at)
     SELECT f.branch, f.pacticipant_id, f.created_at, f.created_at
@@ -55,17 +63,26 @@ WITH floor AS (
      ORDER BY m.pacticipant_id, m."order", m.id
     ON CONFLICT DO NOTHING
     RETURNING id, branch_id, version_id, version_order, pacticipant_id, branch_name
-), head_candidates AS (
-    SELECT bv.id, bv.branch_id, bv.version_id, bv.version_order, bv.pacticipant_id, bv.branch_name
-      FROM branch_versions bv
-     WHERE bv.branch_id IN (SELECT tb.id FROM touched_branches tb)
+)
+-- Head of each touched branch: its highest-ordered branch version, existing (one backward probe of
+-- branch_versions_pacticipant_id_branch_id_version_order_index per branch) or just inserted. A version is on a
+-- branch at most once, and orders are unique per pacticipant, so there are no ties.
+, head_candidates AS (
+    SELECT top.id, top.branch_id, top.version_id, top.version_order, top.pacticipant_id, top.branch_name
+      FROM touched_branches tb
+     CROSS JOIN LATERAL (SELECT bv.id, bv.branch_id, bv.version_id, bv.version_order, bv.pacticipant_id, bv.branch_name
+                           FROM branch_versions bv
+                          WHERE bv.pacticipant_id = tb.pacticipant_id
+                            AND bv.branch_id = tb.id
+                          ORDER BY bv.version_order DESC
+                          LIMIT 1) top
     UNION ALL
     SELECT nbv.id, nbv.branch_id, nbv.version_id, nbv.version_order, nbv.pacticipant_id, nbv.branch_name
       FROM new_branch_versions nbv
 ), heads AS (
     SELECT DISTINCT ON (hc.branch_id) hc.*
       FROM head_candidates hc
-     ORDER BY hc.branch_id, hc.version_order DESC, hc.id DESC
+     ORDER BY hc.branch_id, hc.version_order DESC
 )
 INSERT INTO branch_heads (pacticipant_id, branch_id, branch_version_id, version_id, branch_name)
 SELECT h.pacticipant_id, h.branch_id, h.id, h.version_id, h.branch_name

@@ -5,19 +5,16 @@
 -- Integrations with neither stay NULL and are not rewritten (the Pact Broker rewrites NULL with NULL on every start).
 -- Cheap when nothing is missing: integrations has one row per pair, and the Pact Broker updates this column on every
 -- publication and verification, so it gets no partial index (its predicate would make those updates non-HOT); the
--- scan finds no NULLs and computes nothing. For each NULL row the maxima come from per-pair index lookups
--- (pact_publications_cid_pid_cvo_index, verifications_provider_id_consumer_id_index) rather than grouping both tables.
+-- scan finds no NULLs and computes nothing. For a NULL row, the EXISTS checks and the maxima are per-pair index
+-- lookups (on pact_publications and verifications by consumer/provider) rather than grouping both whole tables.
 UPDATE integrations i
-   SET contract_data_updated_at = x.latest
-  FROM (
-        SELECT n.id,
-               greatest((SELECT max(pp.created_at) FROM pact_publications pp
-                          WHERE pp.consumer_id = n.consumer_id AND pp.provider_id = n.provider_id),
-                        (SELECT max(v.created_at) FROM verifications v
-                          WHERE v.consumer_id = n.consumer_id AND v.provider_id = n.provider_id)) AS latest
-          FROM integrations n
-         WHERE n.contract_data_updated_at IS NULL
-       ) x
- WHERE i.id = x.id
-   AND i.contract_data_updated_at IS NULL
-   AND x.latest IS NOT NULL;
+   SET contract_data_updated_at = greatest(
+           (SELECT max(pp.created_at) FROM pact_publications pp
+             WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id),
+           (SELECT max(v.created_at) FROM verifications v
+             WHERE v.consumer_id = i.consumer_id AND v.provider_id = i.provider_id))
+ WHERE i.contract_data_updated_at IS NULL
+   AND (EXISTS (SELECT 1 FROM pact_publications pp
+                 WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id)
+        OR EXISTS (SELECT 1 FROM verifications v
+                    WHERE v.consumer_id = i.consumer_id AND v.provider_id = i.provider_id));

@@ -1,4 +1,4 @@
--- Adds small partial indexes (built concurrently) on the "needs fixing" predicates of the data migrations in sql/data_migrations/, so their every-start checks are lookups in (almost always) empty indexes.
+-- Adds small partial indexes on the "needs fixing" predicates of the data migrations in sql/data_migrations/ (plus a tiny BRIN index on tags.created_at), built concurrently, so their every-start checks are index lookups.
 -- pactflow:origin=pactflow
 -- pactflow:transaction=false
 -- Re-runnable: each index is dropped first if present (a failed concurrent build leaves an INVALID index behind), then built.
