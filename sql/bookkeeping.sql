@@ -42,3 +42,23 @@ $$;
 DROP TRIGGER IF EXISTS migration_events_append_only ON pactflow.migration_events;
 CREATE TRIGGER migration_events_append_only BEFORE UPDATE ON pactflow.migration_events
     FOR EACH ROW EXECUTE FUNCTION pactflow.refuse_event_change();
+
+-- Where each clean category's candidate scan continues on the next pass, so a pass does not re-walk the
+-- rows that earlier passes found kept; the scan wraps to the start when it reaches the end.
+CREATE TABLE IF NOT EXISTS pactflow.clean_cursors (
+    category text PRIMARY KEY,
+    last_id bigint NOT NULL DEFAULT 0,
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- One row per real clean pass: what it deleted and how long it took (monitoring surface).
+CREATE TABLE IF NOT EXISTS pactflow.clean_runs (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    started_at timestamptz NOT NULL,
+    finished_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    by_user text NOT NULL DEFAULT current_user,
+    deleted bigint NOT NULL,
+    more boolean NOT NULL,
+    result jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS clean_runs_started_at ON pactflow.clean_runs (started_at);

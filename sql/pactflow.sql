@@ -7,6 +7,8 @@
 -- pg_dump keeps the rows of extension tables only when asked to.
 SELECT pg_catalog.pg_extension_config_dump('pactflow.migration_history', '');
 SELECT pg_catalog.pg_extension_config_dump('pactflow.migration_events', '');
+SELECT pg_catalog.pg_extension_config_dump('pactflow.clean_cursors', '');
+SELECT pg_catalog.pg_extension_config_dump('pactflow.clean_runs', '');
 
 -- Version handshake (as pg_repack): the loader compares both with its own version, so a stale shared
 -- library and a stale SQL script are told apart.
@@ -36,3 +38,22 @@ CREATE FUNCTION pactflow_migrations() RETURNS TABLE (
 -- for those); skips with a NOTICE when another migrator holds the migrate advisory lock.
 CREATE PROCEDURE pactflow_migrate(target bigint DEFAULT NULL)
     AS 'MODULE_PATHNAME', 'pactflow_migrate' LANGUAGE C;
+
+-- The clean. One bounded pass in the caller's transaction; NULL selectors mean the documented defaults.
+CREATE FUNCTION pactflow._clean_pass(selectors jsonb, "limit" integer, dry_run boolean, overwritten_data_max_age integer,
+                                     keep_branches jsonb, now timestamptz) RETURNS text
+    AS 'MODULE_PATHNAME', 'pactflow_clean_pass' LANGUAGE C VOLATILE;
+CREATE FUNCTION pactflow_clean(selectors jsonb DEFAULT NULL, "limit" integer DEFAULT 500, dry_run boolean DEFAULT false,
+                               overwritten_data_max_age integer DEFAULT 7, keep_branches jsonb DEFAULT NULL,
+                               now timestamptz DEFAULT now()) RETURNS jsonb
+    LANGUAGE sql VOLATILE
+    AS $$ SELECT pactflow._clean_pass(selectors, "limit", dry_run, overwritten_data_max_age, keep_branches, now)::jsonb $$;
+-- Passes committed one by one until nothing is left or max_duration is spent: a pg_cron job is this CALL alone.
+CREATE PROCEDURE pactflow_clean_until_done(selectors jsonb DEFAULT NULL, "limit" integer DEFAULT 500,
+                                           overwritten_data_max_age integer DEFAULT 7, keep_branches jsonb DEFAULT NULL,
+                                           max_duration interval DEFAULT '15 minutes')
+    AS 'MODULE_PATHNAME', 'pactflow_clean_until_done' LANGUAGE C;
+-- Deleting is a privilege: grant it to the maintenance role explicitly (README "Clean").
+REVOKE EXECUTE ON FUNCTION pactflow._clean_pass(jsonb, integer, boolean, integer, jsonb, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION pactflow_clean(jsonb, integer, boolean, integer, jsonb, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON PROCEDURE pactflow_clean_until_done(jsonb, integer, integer, jsonb, interval) FROM PUBLIC;

@@ -6,5 +6,6 @@
 
 namespace pactflow::locks {
 inline constexpr long long migrate = 223143857LL;
-inline constexpr long long clean = 223143858LL;
+// The Pact Broker's clean key (crc32("clean") mod 2^31): its clean and ours never run together.
+inline constexpr long long clean = 1907404105LL;
 }  // namespace pactflow::locks

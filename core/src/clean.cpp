@@ -1,0 +1,345 @@
+#include "pactflow/clean.hpp"
+
+#include "pactflow/clean_selectors.hpp"
+#include "pactflow/clean_sql.hpp"
+#include "pactflow/error.hpp"
+#include "pactflow/locks.hpp"
+
+#include <chrono>
+#include <map>
+
+namespace pactflow::clean {
+namespace {
+
+using json = nlohmann::json;
+using Ids = std::vector<long long>;
+
+std::string array_literal(const Ids &ids) {
+    std::string s = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+    return s + "}";
+}
+
+Ids column_ids(const std::vector<Row> &rows) {
+    Ids ids;
+    ids.reserve(rows.size());
+    for (const auto &r : rows)
+        if (r.at(0)) ids.push_back(std::stoll(*r.at(0)));
+    return ids;
+}
+
+class Pass {
+public:
+    Pass(Executor &ex, const CleanOptions &o) : ex_(ex), o_(o) {}
+
+    // Candidate scan from the category's cursor, wrapping once to the start: rows that earlier passes
+    // found kept are not walked again until the scan comes round. `cond` builds the "delete me" condition
+    // on alias x using the given parameter list.
+    Ids scan(const std::string &category, const std::string &table,
+             const std::function<std::string(SqlParams &)> &cond, bool lock_rows) {
+        long long cursor = 0;
+        if (auto c = ex_.scalar("SELECT last_id FROM pactflow.clean_cursors WHERE category = $1", {category}))
+            cursor = std::stoll(*c);
+        auto run = [&](const std::string &range, long long bound, long long limit) {
+            SqlParams p;
+            std::string sql = "SELECT x.id FROM " + table + " x WHERE x.id " + range + " " +
+                              p.add(std::to_string(bound), "bigint") + " AND (" + cond(p) + ") ORDER BY x.id LIMIT " +
+                              p.add(std::to_string(limit), "bigint");
+            if (lock_rows && !o_.dry_run) sql += " FOR UPDATE OF x SKIP LOCKED";
+            return column_ids(ex_.query(sql, p.values()));
+        };
+        Ids ids = run(">", cursor, o_.limit);
+        long long next = ids.empty() ? 0 : ids.back();
+        if (static_cast<int>(ids.size()) < o_.limit) {
+            next = 0;  // reached the end
+            if (cursor > 0) {
+                Ids again = run("<=", cursor, o_.limit - static_cast<long long>(ids.size()));
+                if (!again.empty() && static_cast<int>(ids.size() + again.size()) == o_.limit) next = again.back();
+                ids.insert(ids.end(), again.begin(), again.end());
+            }
+        }
+        if (!o_.dry_run)
+            ex_.query("INSERT INTO pactflow.clean_cursors (category, last_id) VALUES ($1, $2::bigint) ON CONFLICT (category) "
+                      "DO UPDATE SET last_id = EXCLUDED.last_id, updated_at = clock_timestamp()",
+                      {category, std::to_string(next)});
+        return ids;
+    }
+
+    long long del(const std::string &sql, const Params &params, json &counts, const std::string &table) {
+        ex_.query(sql, params);
+        long long n = ex_.affected();
+        counts[table] = counts.value(table, 0LL) + n;
+        totals_[table] += n;
+        return n;
+    }
+
+    // Triggered webhooks of publications / verifications and their executions (deleted first: NO ACTION FKs).
+    void delete_webhook_rows(const Ids &pubs, const Ids &verifs, json &counts) {
+        if (pubs.empty() && verifs.empty()) return;
+        const std::string p = array_literal(pubs), v = array_literal(verifs);
+        Ids tws = column_ids(ex_.query("SELECT id FROM triggered_webhooks WHERE pact_publication_id = ANY($1::int[]) "
+                                       "OR verification_id = ANY($2::int[])", {p, v}));
+        del("DELETE FROM webhook_executions WHERE triggered_webhook_id = ANY($1::int[]) OR pact_publication_id = ANY($2::int[])",
+            {array_literal(tws), p}, counts, "webhook_executions");
+        if (!tws.empty())
+            del("DELETE FROM triggered_webhooks WHERE id = ANY($1::int[])", {array_literal(tws)}, counts, "triggered_webhooks");
+    }
+
+    json delete_versions(const Ids &ids) {
+        json counts = json::object();
+        if (ids.empty()) return counts;
+        const std::string vs = array_literal(ids);
+        Ids pubs = column_ids(ex_.query("SELECT id FROM pact_publications WHERE consumer_version_id = ANY($1::int[])", {vs}));
+        // Verifications the versions published, and those of pact versions no remaining version publishes
+        // (nothing can reach them any more).
+        Ids verifs = column_ids(ex_.query(
+            "SELECT id FROM verifications WHERE provider_version_id = ANY($1::int[]) UNION "
+            "SELECT ver.id FROM verifications ver WHERE ver.pact_version_id IN (SELECT pp.pact_version_id FROM pact_publications pp "
+            "WHERE pp.consumer_version_id = ANY($1::int[]) AND NOT EXISTS (SELECT 1 FROM pact_publications o WHERE "
+            "o.pact_version_id = pp.pact_version_id AND o.consumer_version_id <> ALL($1::int[])))",
+            {vs}));
+        delete_webhook_rows(pubs, verifs, counts);
+        if (!verifs.empty())
+            del("DELETE FROM verifications WHERE id = ANY($1::int[])", {array_literal(verifs)}, counts, "verifications");
+        if (!pubs.empty())
+            del("DELETE FROM pact_publications WHERE id = ANY($1::int[])", {array_literal(pubs)}, counts, "pact_publications");
+        del("DELETE FROM deployed_versions WHERE version_id = ANY($1::int[])", {vs}, counts, "deployed_versions");
+        del("DELETE FROM released_versions WHERE version_id = ANY($1::int[])", {vs}, counts, "released_versions");
+        del("DELETE FROM tags WHERE version_id = ANY($1::int[])", {vs}, counts, "tags");
+        Ids headless = column_ids(ex_.query("SELECT DISTINCT branch_id FROM branch_heads WHERE version_id = ANY($1::int[])", {vs}));
+        del("DELETE FROM versions WHERE id = ANY($1::int[])", {vs}, counts, "versions");
+        if (!headless.empty()) {
+            // Fix: a branch whose head was deleted gets its newest remaining version as head.
+            ex_.query("INSERT INTO branch_heads (branch_id, branch_version_id, version_id, pacticipant_id, branch_name) "
+                      "SELECT DISTINCT ON (bv.branch_id) bv.branch_id, bv.id, bv.version_id, bv.pacticipant_id, bv.branch_name "
+                      "FROM branch_versions bv WHERE bv.branch_id = ANY($1::int[]) AND NOT EXISTS (SELECT 1 FROM branch_heads h "
+                      "WHERE h.branch_id = bv.branch_id) ORDER BY bv.branch_id, bv.version_order DESC, bv.id DESC",
+                      {array_literal(headless)});
+            counts["branch_heads_recomputed"] = ex_.affected();
+        }
+        return counts;
+    }
+
+    Executor &ex_;
+    const CleanOptions &o_;
+    std::map<std::string, long long> totals_;
+};
+
+std::string now_expr(SqlParams &p, const CleanOptions &o) { return p.add(o.now, "timestamptz"); }
+
+void validate(const CleanOptions &o) {
+    if (o.limit < 1 || o.limit > 100000)
+        throw Error(sqlstate::invalid_parameter_value, "invalid clean limit: " + std::to_string(o.limit),
+                    "The limit is the number of rows deleted per category in one pass; it must be between 1 and 100000.",
+                    "Use the default of 500, or a few thousand at most for short transactions.");
+    if (o.overwritten_data_max_age < 0 || o.overwritten_data_max_age > 36500)
+        throw Error(sqlstate::invalid_parameter_value,
+                    "invalid overwritten_data_max_age: " + std::to_string(o.overwritten_data_max_age),
+                    "It is a number of days between 0 and 36500.", "Use the default of 7.");
+}
+
+// Versions summary (dry run): the Pact Broker's shape, with latestVersion / firstVersion as named.
+json version_info(const Row &r, std::size_t at) {
+    if (!r.at(at)) return json();
+    json tags = json::parse(r.at(at + 2).value_or("[]"));
+    return json{{"number", *r.at(at)}, {"created", r.at(at + 1).value_or("")}, {"tags", tags}};
+}
+
+}  // namespace
+
+json clean_pass(Executor &ex, const CleanOptions &in) {
+    const auto t0 = std::chrono::steady_clock::now();
+    CleanOptions o = in;
+    validate(o);
+    ParsedSelectors parsed = parse_selectors(o.selectors);
+    auto branch_selectors = parse_branch_selectors(o.keep_branches);
+    if (o.now.empty()) o.now = ex.scalar("SELECT now()::text").value_or("");
+
+    // Environments must exist (a typo would silently keep nothing).
+    for (std::size_t i = 0; i < parsed.selectors.size(); ++i) {
+        const auto &s = parsed.selectors[i];
+        if (s.environment && !ex.scalar("SELECT 1 FROM environments WHERE name = $1", {*s.environment}))
+            throw Error(sqlstate::invalid_parameter_value,
+                        "invalid keep selector: selector " + std::to_string(i) + " environment \"" + *s.environment +
+                            "\" names no environment",
+                        "selector " + std::to_string(i) + ", key \"environment\": no row in environments has that name.",
+                        "Check the spelling; SELECT name FROM environments lists them.");
+    }
+    json used = json::array(), auto_added = json::array();
+    for (const auto &s : parsed.selectors) (s.auto_added ? auto_added : used).push_back(s.to_json());
+    for (const auto &n : parsed.notices) o.notice(n);
+
+    if (ex.scalar("SELECT pg_try_advisory_xact_lock($1::bigint)", {std::to_string(locks::clean)}) != Value("t")) {
+        o.notice("another clean is running; this pass was skipped");
+        return json{{"skipped", true}, {"reason", "another clean holds the clean lock"}, {"dry_run", o.dry_run}};
+    }
+    if (!o.dry_run) {
+        // Short lock waits: a pass never queues behind live traffic for long (its rows are retried later).
+        ex.query("SELECT set_config('lock_timeout', '2s', true)");
+    }
+
+    Pass pass(ex, o);
+    json categories = json::object();
+    bool more = false;
+    const std::string age = std::to_string(o.overwritten_data_max_age);
+
+    // 6 first (as the Pact Broker): a version kept only as the head of a stale branch goes in the same pass.
+    if (branch_selectors && !branch_selectors->empty()) {
+        Ids stale = pass.scan("stale_branches", "branches", [&](SqlParams &p) {
+            std::string keep = "EXISTS (SELECT 1 FROM pacticipants mp WHERE mp.id = x.pacticipant_id AND mp.main_branch = x.name)";
+            const std::string now = now_expr(p, o);
+            for (const auto &b : *branch_selectors) {
+                if (b.max_age)
+                    keep += " OR x.updated_at >= ((" + now + " AT TIME ZONE 'UTC')::date - " + p.add(std::to_string(*b.max_age), "integer") + ")";
+                if (!b.names.empty()) {
+                    json names = b.names;
+                    keep += " OR x.name IN (SELECT jsonb_array_elements_text(" + p.add(names.dump(), "jsonb") + "))";
+                }
+            }
+            return "NOT (" + keep + ")";
+        }, true);
+        json c = json::object();
+        if (!o.dry_run && !stale.empty())
+            pass.del("DELETE FROM branches WHERE id = ANY($1::int[])", {array_literal(stale)}, c, "branches");
+        categories["stale_branches"] = json{{"candidates", stale.size()}, {"deleted", c}};
+        more = more || static_cast<int>(stale.size()) == o.limit;
+    }
+
+    // 1. Application versions not kept by any selector, oldest (lowest id) first.
+    Ids versions = pass.scan("versions", "versions", [&](SqlParams &p) {
+        return "NOT (" + keep_predicate(parsed.selectors, "x", now_expr(p, o), p) + ")";
+    }, true);
+    json version_counts = o.dry_run ? json::object() : pass.delete_versions(versions);
+    categories["versions"] = json{{"candidates", versions.size()}, {"deleted", version_counts}};
+    more = more || static_cast<int>(versions.size()) == o.limit;
+
+    auto cutoff = [&](SqlParams &p) {
+        return "((" + now_expr(p, o) + " AT TIME ZONE 'UTC') - make_interval(days => " + p.add(age, "integer") + "))";
+    };
+    // 2. Overwritten contracts: not the latest revision for their consumer version and provider.
+    Ids pubs = pass.scan("overwritten_pact_publications", "pact_publications", [&](SqlParams &p) {
+        return "NOT EXISTS (SELECT 1 FROM latest_pact_publication_ids_for_consumer_versions l WHERE l.pact_publication_id = x.id) "
+               "AND x.created_at < " + cutoff(p);
+    }, true);
+    json pub_counts = json::object();
+    if (!o.dry_run && !pubs.empty()) {
+        pass.delete_webhook_rows(pubs, {}, pub_counts);
+        pass.del("DELETE FROM pact_publications WHERE id = ANY($1::int[])", {array_literal(pubs)}, pub_counts, "pact_publications");
+    }
+    categories["overwritten_pact_publications"] = json{{"candidates", pubs.size()}, {"deleted", pub_counts}};
+    more = more || static_cast<int>(pubs.size()) == o.limit;
+
+    // 3. Duplicate verifications: all but the latest for each pact version and provider version.
+    Ids verifs = pass.scan("duplicate_verifications", "verifications", [&](SqlParams &p) {
+        return "NOT EXISTS (SELECT 1 FROM latest_verification_id_for_pact_version_and_provider_version l WHERE "
+               "l.verification_id = x.id) AND x.created_at < " + cutoff(p);
+    }, true);
+    json verif_counts = json::object();
+    if (!o.dry_run && !verifs.empty()) {
+        pass.delete_webhook_rows({}, verifs, verif_counts);
+        pass.del("DELETE FROM verifications WHERE id = ANY($1::int[])", {array_literal(verifs)}, verif_counts, "verifications");
+    }
+    categories["duplicate_verifications"] = json{{"candidates", verifs.size()}, {"deleted", verif_counts}};
+    more = more || static_cast<int>(verifs.size()) == o.limit;
+
+    // 4. Webhook execution history: all but the latest triggered webhook per webhook/consumer/provider/event.
+    Ids tws = pass.scan("webhook_history", "triggered_webhooks", [&](SqlParams &p) {
+        return "EXISTS (SELECT 1 FROM triggered_webhooks n WHERE n.webhook_uuid = x.webhook_uuid AND n.consumer_id = x.consumer_id "
+               "AND n.provider_id = x.provider_id AND n.event_name IS NOT DISTINCT FROM x.event_name AND n.id > x.id) "
+               "AND x.created_at < " + cutoff(p);
+    }, true);
+    json tw_counts = json::object();
+    if (!o.dry_run && !tws.empty()) {
+        pass.del("DELETE FROM webhook_executions WHERE triggered_webhook_id = ANY($1::int[])", {array_literal(tws)}, tw_counts,
+                 "webhook_executions");
+        pass.del("DELETE FROM triggered_webhooks WHERE id = ANY($1::int[])", {array_literal(tws)}, tw_counts, "triggered_webhooks");
+    }
+    categories["webhook_history"] = json{{"candidates", tws.size()}, {"deleted", tw_counts}};
+    more = more || static_cast<int>(tws.size()) == o.limit;
+
+    // 5. Orphan contract versions (capped, unlike the Pact Broker).
+    Ids pvs = pass.scan("orphan_pact_versions", "pact_versions", [&](SqlParams &) {
+        return std::string("NOT EXISTS (SELECT 1 FROM pact_publications pp WHERE pp.pact_version_id = x.id) AND NOT EXISTS "
+                           "(SELECT 1 FROM verifications ver WHERE ver.pact_version_id = x.id)");
+    }, true);
+    json pv_counts = json::object();
+    if (!o.dry_run && !pvs.empty())
+        pass.del("DELETE FROM pact_versions WHERE id = ANY($1::int[])", {array_literal(pvs)}, pv_counts, "pact_versions");
+    categories["orphan_pact_versions"] = json{{"candidates", pvs.size()}, {"deleted", pv_counts}};
+    more = more || static_cast<int>(pvs.size()) == o.limit;
+
+    json result = json{{"dry_run", o.dry_run}, {"now", o.now}, {"limit", o.limit},
+                       {"overwritten_data_max_age", o.overwritten_data_max_age},
+                       {"selectors", used}, {"auto_added_selectors", auto_added},
+                       {"keep_branches", branch_selectors ? json(o.keep_branches) : json()},
+                       {"categories", categories}, {"more", more}};
+
+    // Totals with kept estimates (pg_class.reltuples: exact counts would scan the big tables).
+    json tables = json::object();
+    for (const char *t : {"versions", "pact_publications", "pact_versions", "verifications", "triggered_webhooks",
+                          "webhook_executions", "tags", "branches"}) {
+        auto est = ex.scalar("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass($1)", {t});
+        long long deleted = pass.totals_.count(t) ? pass.totals_.at(t) : 0;
+        tables[t] = json{{"deleted", deleted}, {"kept_estimate", std::max(0LL, std::stoll(est.value_or("0")) - deleted)}};
+    }
+    result["tables"] = tables;
+
+    if (o.dry_run) {
+        // The Pact Broker's dry-run report.
+        SqlParams p;
+        std::string now = now_expr(p, o);
+        std::string sql = "SELECT count(*), count(*) FILTER (WHERE " + keep_predicate(parsed.selectors, "v", now, p) + ")";
+        for (const auto &s : parsed.selectors) sql += ", count(*) FILTER (WHERE " + selector_predicate(s, "v", now, p) + ")";
+        sql += " FROM versions v";
+        Row r = ex.query(sql, p.values()).at(0);
+        long long total = std::stoll(r.at(0).value_or("0")), keep = std::stoll(r.at(1).value_or("0"));
+        json by_selector = json::array();
+        for (std::size_t i = 0; i < parsed.selectors.size(); ++i)
+            by_selector.push_back(json{{"selector", parsed.selectors[i].to_json()}, {"count", std::stoll(r.at(2 + i).value_or("0"))}});
+        long long total_branches = std::stoll(ex.scalar("SELECT count(*) FROM branches").value_or("0"));
+        long long branches_to_delete = categories.contains("stale_branches") ? categories["stale_branches"]["candidates"].get<long long>() : 0;
+        result["counts"] = json{{"totalVersions", total},
+                                {"versionsToDelete", versions.size()},
+                                {"versionsNotToKeep", total - keep},
+                                {"versionsToKeep", keep},
+                                {"versionsToKeepBySelector", by_selector},
+                                {"totalBranches", total_branches},
+                                {"branchesToDelete", branches_to_delete},
+                                {"branchesToKeep", total_branches - branches_to_delete}};
+        const std::string del = array_literal(versions);
+        const char *vi = "v.number, to_char(v.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                         "(SELECT coalesce(jsonb_agg(t.name ORDER BY t.name), '[]') FROM tags t WHERE t.version_id = v.id)::text";
+        auto rows = ex.query(
+            std::string("SELECT p.name, (SELECT count(*) FROM versions c WHERE c.pacticipant_id = p.id) AS total, "
+                        "(SELECT count(*) FROM versions c WHERE c.pacticipant_id = p.id AND c.id = ANY($1::int[])) AS to_delete, "
+                        "fd.*, td.*, lk.*, fk.* FROM pacticipants p "
+                        "LEFT JOIN LATERAL (SELECT ") + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id = ANY($1::int[]) ORDER BY v.id LIMIT 1) fd ON true "
+            "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id = ANY($1::int[]) ORDER BY v.id DESC LIMIT 1) td ON true "
+            "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id <> ALL($1::int[]) ORDER BY v.\"order\" DESC NULLS LAST, v.id DESC LIMIT 1) lk ON true "
+            "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id <> ALL($1::int[]) ORDER BY v.\"order\" ASC NULLS LAST, v.id LIMIT 1) fk ON true "
+            "ORDER BY lower(p.name), p.name",
+            {del});
+        json summary = json::object();
+        for (const auto &row : rows) {
+            long long n_total = std::stoll(row.at(1).value_or("0")), n_del = std::stoll(row.at(2).value_or("0"));
+            json to_delete = json{{"count", n_del}};
+            if (n_del) { to_delete["fromVersion"] = version_info(row, 3); to_delete["toVersion"] = version_info(row, 6); }
+            json to_keep = json{{"count", n_total - n_del}};
+            if (n_total - n_del) { to_keep["latestVersion"] = version_info(row, 9); to_keep["firstVersion"] = version_info(row, 12); }
+            summary[row.at(0).value_or("")] = json{{"toDelete", to_delete}, {"toKeep", to_keep}};
+        }
+        result["versionSummary"] = summary;
+    }
+    long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    result["duration_ms"] = ms;
+    if (!o.dry_run) {
+        long long deleted = 0;
+        for (auto &[t, n] : pass.totals_) deleted += n;
+        ex.query("INSERT INTO pactflow.clean_runs (started_at, deleted, more, result) VALUES "
+                 "(clock_timestamp() - make_interval(secs => $1::double precision / 1000), $2::bigint, $3::boolean, $4::jsonb)",
+                 {std::to_string(ms), std::to_string(deleted), more ? "true" : "false", result.dump()});
+    }
+    return result;
+}
+
+}  // namespace pactflow::clean
