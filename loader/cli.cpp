@@ -1,35 +1,59 @@
 #include "cli.hpp"
 
+#include "clean_command.hpp"
+#include "config.hpp"
 #include "connection.hpp"
 #include "exit_codes.hpp"
 #include "extension_install.hpp"
+#include "flyway_command.hpp"
+#include "log.hpp"
 #include "migrate_command.hpp"
+#include "schedule_command.hpp"
+#include "status_command.hpp"
 
 #include "pactflow/error.hpp"
 #include "pactflow/version.hpp"
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <optional>
+#include <unistd.h>
 
 namespace pactflow::loader {
 namespace {
+using json = nlohmann::json;
 
 const char *usage = R"(usage: pactflow-db COMMAND [options]
 
 commands:
-  install     create or update the pactflow extension and check that loader, library and SQL versions agree
-  migrate     (also db-migrate) install/update the extension, apply schema migrations, then data migrations;
-              --target N (or PACTFLOW_DATABASE_MIGRATION_TARGET) rolls back or forward to N
+  migrate     (also db-migrate) install/update the extension, apply schema migrations, then data migrations
   version     (also db-version) print the database schema version alone on stdout
+  clean       (also db-clean) delete unreachable data by the configured keep selectors
+  boot -- CMD ARGS...   migrate (unless PACTFLOW_DATABASE_AUTO_MIGRATE=false), then exec CMD
+  status      applied and pending migrations, the last cleans, version agreement (--json for machines)
+  schedule    register the clean as a pg_cron job (--unschedule removes it)
+  env [HOST]  print `export PG...` lines for psql (a fresh IAM token as PGPASSWORD when IAM is configured)
+  install     create or update the pactflow extension and check loader, library and SQL versions agree
+  flyway VERB run a Flyway SQL folder: migrate|info|validate|baseline|repair|clean|undo|prove --locations DIR...
   help        this text
 
+Connection and behaviour come from the PACTFLOW_DATABASE_* variables (README.md); flags override them.
 options:
-  --dbname CONNINFO   libpq connection string or URI (default: libpq's PG* environment)
-  --lock-wait SECONDS how long to wait for another migrator (default 60)
-  --target N          migrate: roll back or forward to migration version N
-  --no-extension      migrate: run the catalog from the client even if the server has the extension
+  --dbname CONNINFO          libpq connection string or URI instead of the PACTFLOW_DATABASE_* settings
+  --lock-wait SECONDS        how long to wait for another migrator (default 60)
+  --target N                 migrate: roll back or forward to version N (PACTFLOW_DATABASE_MIGRATION_TARGET)
+  --no-extension             migrate/clean: run the catalog / the clean from the client
+  --selectors JSON           clean: keep selectors (PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS)
+  --limit N                  clean: rows per category per pass (PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT, 500)
+  --overwritten-data-max-age DAYS   clean (PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE, 7)
+  --dry-run                  clean: report only (PACTFLOW_DATABASE_CLEAN_DRY_RUN)
+  --keep-branches JSON       clean: delete stale branches, keeping these (e.g. [{"max_age":90}])
+  --until-done               clean: passes, each in its own transaction, until nothing is left
+  --max-duration SECONDS     clean --until-done: time budget (default 900)
+  --json                     status: JSON output
+  --job-name NAME, --cron SCHEDULE, --cron-database DB, --unschedule   schedule options
 )";
 
 int exit_code_for(const Error &e) {
@@ -41,130 +65,339 @@ int exit_code_for(const Error &e) {
     return exit_code::failure;
 }
 
-void report(const Error &e) {
-    std::cerr << "pactflow-db: error: " << e.what() << " (SQLSTATE " << e.sqlstate() << ")\n";
-    if (!e.detail().empty()) std::cerr << "  detail: " << e.detail() << "\n";
-    if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
-}
-
 struct Options {
     std::string command;
-    std::string conninfo;
+    std::vector<std::string> positional;  // env HOST; boot's command after --
+    std::optional<std::string> dbname;
     int lock_wait = 60;
     std::optional<std::int64_t> target;
     bool no_extension = false;
+    std::optional<json> selectors, keep_branches;
+    std::optional<int> limit, overwritten_age;
+    bool dry_run = false, until_done = false, json_output = false, unschedule = false;
+    double max_duration = 900;
+    std::string now;  // undocumented, tests: --now TIMESTAMPTZ
+    std::string job_name = "pactflow-clean", cron = "15 2 * * *";
+    std::optional<std::string> cron_database;
 };
 
-std::int64_t parse_target(const std::string &what, const std::string &v) {
+Error bad(const std::string &what, const std::string &detail) {
+    return Error(sqlstate::invalid_parameter_value, what, detail, "See pactflow-db help.");
+}
+
+long long parse_int(const std::string &name, const std::string &v, long long min, long long max) {
     char *end = nullptr;
     long long n = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end || n < 0)
-        throw Error(sqlstate::invalid_parameter_value, "invalid value for " + what + ": \"" + v + "\"",
-                    "A target is the integer prefix of a migration, e.g. 20190509 (0 rolls back everything reversible).",
-                    "Use the version a release's db-version printed, or leave it unset to migrate to the latest.");
+    if (v.empty() || *end || n < min || n > max)
+        throw bad("invalid value for " + name + ": \"" + v + "\"",
+                  "It must be a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ".");
     return n;
+}
+
+json parse_json_array(const std::string &name, const std::string &v) {
+    json j = json::parse(v, nullptr, false);
+    if (j.is_discarded() || !j.is_array()) throw bad("invalid value for " + name + ": \"" + v + "\"", "It must be a JSON array.");
+    return j;
 }
 
 Options parse(const std::vector<std::string> &args) {
     Options o;
-    if (const char *t = std::getenv("PACTFLOW_DATABASE_MIGRATION_TARGET"); t && *t)
-        o.target = parse_target("PACTFLOW_DATABASE_MIGRATION_TARGET", t);
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string &a = args[i];
-        auto value = [&](const char *name) -> std::string {
-            if (i + 1 >= args.size())
-                throw Error(sqlstate::invalid_parameter_value, std::string("option ") + name + " needs a value", "",
-                            "See pactflow-db help.");
+        auto value = [&]() -> std::string {
+            if (i + 1 >= args.size()) throw bad("option " + a + " needs a value", "");
             return args[++i];
         };
-        if (a == "--dbname") o.conninfo = value("--dbname");
-        else if (a == "--lock-wait") {
-            std::string v = value("--lock-wait");
-            char *end = nullptr;
-            long n = std::strtol(v.c_str(), &end, 10);
-            if (v.empty() || *end || n < 0)
-                throw Error(sqlstate::invalid_parameter_value, "invalid value for --lock-wait: \"" + v + "\"",
-                            "It must be a whole number of seconds, 0 or more.", "");
-            o.lock_wait = static_cast<int>(n);
-        } else if (a == "--target") o.target = parse_target("--target", value("--target"));
+        if (o.command == "flyway") break;  // everything after "flyway" is run_flyway's to parse
+        if (o.command == "boot" && a == "--") {
+            o.positional.assign(args.begin() + static_cast<long>(i) + 1, args.end());
+            break;
+        }
+        if (a == "--dbname") o.dbname = value();
+        else if (a == "--lock-wait") o.lock_wait = static_cast<int>(parse_int(a, value(), 0, 86400));
+        else if (a == "--target") o.target = parse_int(a, value(), 0, 999999999999999999LL);
         else if (a == "--no-extension") o.no_extension = true;
-        else if (o.command.empty() && a.rfind("--", 0) != 0) o.command = a;
-        else throw Error(sqlstate::invalid_parameter_value, "unknown argument \"" + a + "\"", "", "See pactflow-db help.");
+        else if (a == "--selectors") o.selectors = parse_json_array(a, value());
+        else if (a == "--keep-branches") o.keep_branches = parse_json_array(a, value());
+        else if (a == "--limit") o.limit = static_cast<int>(parse_int(a, value(), 1, 100000));
+        else if (a == "--overwritten-data-max-age") o.overwritten_age = static_cast<int>(parse_int(a, value(), 0, 36500));
+        else if (a == "--dry-run") o.dry_run = true;
+        else if (a == "--until-done") o.until_done = true;
+        else if (a == "--max-duration") o.max_duration = static_cast<double>(parse_int(a, value(), 1, 86400 * 7));
+        else if (a == "--now") o.now = value();
+        else if (a == "--json") o.json_output = true;
+        else if (a == "--unschedule") o.unschedule = true;
+        else if (a == "--job-name") o.job_name = value();
+        else if (a == "--cron") o.cron = value();
+        else if (a == "--cron-database") o.cron_database = value();
+        else if (a == "--version" && o.command.empty()) o.command = "--version";
+        else if (a.rfind("--", 0) == 0) throw bad("unknown option \"" + a + "\"", "");
+        else if (o.command.empty()) o.command = a;
+        else if (o.command == "env" && o.positional.empty()) o.positional.push_back(a);
+        else throw bad("unexpected argument \"" + a + "\"", "");
     }
     return o;
 }
 
-int cmd_install(const Options &o) {
-    Connection conn(o.conninfo);
-    VersionReport r = install_extension(conn, o.lock_wait);
-    std::printf("extension %s\nloader    %s\nlibrary   %s\nsql       %s\nversions agree\n", r.action.c_str(),
-                r.loader.c_str(), r.library.c_str(), r.sql.c_str());
-    return exit_code::ok;
-}
+class App {
+public:
+    App(Options o, Config c) : o_(std::move(o)), cfg_(std::move(c)), log_(parse_level(cfg_.log_level), cfg_.log_format) {}
 
-void log_line(const std::string &level, const std::string &message) {
-    std::fprintf(stderr, "%s %s\n", level.c_str(), message.c_str());
-}
-
-int cmd_migrate(const Options &o) {
-    MigrateSettings s;
-    s.conninfo = o.conninfo;
-    s.target = o.target;
-    s.lock_wait_seconds = o.lock_wait;
-    s.use_extension = !o.no_extension;
-    if (const char *f = std::getenv("PACTFLOW_TEST_FAIL_AFTER_MIGRATION")) s.fail_after = f;
-    try {
-        MigrateResult r = run_migrate(s, log_line);
-        log_line("INFO", "database schema version was " + std::to_string(r.from_version) + ", is now " +
-                             std::to_string(r.to_version) + " (" + std::to_string(r.applied.size()) + " applied, " +
-                             std::to_string(r.rolled_back.size()) + " rolled back, " +
-                             std::to_string(r.data_migrations_run.size()) + " data migrations in " +
-                             std::to_string(r.data_migration_ms) + " ms)");
-        return exit_code::ok;
-    } catch (const Error &e) {
-        report(e);
-        int code = exit_code_for(e);
-        return code == exit_code::failure ? exit_code::migration_failed : code;
+    int run() {
+        for (const auto &w : cfg_.warnings) log_.warn(w);
+        const std::string &c = o_.command;
+        if (c == "migrate") return migrate();
+        if (c == "version") return version_cmd();
+        if (c == "clean") return clean();
+        if (c == "boot") return boot();
+        if (c == "status") return status();
+        if (c == "schedule") return schedule();
+        if (c == "env") return env();
+        if (c == "install") return install();
+        throw bad("unknown command \"" + c + "\"", "");
     }
-}
 
-int cmd_version(const Options &o) {
-    std::printf("%lld\n", static_cast<long long>(read_db_version(o.conninfo)));
-    return exit_code::ok;
+private:
+    std::unique_ptr<Connection> connect(const std::optional<std::string> &dbname_override = std::nullopt) {
+        std::unique_ptr<Connection> conn;
+        if (o_.dbname && !dbname_override) {
+            conn = std::make_unique<Connection>(*o_.dbname);
+        } else {
+            Config c = cfg_;
+            if (dbname_override) c.dbname = *dbname_override;
+            log_.debug("connecting", {{"database", c.redacted_description()}});
+            conn = connect_with_retries(c, [this](const std::string &level, const std::string &m) {
+                log_.log(level == "WARN" ? Level::warn : level == "ERROR" ? Level::error : Level::info, m);
+            });
+        }
+        // SQL logging and the slow-statement warning.
+        const bool log_sql = cfg_.sql_log_level != "NONE";
+        const Level sql_level = log_sql ? parse_level(cfg_.sql_log_level) : Level::debug;
+        const double slow = cfg_.sql_log_warn_duration;
+        const Logger *log = &log_;
+        conn->on_statement([log, log_sql, sql_level, slow](const std::string &sql, double seconds) {
+            if (slow > 0 && seconds >= slow)
+                log->warn("slow SQL statement", {{"sql", sql}, {"duration_seconds", seconds}});
+            else if (log_sql)
+                log->log(sql_level, "SQL", {{"sql", sql}, {"duration_ms", seconds * 1000}});
+        });
+        conn->on_notice([log](const std::string &severity, const std::string &message) {
+            log->log(severity == "WARNING" ? Level::warn : severity == "DEBUG" || severity == "LOG" ? Level::debug : Level::info,
+                     message, {{"source", "server"}, {"severity", severity}});
+        });
+        return conn;
+    }
+
+    Log engine_log() {
+        return [this](const std::string &level, const std::string &m) {
+            log_.log(level == "WARN" ? Level::warn : level == "DEBUG" ? Level::debug : Level::info, m);
+        };
+    }
+
+    int migrate() {
+        MigrateSettings s;
+        s.target = o_.target ? o_.target : cfg_.migration_target;
+        s.lock_wait_seconds = o_.lock_wait;
+        s.use_extension = !o_.no_extension;
+        if (const char *f = std::getenv("PACTFLOW_TEST_FAIL_AFTER_MIGRATION")) s.fail_after = f;
+        auto conn = connect();
+        const std::int64_t before = read_db_version(*conn);
+        log_.info("Database schema version is " + std::to_string(before));
+        log_.info(s.target ? "Migrating to " + std::to_string(*s.target) : "Migrating to latest");
+        try {
+            MigrateResult r = run_migrate(*conn, s, engine_log());
+            log_.info("Database schema version is now " + std::to_string(r.to_version),
+                      {{"applied", r.applied.size()}, {"rolled_back", r.rolled_back.size()}, {"adopted", r.adopted.size()},
+                       {"data_migrations", r.data_migrations_run.size()}, {"data_migration_ms", r.data_migration_ms}});
+            // The line tests and people grep for.
+            log_.info("database schema version was " + std::to_string(r.from_version) + ", is now " +
+                      std::to_string(r.to_version) + " (" + std::to_string(r.applied.size()) + " applied, " +
+                      std::to_string(r.rolled_back.size()) + " rolled back, " + std::to_string(r.data_migrations_run.size()) +
+                      " data migrations in " + std::to_string(r.data_migration_ms) + " ms)");
+            return exit_code::ok;
+        } catch (const Error &e) {
+            report(e);
+            int code = exit_code_for(e);
+            return code == exit_code::failure ? exit_code::migration_failed : code;
+        }
+    }
+
+    int version_cmd() {
+        auto conn = connect();
+        std::printf("%lld\n", static_cast<long long>(read_db_version(*conn)));
+        return exit_code::ok;
+    }
+
+    int clean() {
+        CleanRequest r;
+        r.selectors = o_.selectors ? o_.selectors : cfg_.clean.keep_version_selectors;
+        r.limit = o_.limit.value_or(cfg_.clean.deletion_limit);
+        r.overwritten_data_max_age = o_.overwritten_age.value_or(cfg_.clean.overwritten_data_max_age);
+        r.dry_run = o_.dry_run || cfg_.clean.dry_run;
+        r.keep_branches = o_.keep_branches;
+        r.until_done = o_.until_done;
+        r.max_duration_seconds = o_.max_duration;
+        r.now = o_.now;
+        r.force_client_side = o_.no_extension;
+        auto conn = connect();
+        try {
+            run_clean(*conn, r, log_);
+            return exit_code::ok;
+        } catch (const Error &e) {
+            report(e);
+            int code = exit_code_for(e);
+            if (e.sqlstate() == sqlstate::invalid_parameter_value) return exit_code::bad_configuration;
+            return code == exit_code::failure ? exit_code::clean_failed : code;
+        }
+    }
+
+    int boot() {
+        if (o_.positional.empty()) throw bad("boot needs a command after --", "Example: pactflow-db boot -- puma config.ru");
+        if (cfg_.auto_migrate) {
+            int rc = migrate();
+            if (rc != exit_code::ok) return rc;
+        } else {
+            log_.info("Skipping database migrations as PACTFLOW_DATABASE_AUTO_MIGRATE is false");
+        }
+        std::vector<char *> argv;
+        for (auto &a : o_.positional) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        std::fflush(nullptr);
+        execvp(argv[0], argv.data());
+        log_.error("could not start \"" + o_.positional[0] + "\": " + std::strerror(errno));
+        return 127;
+    }
+
+    int status() {
+        auto conn = connect();
+        json st = collect_status(*conn);
+        if (o_.json_output) std::printf("%s\n", st.dump(2).c_str());
+        else std::printf("%s", format_status(st).c_str());
+        return st["versions"]["agree"].get<bool>() ? exit_code::ok : exit_code::version_mismatch;
+    }
+
+    int schedule() {
+        ScheduleRequest r;
+        r.job_name = o_.job_name;
+        r.schedule = o_.cron;
+        r.selectors = o_.selectors ? o_.selectors : cfg_.clean.keep_version_selectors;
+        r.limit = o_.limit.value_or(cfg_.clean.deletion_limit);
+        r.overwritten_data_max_age = o_.overwritten_age.value_or(cfg_.clean.overwritten_data_max_age);
+        r.keep_branches = o_.keep_branches;
+        auto app = connect();
+        r.database = app->scalar("SELECT current_database()").value_or("");
+        std::string cron_db = o_.cron_database.value_or(
+            app->scalar("SELECT current_setting('cron.database_name', true)").value_or(r.database));
+        std::unique_ptr<Connection> cron_conn;
+        if (cron_db != r.database) {
+            if (o_.dbname) cron_conn = std::make_unique<Connection>(*o_.dbname + " dbname=" + conninfo_quote(cron_db));
+            else cron_conn = connect(cron_db);
+        }
+        Connection &cron = cron_conn ? *cron_conn : *app;
+        if (o_.unschedule) {
+            bool removed = unschedule_clean(cron, r.job_name);
+            log_.info(removed ? "removed pg_cron job \"" + r.job_name + "\"" : "no pg_cron job named \"" + r.job_name + "\"");
+            return exit_code::ok;
+        }
+        long long id = schedule_clean(cron, r);
+        log_.info("scheduled pg_cron job \"" + r.job_name + "\"",
+                  {{"job_id", id}, {"schedule", r.schedule}, {"database", r.database}, {"command", clean_job_command(*app, r)}});
+        return exit_code::ok;
+    }
+
+    int env() {
+        Config c = cfg_;
+        if (!o_.positional.empty()) c.host = o_.positional[0];
+        std::printf("%s", env_exports(c, std::time(nullptr)).c_str());
+        return exit_code::ok;
+    }
+
+    int install() {
+        auto conn = connect();
+        VersionReport r = install_extension(*conn, o_.lock_wait);
+        std::printf("extension %s\nloader    %s\nlibrary   %s\nsql       %s\nversions agree\n", r.action.c_str(),
+                    r.loader.c_str(), r.library.c_str(), r.sql.c_str());
+        return exit_code::ok;
+    }
+
+public:
+    void report(const Error &e) const {
+        json f = {{"sqlstate", e.sqlstate()}};
+        if (!e.detail().empty()) f["detail"] = e.detail();
+        if (!e.hint().empty()) f["hint"] = e.hint();
+        log_.error(e.message(), f);
+        if (log_.format() != "json") {
+            // People read these: the plain lines as well.
+            std::cerr << "pactflow-db: error: " << e.what() << " (SQLSTATE " << e.sqlstate() << ")\n";
+            if (!e.detail().empty()) std::cerr << "  detail: " << e.detail() << "\n";
+            if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
+        }
+    }
+
+private:
+    Options o_;
+    Config cfg_;
+    Logger log_;
+};
+
+// Before a logger exists (bad arguments or configuration): plain text, always.
+void report_plain(const Error &e) {
+    std::cerr << "pactflow-db: error: " << e.what() << " (SQLSTATE " << e.sqlstate() << ")\n";
+    if (!e.detail().empty()) std::cerr << "  detail: " << e.detail() << "\n";
+    if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
 }
 
 }  // namespace
 
 int run(const std::string &argv0, const std::vector<std::string> &args) {
     // Entry points by program name, as the PactFlow image's db-migrate / db-version / db-clean.
-    std::string prog = argv0.substr(argv0.find_last_of('/') == std::string::npos ? 0 : argv0.find_last_of('/') + 1);
+    const std::size_t slash = argv0.find_last_of('/');
+    const std::string prog = slash == std::string::npos ? argv0 : argv0.substr(slash + 1);
     std::vector<std::string> full = args;
     if (prog == "db-migrate") full.insert(full.begin(), "migrate");
     else if (prog == "db-version") full.insert(full.begin(), "version");
     else if (prog == "db-clean") full.insert(full.begin(), "clean");
+
     Options o;
+    Config cfg;
     try {
         o = parse(full);
-    } catch (const Error &e) {
-        report(e);
-        return exit_code::bad_configuration;
-    }
-    try {
-        if (o.command == "install") return cmd_install(o);
-        if (o.command == "migrate") return cmd_migrate(o);
-        if (o.command == "version") return cmd_version(o);
-        if (o.command == "help" || o.command.empty()) {
+        if (o.command.empty() || o.command == "help") {
             std::fputs(usage, o.command.empty() ? stderr : stdout);
             return o.command.empty() ? exit_code::bad_configuration : exit_code::ok;
         }
-        if (o.command == "--version") { std::printf("pactflow-db %s\n", version); return exit_code::ok; }
-        report(Error(sqlstate::invalid_parameter_value, "unknown command \"" + o.command + "\"", "", "See pactflow-db help."));
-        return exit_code::bad_configuration;
+        if (o.command == "--version") {
+            std::printf("pactflow-db %s\n", version);
+            return exit_code::ok;
+        }
+        if (o.command != "flyway") {
+            cfg = load_config(process_environment());
+            parse_level(cfg.log_level);
+        }
     } catch (const Error &e) {
-        report(e);
+        report_plain(e);
+        return exit_code::bad_configuration;
+    }
+    if (o.command == "flyway") {
+        // Flyway's own options (--dbname among them); otherwise our configured connection.
+        std::string conninfo;
+        try {
+            Config c = load_config(process_environment());
+            conninfo = c.conninfo_for_attempt(std::time(nullptr));
+        } catch (const Error &) {
+            // Leave it to libpq's PG* defaults; run_flyway reports connection problems itself.
+        }
+        return run_flyway({full.begin() + 1, full.end()}, conninfo);
+    }
+    App app(o, cfg);
+    try {
+        return app.run();
+    } catch (const Error &e) {
+        app.report(e);
+        if (e.sqlstate() == sqlstate::invalid_parameter_value) return exit_code::bad_configuration;
         return exit_code_for(e);
     } catch (const std::exception &e) {
-        std::cerr << "pactflow-db: error: " << e.what() << "\n";
+        app.report(Error(sqlstate::internal_error, e.what()));
         return exit_code::failure;
     }
 }

@@ -1,10 +1,14 @@
 #include "connection.hpp"
 
+#include "config.hpp"
+
 #include "pactflow/error.hpp"
 
 #include <libpq-fe.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 namespace pactflow::loader {
 namespace {
@@ -41,7 +45,19 @@ Connection::Connection(const std::string &conninfo) {
         throw Error(connection_failure_sqlstate, "could not connect to the database", msg,
                     "Check the PACTFLOW_DATABASE_* (or PG*) settings and that the server is running.");
     }
-    PQsetNoticeProcessor(conn_, [](void *, const char *msg) { std::fputs(msg, stderr); }, nullptr);
+    PQsetNoticeReceiver(
+        conn_,
+        [](void *self, const PGresult *r) {
+            auto *c = static_cast<Connection *>(self);
+            if (c->notice_hook_) {
+                const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+                const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+                c->notice_hook_(sev ? sev : "NOTICE", msg ? msg : "");
+            } else {
+                std::fputs(PQresultErrorMessage(r), stderr);
+            }
+        },
+        this);
 }
 
 Connection::~Connection() {
@@ -52,8 +68,10 @@ std::vector<Row> Connection::query(const std::string &sql, const Params &params)
     std::vector<const char *> values;
     values.reserve(params.size());
     for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
+    const auto t0 = std::chrono::steady_clock::now();
     PGresult *r = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                                nullptr, 0);
+    timed(sql, t0);
     check(r, conn_, affected_);
     std::vector<Row> rows;
     const int nrows = PQntuples(r), ncols = PQnfields(r);
@@ -68,11 +86,52 @@ std::vector<Row> Connection::query(const std::string &sql, const Params &params)
     return rows;
 }
 
+void Connection::timed(const std::string &sql, std::chrono::steady_clock::time_point t0) const {
+    if (hook_) hook_(sql, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
 void Connection::run_script(const std::string &sql) {
+    const auto t0 = std::chrono::steady_clock::now();
     PGresult *r = PQexec(conn_, sql.c_str());
+    timed(sql, t0);
     // PQexec returns the last statement's result; an error stops the script there.
     check(r, conn_, affected_);
     PQclear(r);
+}
+
+namespace {
+std::string seconds_text(std::chrono::milliseconds d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", static_cast<double>(d.count()) / 1000.0);
+    return std::string(buf) + "s";
+}
+}  // namespace
+
+std::unique_ptr<Connection> connect_with_retries(const Config &config, const ConnectLog &log, const RetryHooks &hooks) {
+    auto sleep = hooks.sleep ? hooks.sleep : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+    auto now = hooks.now ? hooks.now : [] { return std::time(nullptr); };
+    const int attempts = config.retry.max_retries + 1;
+    for (int attempt = 1;; ++attempt) {
+        // Built per attempt: an IAM token is minted for this attempt's time. Config errors propagate.
+        const std::string conninfo = config.conninfo_for_attempt(now());
+        try {
+            return std::make_unique<Connection>(conninfo);
+        } catch (const Error &e) {
+            if (e.sqlstate() != connection_failure_sqlstate) throw;
+            if (attempt >= attempts) {
+                if (attempts == 1) throw;
+                throw Error(connection_failure_sqlstate,
+                            "could not connect to the database after " + std::to_string(attempts) + " attempts",
+                            e.detail(), e.hint());
+            }
+            const auto delay = retry_delay(config.retry, attempt);
+            if (log)
+                log("WARN", "could not connect to the database (" + config.redacted_description() +
+                                "): " + e.detail() + "; retrying in " + seconds_text(delay) + " (attempt " +
+                                std::to_string(attempt) + " of " + std::to_string(attempts) + ")");
+            sleep(delay);
+        }
+    }
 }
 
 }  // namespace pactflow::loader

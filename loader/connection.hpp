@@ -3,12 +3,17 @@
 #pragma once
 #include "pactflow/executor.hpp"
 
+#include <chrono>
+#include <ctime>
+#include <functional>
 #include <memory>
 #include <string>
 
 struct pg_conn;
 
 namespace pactflow::loader {
+
+struct Config;
 
 // SQLSTATE the loader assigns when it cannot reach the server at all (libpq has none then).
 inline constexpr const char *connection_failure_sqlstate = "08001";
@@ -27,9 +32,37 @@ public:
 
     void exec(const std::string &sql) { run_script(sql); }
 
+    // Called after every statement (also a failed one) with its text and duration: SQL logging and the
+    // slow-statement warning (PACTFLOW_SQL_LOG_LEVEL, PACTFLOW_SQL_LOG_WARN_DURATION).
+    using StatementHook = std::function<void(const std::string &sql, double seconds)>;
+    void on_statement(StatementHook hook) { hook_ = std::move(hook); }
+    // Server notices (severity, message); without a hook they go to stderr as libpq prints them.
+    using NoticeHook = std::function<void(const std::string &severity, const std::string &message)>;
+    void on_notice(NoticeHook hook) { notice_hook_ = std::move(hook); }
+
 private:
+    void timed(const std::string &sql, std::chrono::steady_clock::time_point t0) const;
+
     pg_conn *conn_ = nullptr;
     long long affected_ = 0;
+    StatementHook hook_;
+    NoticeHook notice_hook_;
 };
+
+// Log callback (level, message), as pactflow::Log.
+using ConnectLog = std::function<void(const std::string &level, const std::string &message)>;
+
+// Seams for tests: how to wait and what time it is (defaults: sleep_for and the system clock).
+struct RetryHooks {
+    std::function<void(std::chrono::milliseconds)> sleep;
+    std::function<std::time_t()> now;
+};
+
+// Connects with config.conninfo_for_attempt(now) (a fresh IAM token for every attempt), retrying a failed
+// connection (SQLSTATE 08001) up to config.retry.max_retries times with exponential backoff (retry_delay),
+// logging each failure at WARN with the redacted settings. Then throws the last connection error (08001).
+// Configuration errors (22023, e.g. AWS credentials that disappeared) are thrown at once.
+std::unique_ptr<Connection> connect_with_retries(const Config &config, const ConnectLog &log = {},
+                                                 const RetryHooks &hooks = {});
 
 }  // namespace pactflow::loader

@@ -31,6 +31,10 @@ bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log) {
 
 MigrateResult run_migrate(const MigrateSettings &s, const Log &log) {
     Connection conn(s.conninfo);
+    return run_migrate(conn, s, log);
+}
+
+MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log &log) {
     // The lock comes before any bookkeeping DDL: concurrent nodes queue here, outside any transaction.
     AdvisoryLock lock(conn, locks::migrate, std::chrono::seconds(s.lock_wait_seconds));
     prepare_bookkeeping(conn, s.use_extension, log);
@@ -45,6 +49,10 @@ MigrateResult run_migrate(const MigrateSettings &s, const Log &log) {
 
 std::int64_t read_db_version(const std::string &conninfo) {
     Connection conn(conninfo);
+    return read_db_version(conn);
+}
+
+std::int64_t read_db_version(Connection &conn) {
     LibpqTransactions tx(conn);
     Migrator m(Catalog::builtin(), conn, tx);
     return db_version(m.read_state(conn.scalar("SELECT current_schema()").value_or("public")));

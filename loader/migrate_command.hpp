@@ -35,6 +35,8 @@ private:
 bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log);
 
 MigrateResult run_migrate(const MigrateSettings &s, const Log &log);
+MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log &log);  // s.conninfo unused
 std::int64_t read_db_version(const std::string &conninfo);
+std::int64_t read_db_version(Connection &conn);
 
 }  // namespace pactflow::loader

@@ -6,7 +6,8 @@
 namespace live {
 
 Run loader(const std::string &args, const std::string &env) {
-    std::string cmd = env + std::string(PACTFLOW_LOADER_PATH) + " " + args + " 2>&1";
+    // Plain-text log lines unless a test asks for another format.
+    std::string cmd = "PACTFLOW_LOG_FORMAT=default " + env + std::string(PACTFLOW_LOADER_PATH) + " " + args + " 2>&1";
     FILE *p = popen(cmd.c_str(), "r");
     Run r{-1, ""};
     char buf[4096];

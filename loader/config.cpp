@@ -1,0 +1,556 @@
+#include "config.hpp"
+
+#include "pactflow/error.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+extern char **environ;
+
+namespace pactflow::loader {
+namespace {
+
+constexpr const char *default_port_text = "5432";
+
+struct Setting {
+    std::string name;   // the variable actually read (or "the sslmode parameter of X")
+    std::string value;
+};
+
+[[noreturn]] void config_error(const std::string &message, const std::string &detail = {},
+                               const std::string &hint = {}) {
+    throw Error(sqlstate::invalid_parameter_value, message, detail, hint);
+}
+
+[[noreturn]] void bad_value(const Setting &s, const std::string &allowed, const std::string &hint = {}) {
+    config_error("invalid value for " + s.name + ": \"" + s.value + "\"", "Allowed: " + allowed + ".", hint);
+}
+
+std::string lower(std::string s) {
+    for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+std::string upper(std::string s) {
+    for (char &c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string join(const std::vector<std::string> &v, const std::string &sep) {
+    std::string out;
+    for (const auto &s : v) out += (out.empty() ? "" : sep) + s;
+    return out;
+}
+
+// Reads variables: PACTFLOW_<rest>, then its Pact Broker twin PACT_BROKER_<rest> (with a warning naming the
+// new variable), then an optional standard fallback (PG*, no warning). Empty values count as unset.
+class Vars {
+public:
+    Vars(const Environment &env, std::vector<std::string> &warnings) : env_(env), warnings_(warnings) {}
+
+    std::string raw(const std::string &name) const {
+        auto it = env_.find(name);
+        return it == env_.end() ? std::string() : it->second;
+    }
+
+    std::optional<Setting> get(const std::string &name, const char *fallback = nullptr) {
+        const std::string twin = "PACT_BROKER_" + name.substr(std::string("PACTFLOW_").size());
+        const std::string v = raw(name), tv = raw(twin);
+        if (!v.empty()) {
+            if (!tv.empty()) warnings_.push_back(twin + " is ignored: " + name + " is set");
+            return Setting{name, v};
+        }
+        if (!tv.empty()) {
+            warnings_.push_back(twin + " is deprecated: rename it to " + name + " (its value is used meanwhile)");
+            return Setting{twin, tv};
+        }
+        if (fallback && !raw(fallback).empty()) return Setting{fallback, raw(fallback)};
+        return std::nullopt;
+    }
+
+private:
+    const Environment &env_;
+    std::vector<std::string> &warnings_;
+};
+
+std::string parse_enum(const Setting &s, const std::vector<std::string> &allowed, bool upper_case) {
+    const std::string v = upper_case ? upper(s.value) : lower(s.value);
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) bad_value(s, join(allowed, ", "));
+    return v;
+}
+
+bool parse_bool(const Setting &s) {
+    const std::string v = lower(s.value);
+    if (v == "true") return true;
+    if (v == "false") return false;
+    bad_value(s, "true, false");
+}
+
+long long parse_int(const Setting &s, long long min, long long max, const std::string &allowed) {
+    const char *p = s.value.c_str();
+    char *end = nullptr;
+    errno = 0;
+    long long n = std::strtoll(p, &end, 10);
+    if (s.value.empty() || std::isspace(static_cast<unsigned char>(*p)) || *end || errno == ERANGE || n < min ||
+        n > max)
+        bad_value(s, allowed);
+    return n;
+}
+
+double parse_seconds(const Setting &s) {
+    const char *p = s.value.c_str();
+    char *end = nullptr;
+    errno = 0;
+    double d = std::strtod(p, &end);
+    if (s.value.empty() || std::isspace(static_cast<unsigned char>(*p)) || *end || errno == ERANGE ||
+        !std::isfinite(d) || d < 0 || d > 86400.0 * 365)
+        bad_value(s, "a number of seconds, 0 or more (e.g. 5 or 0.5)");
+    return d;
+}
+
+int parse_port(const Setting &s) { return static_cast<int>(parse_int(s, 1, 65535, "a port number from 1 to 65535")); }
+
+const std::vector<std::string> sslmodes = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+const std::vector<std::string> log_levels = {"DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
+
+// ---- URLs ----
+
+// The URL with its password replaced, for error messages. Works on malformed URLs too: everything between the
+// first ':' after the scheme and the last '@' is hidden (over-hiding a malformed URL is fine; a password with an
+// unencoded '/', '?' or '#' must not leak).
+std::string redact_url(const std::string &url) {
+    std::size_t start = url.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    std::size_t at = url.rfind('@');
+    if (at == std::string::npos || at < start) return url;
+    std::size_t colon = url.find(':', start);
+    if (colon == std::string::npos || colon > at) return url;
+    return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+struct ParsedUrl {
+    bool iam = false;
+    std::string host;
+    std::optional<int> port;
+    std::string user;
+    std::optional<std::string> password;
+    std::string dbname;
+    std::optional<std::string> sslmode;
+    std::vector<std::pair<std::string, std::string>> options;
+};
+
+ParsedUrl parse_url(const Setting &s) {
+    const std::string shown = redact_url(s.value);
+    auto fail = [&](const std::string &why) {
+        config_error("invalid value for " + s.name + ": \"" + shown + "\"",
+                     why + " Allowed: postgres://, postgresql:// or postgresiam:// "
+                           "user:password@host:port/database?parameters, with reserved characters percent-encoded.");
+    };
+    auto decode = [&](const std::string &in, const char *part) {
+        std::string out;
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (in[i] != '%') { out += in[i]; continue; }
+            const int hi = i + 2 < in.size() ? hex_value(in[i + 1]) : -1;
+            const int lo = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
+            if (hi < 0 || lo < 0) fail(std::string("The ") + part + " has an invalid percent-encoding.");
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        }
+        return out;
+    };
+
+    ParsedUrl u;
+    const std::size_t sep = s.value.find("://");
+    if (sep == std::string::npos) fail("It has no scheme.");
+    const std::string scheme = lower(s.value.substr(0, sep));
+    if (scheme == "postgresiam") u.iam = true;
+    else if (scheme != "postgres" && scheme != "postgresql") fail("The scheme \"" + scheme + "\" is not supported.");
+
+    std::string rest = s.value.substr(sep + 3);
+    if (auto hash = rest.find('#'); hash != std::string::npos) rest.erase(hash);
+    std::string query;
+    if (auto q = rest.find('?'); q != std::string::npos) {
+        query = rest.substr(q + 1);
+        rest.erase(q);
+    }
+    std::string path;
+    if (auto slash = rest.find('/'); slash != std::string::npos) {
+        path = rest.substr(slash + 1);
+        rest.erase(slash);
+    }
+    std::string hostport = rest;
+    if (auto at = rest.rfind('@'); at != std::string::npos) {
+        std::string userinfo = rest.substr(0, at);
+        hostport = rest.substr(at + 1);
+        if (auto colon = userinfo.find(':'); colon != std::string::npos) {
+            u.user = decode(userinfo.substr(0, colon), "user name");
+            u.password = decode(userinfo.substr(colon + 1), "password");
+        } else {
+            u.user = decode(userinfo, "user name");
+        }
+    }
+    if (hostport.find(',') != std::string::npos)
+        fail("Several hosts are not supported here; use PGHOST (a libpq host list) instead.");
+    std::string port_text;
+    if (!hostport.empty() && hostport.front() == '[') {
+        auto close = hostport.find(']');
+        if (close == std::string::npos) fail("An IPv6 host lacks its closing \"]\".");
+        u.host = hostport.substr(1, close - 1);
+        std::string after = hostport.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') fail("Unexpected text after the IPv6 host.");
+            port_text = after.substr(1);
+        }
+    } else {
+        auto colon = hostport.rfind(':');
+        if (colon != std::string::npos) {
+            port_text = hostport.substr(colon + 1);
+            hostport.erase(colon);
+        }
+        u.host = decode(hostport, "host");
+    }
+    if (!port_text.empty()) {
+        bool digits = port_text.size() <= 5 &&
+                      std::all_of(port_text.begin(), port_text.end(), [](unsigned char c) { return std::isdigit(c); });
+        int port = digits ? std::atoi(port_text.c_str()) : 0;
+        if (port < 1 || port > 65535) fail("The port is not a number from 1 to 65535.");
+        u.port = port;
+    }
+    if (path.find('/') != std::string::npos) fail("The database name must not contain \"/\" (encode it as %2F).");
+    u.dbname = decode(path, "database name");
+
+    std::size_t pos = 0;
+    while (pos < query.size()) {
+        std::size_t amp = query.find('&', pos);
+        if (amp == std::string::npos) amp = query.size();
+        std::string kv = query.substr(pos, amp - pos);
+        pos = amp + 1;
+        if (kv.empty()) continue;
+        auto eq = kv.find('=');
+        std::string key = decode(kv.substr(0, eq), "parameter name");
+        std::string value = eq == std::string::npos ? "" : decode(kv.substr(eq + 1), "parameter value");
+        if (key.empty() || !std::all_of(key.begin(), key.end(), [](unsigned char c) {
+                return std::islower(c) || std::isdigit(c) || c == '_';
+            }))
+            fail("A parameter name is not a libpq keyword (lower-case letters, digits, _).");
+        if (key == "sslmode") u.sslmode = value;
+        else if (key == "user") u.user = value;
+        else if (key == "password") u.password = value;
+        else if (key == "host") u.host = value;
+        else if (key == "dbname") u.dbname = value;
+        else if (key == "port") {
+            u.port = parse_port(Setting{"the port parameter of " + s.name, value});
+        } else u.options.emplace_back(key, value);
+    }
+    return u;
+}
+
+bool secret_option(const std::string &key) { return key.find("password") != std::string::npos; }
+
+}  // namespace
+
+std::chrono::milliseconds retry_delay(const RetrySettings &s, int retry) {
+    double secs = s.interval_seconds;
+    for (int i = 1; i < retry && secs < s.max_interval_seconds; ++i) secs *= 2;
+    secs = std::min(secs, s.max_interval_seconds);
+    return std::chrono::milliseconds(static_cast<long long>(std::llround(secs * 1000)));
+}
+
+std::string conninfo_quote(const std::string &value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+std::string shell_quote(const std::string &value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+RdsTokenRequest Config::token_request(std::time_t now) const {
+    if (!iam) throw Error(sqlstate::internal_error, "an iam token was requested without iam authentication");
+    RdsTokenRequest r;
+    r.host = host;
+    r.port = port.value_or(5432);
+    r.region = aws_region;
+    r.db_user = user;
+    r.credentials = credentials ? credentials() : AwsCredentials{};
+    r.signing_time = now;
+    return r;
+}
+
+std::string Config::conninfo_for_attempt(std::time_t now) const {
+    std::string out;
+    auto add = [&](const std::string &key, const std::string &value) {
+        out += (out.empty() ? "" : " ") + key + "=" + conninfo_quote(value);
+    };
+    if (!host.empty()) add("host", host);
+    if (port) add("port", std::to_string(*port));
+    else if (iam) add("port", default_port_text);
+    if (!user.empty()) add("user", user);
+    if (!dbname.empty()) add("dbname", dbname);
+    if (iam) add("password", rds_auth_token(token_request(now)));
+    else if (password) add("password", *password);
+    add("sslmode", sslmode);
+    if (retry.connect_timeout) add("connect_timeout", std::to_string(*retry.connect_timeout));
+    for (const auto &[k, v] : options) add(k, v);
+    add("fallback_application_name", "pactflow-db");
+    return out;
+}
+
+std::string Config::redacted_description() const {
+    std::vector<std::string> parts;
+    if (!host.empty()) parts.push_back("host=" + host);
+    if (port) parts.push_back("port=" + std::to_string(*port));
+    else if (iam) parts.push_back(std::string("port=") + default_port_text);
+    if (!user.empty()) parts.push_back("user=" + user);
+    if (!dbname.empty()) parts.push_back("dbname=" + dbname);
+    parts.push_back("sslmode=" + sslmode);
+    if (iam) parts.push_back("password=<rds iam token, region " + aws_region + ">");
+    else if (password) parts.push_back("password=<redacted>");
+    if (retry.connect_timeout) parts.push_back("connect_timeout=" + std::to_string(*retry.connect_timeout));
+    for (const auto &[k, v] : options) parts.push_back(k + "=" + (secret_option(k) ? "<redacted>" : v));
+    return join(parts, " ") + " (from " + (source.empty() ? "libpq defaults" : source) + ")";
+}
+
+Config load_config(const Environment &env, const FileReader &read_file) {
+    Config c;
+    Vars vars(env, c.warnings);
+    std::vector<std::string> used;  // connection variables read, for Config::source
+
+    // ---- connection ----
+    std::optional<Setting> url = vars.get("PACTFLOW_DATABASE_URL");
+    std::optional<Setting> adapter = vars.get("PACTFLOW_DATABASE_ADAPTER");
+    std::optional<std::string> url_sslmode;
+    std::optional<Setting> password_setting;  // where the password came from (for the IAM warning)
+    std::string host_name = "PACTFLOW_DATABASE_HOST", user_name = "PACTFLOW_DATABASE_USERNAME";
+
+    bool iam = false;
+    if (adapter) iam = parse_enum(*adapter, {"postgres", "postgresiam"}, false) == "postgresiam";
+
+    if (url) {
+        ParsedUrl u = parse_url(*url);
+        if (adapter && !iam && u.iam)
+            config_error(adapter->name + " is \"postgres\" but " + url->name + " has the postgresiam:// scheme",
+                         "Allowed: a postgresiam:// URL with adapter postgresiam (or unset), or postgres:// with "
+                         "postgres.");
+        iam = iam || u.iam;
+        c.host = u.host;
+        c.port = u.port;
+        c.user = u.user;
+        c.password = u.password;
+        if (u.password) password_setting = Setting{"the password in " + url->name, ""};
+        c.dbname = u.dbname;
+        c.options = u.options;
+        url_sslmode = u.sslmode;
+        host_name = user_name = url->name;
+        used.push_back(url->name);
+        for (const char *component : {"PACTFLOW_DATABASE_HOST", "PACTFLOW_DATABASE_PORT", "PACTFLOW_DATABASE_USERNAME",
+                                      "PACTFLOW_DATABASE_PASSWORD", "PACTFLOW_DATABASE_NAME"}) {
+            std::vector<std::string> ignored;
+            Vars quiet(env, ignored);
+            if (auto s = quiet.get(component))
+                c.warnings.push_back(s->name + " is ignored: " + url->name + " is set");
+        }
+    } else {
+        if (auto s = vars.get("PACTFLOW_DATABASE_HOST", "PGHOST")) {
+            c.host = s->value;
+            host_name = s->name;
+            used.push_back(s->name);
+            if (c.host.find("://") != std::string::npos)
+                config_error("invalid value for " + s->name + ": \"" + s->value + "\"",
+                             "Allowed: a hostname or address without a scheme.");
+        }
+        if (auto s = vars.get("PACTFLOW_DATABASE_PORT", "PGPORT")) {
+            c.port = parse_port(*s);
+            used.push_back(s->name);
+        }
+        if (auto s = vars.get("PACTFLOW_DATABASE_USERNAME", "PGUSER")) {
+            c.user = s->value;
+            user_name = s->name;
+            used.push_back(s->name);
+        }
+        if (auto s = vars.get("PACTFLOW_DATABASE_PASSWORD", "PGPASSWORD")) {
+            c.password = s->value;
+            password_setting = Setting{s->name, ""};
+            used.push_back(s->name);
+        }
+        if (auto s = vars.get("PACTFLOW_DATABASE_NAME", "PGDATABASE")) {
+            c.dbname = s->value;
+            used.push_back(s->name);
+        }
+        if (!adapter) {
+            if (std::string v = vars.raw("USE_IAM_AUTH"); !v.empty()) {
+                std::string lv = lower(v);
+                if (lv == "1" || lv == "true") iam = true;
+                else if (lv != "0" && lv != "false") bad_value(Setting{"USE_IAM_AUTH", v}, "1 (IAM), 0");
+                used.push_back("USE_IAM_AUTH");
+            }
+        }
+    }
+    c.source = join(used, ", ");
+
+    {
+        std::optional<Setting> s = vars.get("PACTFLOW_DATABASE_SSLMODE");
+        if (!s && url_sslmode) s = Setting{"the sslmode parameter of " + url->name, *url_sslmode};
+        if (!s && !vars.raw("PGSSLMODE").empty()) s = Setting{"PGSSLMODE", vars.raw("PGSSLMODE")};
+        if (s) c.sslmode = parse_enum(*s, sslmodes, false);
+        c.iam = iam;
+        if (iam && c.sslmode != "require" && c.sslmode != "verify-ca" && c.sslmode != "verify-full")
+            config_error("IAM authentication needs sslmode require, verify-ca or verify-full, but " +
+                             (s ? s->name : std::string("the default")) +
+                             " is \"" + c.sslmode + "\"",
+                         "Allowed with IAM: require, verify-ca, verify-full.",
+                         "RDS IAM tokens must travel over TLS; set PACTFLOW_DATABASE_SSLMODE=require (or stronger).");
+    }
+
+    // ---- retries ----
+    if (auto s = vars.get("PACTFLOW_DATABASE_CONNECT_MAX_RETRIES"))
+        c.retry.max_retries = static_cast<int>(parse_int(*s, 0, 1000, "a whole number from 0 to 1000"));
+    if (auto s = vars.get("PACTFLOW_DATABASE_CONNECT_RETRY_INTERVAL")) c.retry.interval_seconds = parse_seconds(*s);
+    if (auto s = vars.get("PACTFLOW_DATABASE_CONNECT_RETRY_MAX_INTERVAL"))
+        c.retry.max_interval_seconds = parse_seconds(*s);
+    c.retry.max_interval_seconds = std::max(c.retry.max_interval_seconds, c.retry.interval_seconds);
+    if (auto s = vars.get("PACTFLOW_DATABASE_CONNECT_TIMEOUT", "PGCONNECT_TIMEOUT"))
+        c.retry.connect_timeout =
+            static_cast<int>(parse_int(*s, 0, 86400, "a whole number of seconds, 0 (no limit) or more"));
+
+    // ---- IAM ----
+    if (iam) {
+        for (const char *r : {"AWS_REGION", "AWS_DEFAULT_REGION"})
+            if (c.aws_region.empty()) c.aws_region = vars.raw(r);
+        if (c.host.empty())
+            config_error("IAM authentication needs a database host",
+                         "Set PACTFLOW_DATABASE_HOST, or give the host in a postgresiam:// PACTFLOW_DATABASE_URL.");
+        if (c.user.empty())
+            config_error("IAM authentication needs a database user",
+                         "Set PACTFLOW_DATABASE_USERNAME, or give the user in a postgresiam:// PACTFLOW_DATABASE_URL.");
+        if (c.aws_region.empty())
+            config_error("IAM authentication needs AWS_REGION", "Set AWS_REGION to the region of the RDS instance.");
+        if (password_setting)
+            c.warnings.push_back(password_setting->name + " is ignored: IAM authentication uses a token");
+        c.password.reset();
+        // Resolve once now so that missing credentials fail before any connection attempt; then afresh per token.
+        ResolvedCredentials first = resolve_aws_credentials(env, read_file);
+        Environment env_copy;  // only what the credential chain reads
+        for (const auto &[k, v] : env)
+            if (k.rfind("AWS_", 0) == 0 || k == "HOME") env_copy.emplace(k, v);
+        FileReader reader = read_file;
+        c.credentials = [env_copy, reader]() { return resolve_aws_credentials(env_copy, reader).credentials; };
+        RdsTokenRequest probe;
+        probe.host = c.host;
+        probe.port = c.port.value_or(5432);
+        probe.region = c.aws_region;
+        probe.db_user = c.user;
+        probe.credentials = first.credentials;
+        try {
+            (void)rds_auth_token(probe);
+        } catch (const Error &e) {
+            throw Error(e.sqlstate(), e.what(),
+                        "The IAM settings come from " + join({host_name, user_name, "AWS_REGION"}, ", ") + ".",
+                        e.hint());
+        }
+    }
+
+    // ---- migrations ----
+    if (auto s = vars.get("PACTFLOW_DATABASE_AUTO_MIGRATE")) {
+        c.auto_migrate = parse_bool(*s);
+        for (const char *old : {"PACT_BROKER_AUTO_MIGRATE_DB", "PACT_BROKER_AUTO_MIGRATE_DB_DATA"})
+            if (!vars.raw(old).empty())
+                c.warnings.push_back(std::string(old) + " is ignored: " + s->name + " is set");
+    } else {
+        for (const char *old : {"PACT_BROKER_AUTO_MIGRATE_DB", "PACT_BROKER_AUTO_MIGRATE_DB_DATA"}) {
+            if (vars.raw(old).empty()) continue;
+            // Both old switches fold into one: migrations run only if neither says false.
+            c.auto_migrate = parse_bool(Setting{old, vars.raw(old)}) && c.auto_migrate;
+            c.warnings.push_back(std::string(old) +
+                                 " is deprecated: replace it with PACTFLOW_DATABASE_AUTO_MIGRATE (its value is used "
+                                 "meanwhile)");
+        }
+    }
+    if (auto s = vars.get("PACTFLOW_DATABASE_MIGRATION_TARGET"))
+        c.migration_target =
+            parse_int(*s, 0, 99999999999999LL,
+                      "the integer prefix of a migration, e.g. 20190509 (0 rolls back everything)");
+
+    // ---- logging ----
+    if (auto s = vars.get("PACTFLOW_LOG_LEVEL")) c.log_level = parse_enum(*s, log_levels, true);
+    if (auto s = vars.get("PACTFLOW_LOG_FORMAT")) c.log_format = parse_enum(*s, {"json", "default", "color"}, false);
+    if (auto s = vars.get("PACTFLOW_SQL_LOG_LEVEL")) {
+        std::vector<std::string> allowed = {"NONE"};
+        allowed.insert(allowed.end(), log_levels.begin(), log_levels.end());
+        c.sql_log_level = parse_enum(*s, allowed, true);
+    }
+    if (auto s = vars.get("PACTFLOW_SQL_LOG_WARN_DURATION")) c.sql_log_warn_duration = parse_seconds(*s);
+
+    // ---- clean ----
+    if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS")) {
+        const std::string allowed = "a JSON array of selector objects, e.g. [{\"max_age\": 90}, {\"deployed\": true}]";
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(s->value);
+        } catch (const nlohmann::json::parse_error &e) {
+            config_error("invalid value for " + s->name + ": \"" + s->value + "\"",
+                         "It is not valid JSON (" + std::string(e.what()) + "). Allowed: " + allowed + ".",
+                         "Remember to escape the quotes in your configuration files.");
+        }
+        if (!j.is_array()) bad_value(*s, allowed);
+        for (const auto &e : j)
+            if (!e.is_object()) bad_value(*s, allowed);
+        c.clean.keep_version_selectors = j;
+    }
+    if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT"))
+        c.clean.deletion_limit = static_cast<int>(parse_int(*s, 1, 2147483647, "a whole number, 1 or more"));
+    if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE"))
+        c.clean.overwritten_data_max_age =
+            static_cast<int>(parse_int(*s, 0, 2147483647, "a whole number of days, 0 or more"));
+    if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_DRY_RUN")) c.clean.dry_run = parse_bool(*s);
+
+    return c;
+}
+
+Environment process_environment() {
+    Environment env;
+    for (char **e = environ; e && *e; ++e) {
+        std::string kv = *e;
+        auto eq = kv.find('=');
+        if (eq != std::string::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    return env;
+}
+
+std::string env_exports(const Config &config, std::time_t now) {
+    std::ostringstream out;
+    auto line = [&](const char *name, const std::string &value) {
+        out << "export " << name << "=" << shell_quote(value) << "\n";
+    };
+    if (!config.host.empty()) line("PGHOST", config.host);
+    if (config.port) line("PGPORT", std::to_string(*config.port));
+    else if (config.iam) line("PGPORT", default_port_text);
+    if (!config.user.empty()) line("PGUSER", config.user);
+    if (!config.dbname.empty()) line("PGDATABASE", config.dbname);
+    line("PGSSLMODE", config.sslmode);
+    if (config.retry.connect_timeout) line("PGCONNECT_TIMEOUT", std::to_string(*config.retry.connect_timeout));
+    if (config.iam) line("PGPASSWORD", rds_auth_token(config.token_request(now)));
+    else if (config.password) line("PGPASSWORD", *config.password);
+    return out.str();
+}
+
+}  // namespace pactflow::loader
