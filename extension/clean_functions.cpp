@@ -12,7 +12,9 @@
 #include <string>
 
 extern "C" {
+#include "utils/datetime.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 }
 
 namespace {
@@ -36,6 +38,24 @@ std::optional<std::string> arg_text(FunctionCallInfo fcinfo, int i, Oid type) {
         return OidOutputFunctionCall(out, d);
     });
     return std::string(s);
+}
+
+// A timestamptz argument as ISO 8601 text in UTC, so that reading it back does not depend on the session:
+// its output function follows DateStyle and TimeZone, and with DateStyle 'Postgres' it prints zone
+// abbreviations that do not read back as written (Asia/Kolkata prints IST, which reads back as Israel time).
+std::optional<std::string> timestamptz_arg(FunctionCallInfo fcinfo, int i) {
+    if (PG_ARGISNULL(i)) return std::nullopt;
+    const TimestampTz ts = PG_GETARG_TIMESTAMPTZ(i);
+    if (TIMESTAMP_IS_NOBEGIN(ts)) return std::string("-infinity");
+    if (TIMESTAMP_IS_NOEND(ts)) return std::string("infinity");
+    struct pg_tm tm;
+    fsec_t fsec;
+    if (timestamp2tm(ts, nullptr, &tm, &fsec, nullptr, nullptr) != 0 || tm.tm_year <= 0)
+        return arg_text(fcinfo, i, TIMESTAMPTZOID);  // out of the ISO range: leave it to the server
+    char buf[64];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, static_cast<int>(fsec));
+    return std::string(buf);
 }
 
 json json_arg(FunctionCallInfo fcinfo, int i, Oid type) {
@@ -62,7 +82,7 @@ PACTFLOW_FUNCTION(pactflow_clean_pass) {
     o.dry_run = PG_GETARG_BOOL(2);
     o.overwritten_data_max_age = PG_GETARG_INT32(3);
     o.keep_branches = json_arg(fcinfo, 4, JSONBOID);
-    o.now = arg_text(fcinfo, 5, TIMESTAMPTZOID).value_or("");
+    o.now = timestamptz_arg(fcinfo, 5).value_or("");
     o.notice = notice;
     pactflow::pg::SpiSession spi;
     pactflow::pg::SpiExecutor ex;
@@ -97,13 +117,17 @@ PACTFLOW_FUNCTION(pactflow_clean_until_done) {
     long long deleted = 0;
     bool more = true;
     bool first = true;
+    bool skipped = false;
     while (more) {
         o.notice = first ? notice : [](const std::string &) {};  // say the auto-adds once
         json r = pactflow::clean::clean_pass(ex, o);
         first = false;
         guarded([] { SPI_commit(); });
+        if (r.value("skipped", false)) {
+            skipped = true;  // another clean holds the lock: it does the work
+            break;
+        }
         ++passes;
-        if (r.value("skipped", false)) break;
         long long n = 0;
         for (auto &[table, v] : r["tables"].items()) n += v["deleted"].get<long long>();
         deleted += n;
@@ -116,6 +140,7 @@ PACTFLOW_FUNCTION(pactflow_clean_until_done) {
     }
     spi.finish();
     notice("pactflow_clean_until_done: " + std::to_string(passes) + " passes, " + std::to_string(deleted) +
-           " rows deleted" + (more ? ", more remains" : ", nothing left to delete"));
+           " rows deleted" +
+           (skipped ? ", stopped: another clean is running" : more ? ", more remains" : ", nothing left to delete"));
     PG_RETURN_VOID();
 }

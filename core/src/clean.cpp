@@ -153,7 +153,10 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     validate(o);
     ParsedSelectors parsed = parse_selectors(o.selectors);
     auto branch_selectors = parse_branch_selectors(o.keep_branches);
-    if (o.now.empty()) o.now = ex.scalar("SELECT now()::text").value_or("");
+    // The reference time as ISO 8601 in UTC: now()::text follows the session's DateStyle and TimeZone and
+    // may not read back as the same instant (a 'Postgres' DateStyle prints ambiguous zone abbreviations).
+    if (o.now.empty())
+        o.now = ex.scalar("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US\"+00\"')").value_or("");
 
     // Environments must exist (a typo would silently keep nothing).
     for (std::size_t i = 0; i < parsed.selectors.size(); ++i) {

@@ -53,17 +53,22 @@ Error invalid(const std::string &what, const std::string &detail, const std::str
     return Error(sqlstate::invalid_parameter_value, what, detail, hint);
 }
 
+// Messages name what was invalid: a keep selector, or an element of keep_branches ("branch selector N").
+std::string invalid_what(const std::string &where) {
+    return where.rfind("branch selector", 0) == 0 ? "invalid keep_branches: " : "invalid keep selector: ";
+}
+
 const char *selector_hint =
     "Each selector is an object such as {\"branch\": true, \"latest\": true}; see the keep selectors section of README.md.";
 
 int parse_max_age(const json &v, const std::string &where) {
     if (!v.is_number_integer() && !v.is_number_unsigned())
-        throw invalid("invalid keep selector: " + where + " max_age must be a whole number of days",
+        throw invalid(invalid_what(where) + where + " max_age must be a whole number of days",
                       where + ", key \"max_age\": " + describe(v) + " is not an integer.",
                       "Write a number without quotes, e.g. {\"max_age\": 30}.");
     long long n = v.get<long long>();
     if (n < 0 || n > 36500)
-        throw invalid("invalid keep selector: " + where + " max_age must be between 0 and 36500 days",
+        throw invalid(invalid_what(where) + where + " max_age must be between 0 and 36500 days",
                       where + ", key \"max_age\": " + describe(v) + " is out of range.", "Use a number of days, e.g. 90.");
     return static_cast<int>(n);
 }
@@ -78,7 +83,7 @@ bool parse_flag(const json &v, const std::string &key, const std::string &where)
 
 std::string parse_name(const json &v, const std::string &key, const std::string &where) {
     if (!v.is_string() || v.get<std::string>().empty())
-        throw invalid("invalid keep selector: " + where + " " + key + " must be a non-empty name",
+        throw invalid(invalid_what(where) + where + " " + key + " must be a non-empty name",
                       where + ", key \"" + key + "\": " + describe(v) + " is not a non-empty string.",
                       "Give the name as a string, e.g. {\"" + key + "\": \"Foo\"}.");
     return v.get<std::string>();

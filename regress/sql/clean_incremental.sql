@@ -1,0 +1,527 @@
+-- One clean pass, scenario by scenario: the Pact Broker's clean_incremental_spec (reference §4.1: 1, 2,
+-- 3/3b dry run, 4 orphan pact versions, 5 branch + max_age, 6.1-6.11 stale branches, 7-8 the head of a
+-- stale branch), what deleting a version takes with it, our fix that recomputes a deleted branch head,
+-- and the per-category limit with "more". Where our deliberate fixes change the Pact Broker's outcome, the
+-- comment says so.
+-- How these files run (the same in every clean*.sql): pg_regress runs all files in one regression
+-- database, and migrate.sql (after us) expects it without an application schema. So each clean file
+-- works in a throwaway database of its own, pactflow_clean_incremental, created here and dropped at the end: the
+-- extension is created there, the Pact Broker schema is migrated up to 20260210 (the last migration before
+-- the non-transactional index builds, which CALL pactflow_migrate() leaves to the loader), and every
+-- scenario then builds its own small fixture, mostly inside BEGIN ... ROLLBACK (pactflow_clean is a
+-- function and runs in the caller's transaction), so scenarios never see each other's rows. Every clean
+-- call uses now => '2026-06-01 12:00:00+00' (through fx_clean) and fixture times are relative to it;
+-- output never shows durations, real-time timestamps or sequence-dependent ids.
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS pactflow_clean_incremental;
+CREATE DATABASE pactflow_clean_incremental TEMPLATE template0;
+\set regress_db :DBNAME
+\c pactflow_clean_incremental
+SET client_min_messages = warning;
+CREATE EXTENSION pactflow;
+CALL pactflow_migrate(20260216);
+RESET client_min_messages;
+SELECT pactflow_db_version();
+-- ---------------------------------------------------------------------------------------------------------
+-- Fixture helpers (the same block opens every clean*.sql file). They write rows the way the Pact Broker
+-- does: versions."order" from one global counter (insertion order), tags with their pacticipant_id and
+-- version_order, a branch head moved to the version most recently added to the branch, the latest pact
+-- revision per consumer version and provider in latest_pact_publication_ids_for_consumer_versions, the
+-- latest verification per pact version and provider version in
+-- latest_verification_id_for_pact_version_and_provider_version. Times are given as days before the fixed
+-- clock of every clean call, 2026-06-01 12:00:00 UTC (fx_at); timestamps are stored in UTC, as the broker's.
+-- ---------------------------------------------------------------------------------------------------------
+CREATE FUNCTION fx_at(days_ago numeric) RETURNS timestamp LANGUAGE sql IMMUTABLE
+    AS $$ SELECT timestamp '2026-06-01 12:00:00' - make_interval(secs => days_ago * 86400) $$;
+CREATE FUNCTION fx_pacticipant(p_name text, p_main_branch text DEFAULT NULL) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE pid int;
+BEGIN
+    SELECT id INTO pid FROM pacticipants WHERE name = p_name;
+    IF pid IS NULL THEN
+        INSERT INTO pacticipants (name, display_name, main_branch, created_at, updated_at)
+        VALUES (p_name, p_name, p_main_branch, fx_at(400), fx_at(400)) RETURNING id INTO pid;
+    ELSIF p_main_branch IS NOT NULL THEN
+        UPDATE pacticipants SET main_branch = p_main_branch WHERE id = pid;
+    END IF;
+    RETURN pid;
+END $$;
+CREATE FUNCTION fx_vid(p_name text, p_number text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE vid int;
+BEGIN
+    SELECT v.id INTO STRICT vid FROM versions v JOIN pacticipants p ON p.id = v.pacticipant_id
+    WHERE p.name = p_name AND v.number = p_number;
+    RETURN vid;
+END $$;
+CREATE FUNCTION fx_tag(p_name text, p_number text, p_tag text) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO tags (name, version_id, pacticipant_id, version_order, created_at, updated_at)
+    SELECT p_tag, v.id, v.pacticipant_id, v."order", v.created_at, v.created_at FROM versions v WHERE v.id = fx_vid(p_name, p_number)
+$$;
+CREATE FUNCTION fx_branch(p_name text, p_number text, p_branch text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE v versions; bid int; bvid int;
+BEGIN
+    SELECT * INTO STRICT v FROM versions WHERE id = fx_vid(p_name, p_number);
+    SELECT id INTO bid FROM branches WHERE pacticipant_id = v.pacticipant_id AND name = p_branch;
+    IF bid IS NULL THEN
+        INSERT INTO branches (name, pacticipant_id, created_at, updated_at)
+        VALUES (p_branch, v.pacticipant_id, v.created_at, v.created_at) RETURNING id INTO bid;
+    ELSE
+        UPDATE branches SET updated_at = greatest(updated_at, v.created_at) WHERE id = bid;
+    END IF;
+    INSERT INTO branch_versions (branch_id, version_id, version_order, pacticipant_id, branch_name, created_at, updated_at)
+    VALUES (bid, v.id, v."order", v.pacticipant_id, p_branch, v.created_at, v.created_at) RETURNING id INTO bvid;
+    DELETE FROM branch_heads WHERE branch_id = bid;
+    INSERT INTO branch_heads (branch_id, branch_version_id, version_id, pacticipant_id, branch_name)
+    VALUES (bid, bvid, v.id, v.pacticipant_id, p_branch);
+END $$;
+-- A version (pacticipant created on first use), optionally on a branch and with tags.
+CREATE FUNCTION fx_version(p_name text, p_number text, p_at timestamp DEFAULT NULL, p_branch text DEFAULT NULL,
+                           p_tags text[] DEFAULT '{}') RETURNS int LANGUAGE plpgsql AS $$
+DECLARE pid int := fx_pacticipant(p_name); vid int; ord int; t text;
+BEGIN
+    SELECT coalesce(max("order"), 0) + 1 INTO ord FROM versions;
+    INSERT INTO versions (number, pacticipant_id, "order", created_at, updated_at)
+    VALUES (p_number, pid, ord, coalesce(p_at, fx_at(0)), coalesce(p_at, fx_at(0))) RETURNING id INTO vid;
+    IF p_branch IS NOT NULL THEN PERFORM fx_branch(p_name, p_number, p_branch); END IF;
+    FOREACH t IN ARRAY p_tags LOOP PERFORM fx_tag(p_name, p_number, t); END LOOP;
+    RETURN vid;
+END $$;
+-- A pact publication (a new revision when the consumer version already has a pact with that provider).
+CREATE FUNCTION fx_pact(p_consumer text, p_number text, p_provider text, p_content text DEFAULT NULL,
+                        p_at timestamp DEFAULT NULL) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE cv versions; prov int := fx_pacticipant(p_provider); pv int; rev int; pub int; at timestamp;
+        v_content text := coalesce(p_content, p_consumer || ' ' || p_number || ' -> ' || p_provider);
+BEGIN
+    SELECT * INTO STRICT cv FROM versions WHERE id = fx_vid(p_consumer, p_number);
+    at := coalesce(p_at, cv.created_at);
+    SELECT id INTO pv FROM pact_versions WHERE consumer_id = cv.pacticipant_id AND provider_id = prov AND sha = md5(v_content);
+    IF pv IS NULL THEN
+        INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at)
+        VALUES (cv.pacticipant_id, prov, md5(v_content), v_content, at) RETURNING id INTO pv;
+    END IF;
+    SELECT coalesce(max(revision_number), 0) + 1 INTO rev FROM pact_publications WHERE consumer_version_id = cv.id AND provider_id = prov;
+    INSERT INTO pact_publications (consumer_version_id, provider_id, revision_number, pact_version_id, created_at, consumer_id, consumer_version_order)
+    VALUES (cv.id, prov, rev, pv, at, cv.pacticipant_id, cv."order") RETURNING id INTO pub;
+    DELETE FROM latest_pact_publication_ids_for_consumer_versions WHERE consumer_version_id = cv.id AND provider_id = prov;
+    INSERT INTO latest_pact_publication_ids_for_consumer_versions (consumer_id, consumer_version_id, provider_id, pact_publication_id, pact_version_id, created_at)
+    VALUES (cv.pacticipant_id, cv.id, prov, pub, pv, at);
+    RETURN pub;
+END $$;
+-- A verification of the latest pact of a consumer version by a provider version.
+CREATE FUNCTION fx_verify(p_consumer text, p_number text, p_provider text, p_provider_number text,
+                          p_at timestamp DEFAULT NULL) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE l latest_pact_publication_ids_for_consumer_versions; pv versions; vid int; at timestamp;
+BEGIN
+    SELECT * INTO STRICT l FROM latest_pact_publication_ids_for_consumer_versions
+    WHERE consumer_version_id = fx_vid(p_consumer, p_number) AND provider_id = fx_pacticipant(p_provider);
+    SELECT * INTO STRICT pv FROM versions WHERE id = fx_vid(p_provider, p_provider_number);
+    at := coalesce(p_at, pv.created_at);
+    INSERT INTO verifications (number, success, provider_version, pact_version_id, execution_date, created_at, provider_version_id, consumer_id, provider_id)
+    VALUES ((SELECT count(*) + 1 FROM verifications WHERE pact_version_id = l.pact_version_id), true, p_provider_number,
+            l.pact_version_id, at, at, pv.id, l.consumer_id, l.provider_id) RETURNING id INTO vid;
+    DELETE FROM latest_verification_id_for_pact_version_and_provider_version WHERE pact_version_id = l.pact_version_id AND provider_version_id = pv.id;
+    INSERT INTO latest_verification_id_for_pact_version_and_provider_version (consumer_id, pact_version_id, provider_id, provider_version_id, verification_id, created_at)
+    VALUES (l.consumer_id, l.pact_version_id, l.provider_id, pv.id, vid, at);
+    RETURN vid;
+END $$;
+CREATE FUNCTION fx_env(p_name text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE eid int;
+BEGIN
+    SELECT id INTO eid FROM environments WHERE name = p_name;
+    IF eid IS NULL THEN
+        INSERT INTO environments (uuid, name, display_name, production, created_at, updated_at)
+        VALUES (md5(p_name), p_name, p_name, p_name ILIKE 'prod%', fx_at(400), fx_at(400)) RETURNING id INTO eid;
+    END IF;
+    RETURN eid;
+END $$;
+-- Record a deployment (it replaces the version currently deployed to that environment and target).
+CREATE FUNCTION fx_deploy(p_name text, p_number text, p_env text, p_target text DEFAULT NULL) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE v versions; eid int := fx_env(p_env); did int;
+BEGIN
+    SELECT * INTO STRICT v FROM versions WHERE id = fx_vid(p_name, p_number);
+    INSERT INTO deployed_versions (uuid, version_id, pacticipant_id, environment_id, created_at, updated_at, target)
+    VALUES (gen_random_uuid()::text, v.id, v.pacticipant_id, eid, v.created_at, v.created_at, p_target) RETURNING id INTO did;
+    DELETE FROM currently_deployed_version_ids
+    WHERE pacticipant_id = v.pacticipant_id AND environment_id = eid AND target_for_index = coalesce(p_target, '');
+    INSERT INTO currently_deployed_version_ids (pacticipant_id, environment_id, version_id, deployed_version_id, target_for_index)
+    VALUES (v.pacticipant_id, eid, v.id, did, coalesce(p_target, ''));
+END $$;
+CREATE FUNCTION fx_undeploy(p_name text, p_number text, p_env text) RETURNS void LANGUAGE sql AS $$
+    UPDATE deployed_versions SET undeployed_at = fx_at(0) WHERE version_id = fx_vid(p_name, p_number) AND environment_id = fx_env(p_env);
+    DELETE FROM currently_deployed_version_ids WHERE version_id = fx_vid(p_name, p_number) AND environment_id = fx_env(p_env);
+$$;
+CREATE FUNCTION fx_release(p_name text, p_number text, p_env text) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO released_versions (uuid, version_id, pacticipant_id, environment_id, created_at, updated_at)
+    SELECT gen_random_uuid()::text, v.id, v.pacticipant_id, fx_env(p_env), v.created_at, v.created_at FROM versions v
+    WHERE v.id = fx_vid(p_name, p_number);
+$$;
+CREATE FUNCTION fx_end_support(p_name text, p_number text, p_env text) RETURNS void LANGUAGE sql AS $$
+    UPDATE released_versions SET support_ended_at = fx_at(0) WHERE version_id = fx_vid(p_name, p_number) AND environment_id = fx_env(p_env);
+$$;
+CREATE FUNCTION fx_webhook(p_consumer text, p_provider text) RETURNS int LANGUAGE sql AS $$
+    INSERT INTO webhooks (uuid, method, url, consumer_id, provider_id, created_at, updated_at)
+    VALUES (gen_random_uuid()::text, 'POST', 'https://ci.example/hook', fx_pacticipant(p_consumer), fx_pacticipant(p_provider), fx_at(400), fx_at(400))
+    RETURNING id;
+$$;
+-- A triggered webhook of a pact publication (and of a verification, if given) with one execution.
+CREATE FUNCTION fx_trigger(p_webhook int, p_publication int, p_at timestamp, p_event text DEFAULT 'contract_content_changed',
+                           p_verification int DEFAULT NULL) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE w webhooks; twid int;
+BEGIN
+    SELECT * INTO STRICT w FROM webhooks WHERE id = p_webhook;
+    INSERT INTO triggered_webhooks (trigger_uuid, trigger_type, pact_publication_id, webhook_id, webhook_uuid, consumer_id, provider_id,
+                                    status, created_at, updated_at, verification_id, event_name)
+    VALUES (gen_random_uuid()::text, 'resource_creation', p_publication, w.id, w.uuid, w.consumer_id, w.provider_id,
+            'success', p_at, p_at, p_verification, p_event) RETURNING id INTO twid;
+    INSERT INTO webhook_executions (triggered_webhook_id, webhook_id, pact_publication_id, consumer_id, provider_id, success, logs, created_at)
+    VALUES (twid, w.id, p_publication, w.consumer_id, w.provider_id, true, 'ok', p_at);
+    RETURN twid;
+END $$;
+
+-- What is left: "Pacticipant:number" of every version, by pacticipant then order.
+CREATE FUNCTION fx_versions() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT coalesce(string_agg(p.name || ':' || v.number, ' ' ORDER BY p.name, v."order"), '(none)')
+    FROM versions v JOIN pacticipants p ON p.id = v.pacticipant_id
+$$;
+-- Row counts of every table the clean reads or deletes from (for "nothing changed" checks).
+CREATE FUNCTION fx_counts() RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE t text; n bigint; out jsonb := '{}';
+BEGIN
+    FOREACH t IN ARRAY ARRAY['pacticipants', 'versions', 'tags', 'branches', 'branch_versions', 'branch_heads', 'pact_versions',
+                             'pact_publications', 'verifications', 'triggered_webhooks', 'webhook_executions', 'environments',
+                             'deployed_versions', 'currently_deployed_version_ids', 'released_versions',
+                             'latest_pact_publication_ids_for_consumer_versions',
+                             'latest_verification_id_for_pact_version_and_provider_version', 'pactflow.clean_cursors',
+                             'pactflow.clean_runs'] LOOP
+        EXECUTE 'SELECT count(*) FROM ' || t INTO n;
+        out := out || jsonb_build_object(t, n);
+    END LOOP;
+    RETURN out;
+END $$;
+-- One clean pass at the fixed clock. The result loses what varies from run to run: duration_ms, now and
+-- the tables' kept_estimate (pg_class.reltuples); "deleted" sums the rows deleted per table (non-zero only).
+CREATE FUNCTION fx_clean(selectors jsonb DEFAULT NULL, "limit" int DEFAULT 500, dry_run bool DEFAULT false,
+                         overwritten_data_max_age int DEFAULT 7, keep_branches jsonb DEFAULT NULL,
+                         now timestamptz DEFAULT '2026-06-01 12:00:00+00') RETURNS jsonb
+LANGUAGE sql AS $$
+    SELECT (r - 'duration_ms' - 'now' - 'tables')
+           || jsonb_build_object('deleted', coalesce((SELECT jsonb_object_agg(k, v -> 'deleted') FROM jsonb_each(r -> 'tables') e(k, v)
+                                                      WHERE (v ->> 'deleted')::int > 0), '{}'))
+    FROM pactflow_clean(selectors, "limit", dry_run, overwritten_data_max_age, keep_branches, now) r
+$$;
+-- The versions one real pass (limit 100000) would leave, undone afterwards: the pass runs in a
+-- subtransaction that is rolled back. The auto-added deployed/released selectors apply as always.
+CREATE FUNCTION fx_kept(selectors jsonb, now timestamptz DEFAULT '2026-06-01 12:00:00+00') RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE kept text;
+BEGIN
+    BEGIN
+        PERFORM pactflow_clean(selectors, 100000, now => now);
+        kept := fx_versions();
+        RAISE EXCEPTION 'fx_kept: undo' USING ERRCODE = 'PFX99';
+    EXCEPTION WHEN SQLSTATE 'PFX99' THEN NULL;
+    END;
+    RETURN kept;
+END $$;
+-- Dry run: how many distinct versions each selector keeps (auto-added ones last).
+CREATE FUNCTION fx_by_selector(selectors jsonb, now timestamptz DEFAULT '2026-06-01 12:00:00+00')
+RETURNS TABLE (selector jsonb, versions int) LANGUAGE sql AS $$
+    SELECT s -> 'selector', (s ->> 'count')::int
+    FROM jsonb_array_elements(pactflow_clean(selectors, dry_run => true, now => now) -> 'counts' -> 'versionsToKeepBySelector') s
+$$;
+-- Runs a statement and shows every field of the error it raises (as regress/sql/boundary.sql).
+CREATE FUNCTION fx_error_of(stmt text) RETURNS TABLE (state text, message text, detail text, hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE stmt;
+    RETURN QUERY SELECT 'none', '', '', '';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
+                            hint = PG_EXCEPTION_HINT;
+    RETURN NEXT;
+END
+$$;
+-- ------------------------------------------------------------------------------------------- end of helpers
+
+-- §4.1-1's data: env test; Foo 1 (pact with Bar, a webhook triggered and executed for it, tags prod and
+-- dev), one day later Foo 2 (no tags), 3 (prod, pact), 4 (dev, deployed to test, pact), 5 (dev, pact),
+-- 6 (foo, pact), 7 (pact).
+CREATE PROCEDURE fx_spec_41() LANGUAGE plpgsql AS $$
+DECLARE hook int;
+BEGIN
+    PERFORM fx_env('test');
+    PERFORM fx_version('Foo', '1', fx_at(31), NULL, '{prod,dev}');
+    hook := fx_webhook('Foo', 'Bar');
+    PERFORM fx_trigger(hook, fx_pact('Foo', '1', 'Bar'), fx_at(31));
+    PERFORM fx_version('Foo', '2', fx_at(30));
+    PERFORM fx_version('Foo', '3', fx_at(30), NULL, '{prod}'), fx_pact('Foo', '3', 'Bar');
+    PERFORM fx_version('Foo', '4', fx_at(30), NULL, '{dev}'), fx_pact('Foo', '4', 'Bar'), fx_deploy('Foo', '4', 'test');
+    PERFORM fx_version('Foo', '5', fx_at(30), NULL, '{dev}'), fx_pact('Foo', '5', 'Bar');
+    PERFORM fx_version('Foo', '6', fx_at(30), NULL, '{foo}'), fx_pact('Foo', '6', 'Bar');
+    PERFORM fx_version('Foo', '7', fx_at(30)), fx_pact('Foo', '7', 'Bar');
+END $$;
+
+-- §4.1-1 keep [{tag:"prod"}, {tag:"dev", latest:true}], limit 3. The Pact Broker deletes Foo 2, 4, 6 (its
+-- CleanIncremental does not add {"deployed":true}, so the deployed Foo 4 goes). We always add it (with a
+-- NOTICE), so Foo 4 stays and the three oldest unkept versions are Foo 2, 6 and 7. Foo 1's webhook rows stay.
+BEGIN;
+CALL fx_spec_41();
+SELECT fx_versions();
+SELECT r -> 'categories' -> 'versions' AS versions, r -> 'deleted' AS deleted, r -> 'more' AS more
+FROM fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3) r;
+SELECT fx_versions();
+SELECT (SELECT count(*) FROM triggered_webhooks) AS triggered_webhooks, (SELECT count(*) FROM webhook_executions) AS executions,
+       (SELECT string_agg(v.number, ',' ORDER BY v.number) FROM pact_publications pp JOIN versions v ON v.id = pp.consumer_version_id) AS pacts_of;
+-- A second pass finds nothing more to delete.
+SELECT r -> 'categories' -> 'versions' AS versions, r -> 'more' AS more
+FROM fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3) r;
+ROLLBACK;
+
+-- §4.1-2 the same data with the default selectors: runs without error; everything is younger than 90 days.
+BEGIN;
+CALL fx_spec_41();
+SELECT r -> 'selectors' AS selectors, r -> 'deleted' AS deleted FROM fx_clean(NULL) r;
+ROLLBACK;
+
+-- §4.1-3 / 3b the same data plus Meep 2 (tag foop, pact with Moop) and Meep 3 (tag blah), dry run, limit 3:
+-- nothing is deleted (every table, the clean cursors and the run log keep their row counts) and the
+-- result is the Pact Broker's dry-run report. The approved fixture says totalVersions 9, versionsToDelete
+-- 3, versionsNotToKeep 6, versionsToKeep 3, prod 2, dev latest 1, Foo toDelete 2..6. With the auto-added
+-- {"deployed":true} Foo 4 is kept: versionsToKeep 4, versionsNotToKeep 5, Foo toDelete 2..7. Fix:
+-- latestVersion is the newest version left (Foo 5), firstVersion the oldest (Foo 1); the Pact Broker swaps
+-- them. "created" is the version's creation time (the Pact Broker: "about 1 month ago").
+BEGIN;
+CALL fx_spec_41();
+DO $$
+BEGIN
+    PERFORM fx_version('Meep', '2', fx_at(30), NULL, '{foop}'), fx_pact('Meep', '2', 'Moop');
+    PERFORM fx_version('Meep', '3', fx_at(30), NULL, '{blah}');
+END $$;
+CREATE TEMP TABLE before_dry_run AS SELECT fx_counts() AS c;
+CREATE TEMP TABLE dry_run AS SELECT fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3, dry_run => true) AS r;
+SELECT r -> 'dry_run' AS dry_run, jsonb_pretty(r -> 'counts') AS counts FROM dry_run;
+SELECT jsonb_pretty(r -> 'versionSummary') AS version_summary FROM dry_run;
+SELECT fx_counts() = c AS nothing_changed FROM before_dry_run;
+-- The dry run's categories say what a real pass would find (here nothing but the three versions).
+SELECT key AS category, value -> 'candidates' AS candidates, value -> 'deleted' AS deleted
+FROM jsonb_each(fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3, dry_run => true) -> 'categories') ORDER BY key;
+-- A real pass then deletes exactly what the dry run announced.
+SELECT r -> 'categories' -> 'versions' -> 'candidates' AS versions FROM fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3) r;
+SELECT fx_versions();
+ROLLBACK;
+
+-- §4.1-4 orphan pact versions: Foo 1 (dev) has a pact with Bar; Waffle 0 had a pact with Meep whose
+-- publication was deleted, but a verification by Meep 5 (dev) still references its pact version; one more
+-- pact version nothing references. Keep [{tag:"dev", latest:true}]: only the unreferenced pact version goes
+-- (and Waffle 0, which nothing keeps).
+BEGIN;
+DO $$
+DECLARE pub int;
+BEGIN
+    PERFORM fx_version('Foo', '1', fx_at(10), NULL, '{dev}'), fx_pact('Foo', '1', 'Bar');
+    PERFORM fx_version('Waffle', '0', fx_at(10));
+    pub := fx_pact('Waffle', '0', 'Meep');
+    PERFORM fx_version('Meep', '5', fx_at(10), NULL, '{dev}'), fx_verify('Waffle', '0', 'Meep', '5');
+    DELETE FROM pact_publications WHERE id = pub;
+    INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at)
+    VALUES (fx_pacticipant('Foo'), fx_pacticipant('Bar'), 'unreferenced', '{}', fx_at(10));
+END $$;
+SELECT count(*) AS pact_versions_before FROM pact_versions;
+SELECT r -> 'categories' -> 'orphan_pact_versions' AS orphan_pact_versions, r -> 'deleted' AS deleted
+FROM fx_clean('[{"tag": "dev", "latest": true}]') r;
+SELECT count(*) AS pact_versions_after, (SELECT count(*) FROM verifications) AS verifications, fx_versions() FROM pact_versions;
+ROLLBACK;
+
+-- §4.1-5 a selector with branch + max_age and one with max_age only (the Pact Broker's #579): Foo 1 main
+-- (-20d), 2 feat/foo (-20d), 3 main (-10d), 4 feat/foo (now); keep [{max_age:5}, {max_age:15, branch:"main"}]
+-- -> Foo 3 (main) and 4 (feat/foo) remain.
+BEGIN;
+DO $$
+BEGIN
+    PERFORM fx_version('Foo', '1', fx_at(20), 'main'), fx_version('Foo', '2', fx_at(20), 'feat/foo');
+    PERFORM fx_version('Foo', '3', fx_at(10), 'main'), fx_version('Foo', '4', fx_at(0), 'feat/foo');
+END $$;
+SELECT r -> 'categories' -> 'versions' -> 'candidates' AS versions FROM fx_clean('[{"max_age": 5}, {"max_age": 15, "branch": "main"}]') r;
+SELECT v.number, b.branch_name FROM versions v JOIN branch_versions b ON b.version_id = v.id ORDER BY v."order";
+ROLLBACK;
+
+-- §4.1-6 stale branches. Foo 1 on feat/old (-100d), 2 on feat/fresh (-50d), 3 on main (-50d); pacticipant
+-- Protected whose main branch main-protected has only a version of -100d; ConsumerA and ConsumerB each with
+-- a branch shared-main (-100d), which only ConsumerA declares its main branch. Every version is kept
+-- ({max_age:999}). A branch's age is branches.updated_at (the last time a version was added to it).
+CREATE PROCEDURE fx_spec_46() LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM fx_pacticipant('Protected', 'main-protected'), fx_pacticipant('ConsumerA', 'shared-main'), fx_pacticipant('ConsumerB');
+    PERFORM fx_version('Foo', '1', fx_at(100), 'feat/old'), fx_version('Foo', '2', fx_at(50), 'feat/fresh');
+    PERFORM fx_version('Foo', '3', fx_at(50), 'main'), fx_version('Protected', '1', fx_at(100), 'main-protected');
+    PERFORM fx_version('ConsumerA', '1', fx_at(100), 'shared-main'), fx_version('ConsumerB', '1', fx_at(100), 'shared-main');
+END $$;
+CREATE FUNCTION fx_branches() RETURNS text LANGUAGE sql AS $$
+    SELECT coalesce(string_agg(p.name || ':' || b.name, ' ' ORDER BY p.name, b.name), '(none)')
+    FROM branches b JOIN pacticipants p ON p.id = b.pacticipant_id
+$$;
+BEGIN;
+CALL fx_spec_46();
+SELECT fx_branches() AS branches_before;
+-- 6.1 keep_branches [{max_age:90}] deletes feat/old; 6.2 keeps feat/fresh; 6.3 Foo 1, on the deleted
+-- branch, is not deleted; 6.4 Protected's main branch is kept although stale; 6.5 ConsumerA's shared-main
+-- (its main branch) is kept; 6.6 ConsumerB's shared-main is deleted.
+SELECT r -> 'categories' -> 'stale_branches' AS stale_branches, r -> 'keep_branches' AS keep_branches
+FROM fx_clean('[{"max_age": 999}]', keep_branches => '[{"max_age": 90}]') r;
+SELECT fx_branches() AS branches_after, fx_versions() AS versions_after;
+-- Their branch memberships and heads went with them (ON DELETE CASCADE).
+SELECT count(*) AS branch_versions, (SELECT count(*) FROM branch_heads) AS branch_heads FROM branch_versions;
+ROLLBACK;
+-- 6.7 a listed branch name is kept (as a list, as a single name, or as a plain string; camelCase maxAge).
+BEGIN;
+CALL fx_spec_46();
+SELECT fx_clean('[{"max_age": 999}]', keep_branches => '[{"max_age": 90}, {"branch": ["feat/old"]}]') -> 'categories' -> 'stale_branches' AS stale_branches;
+SELECT fx_branches();
+ROLLBACK;
+BEGIN;
+CALL fx_spec_46();
+SELECT fx_clean('[{"max_age": 999}]', keep_branches => '[{"maxAge": 90}, {"branch": "feat/old"}, "shared-main"]') -> 'categories' -> 'stale_branches' AS stale_branches;
+SELECT fx_branches();
+ROLLBACK;
+-- 6.8 keep_branches NULL and 6.9 [] delete no branch (no stale_branches category at all).
+BEGIN;
+CALL fx_spec_46();
+SELECT fx_clean('[{"max_age": 999}]', keep_branches => NULL) -> 'categories' ? 'stale_branches' AS branch_clean_ran,
+       fx_clean('[{"max_age": 999}]', keep_branches => '[]') -> 'categories' ? 'stale_branches' AS branch_clean_ran_empty;
+SELECT fx_branches();
+-- 6.10 / 6.11 default options: the Pact Broker (gem >= 2.120) deletes branches untouched for 90 days by
+-- default (so feat/old would go and feat/fresh stay). Deliberately, stale-branch deletion here runs only
+-- when keep_branches is given: with the defaults nothing is deleted; [{"max_age": 90}] (6.1 above) is the
+-- Pact Broker's default made explicit.
+SELECT fx_clean() -> 'categories' ? 'stale_branches' AS branch_clean_ran_by_default;
+SELECT fx_branches();
+ROLLBACK;
+-- Stale branches are capped by the limit too, lowest id first: with limit 1 feat/old goes and "more" is set.
+-- A dry run counts them: totalBranches, branchesToDelete, branchesToKeep.
+BEGIN;
+CALL fx_spec_46();
+SELECT r -> 'counts' -> 'totalBranches' AS total, r -> 'counts' -> 'branchesToDelete' AS to_delete, r -> 'counts' -> 'branchesToKeep' AS to_keep
+FROM fx_clean('[{"max_age": 999}]', keep_branches => '[{"max_age": 90}]', dry_run => true) r;
+SELECT r -> 'categories' -> 'stale_branches' AS stale_branches, r -> 'more' AS more
+FROM fx_clean('[{"max_age": 999}]', "limit" => 1, keep_branches => '[{"max_age": 90}]') r;
+SELECT fx_branches();
+ROLLBACK;
+
+-- §4.1-7/8 a version kept only as the head of a stale branch: Widget 1 on feat/old (-100d), 2 on main (-5d);
+-- keep [{branch:true, latest:true}, {latest:true}, {max_age:30}], keep_branches [{max_age:90}]: branches
+-- go first, so feat/old and Widget 1 are both deleted in the same pass (7); Widget 2 is kept (8).
+BEGIN;
+DO $$
+BEGIN
+    PERFORM fx_version('Widget', '1', fx_at(100), 'feat/old'), fx_version('Widget', '2', fx_at(5), 'main');
+END $$;
+SELECT r -> 'categories' -> 'stale_branches' -> 'deleted' AS branches, r -> 'categories' -> 'versions' -> 'deleted' -> 'versions' AS versions
+FROM fx_clean('[{"branch": true, "latest": true}, {"latest": true}, {"max_age": 30}]', keep_branches => '[{"max_age": 90}]') r;
+SELECT fx_branches(), fx_versions();
+ROLLBACK;
+
+-- What deleting a version takes with it. Foo 1 (tag old, not kept) and Foo 2 (kept) publish the same pact
+-- content A to Bar; Foo 3 (not kept, on main) publishes C, with a webhook triggered and executed for it, an
+-- old deployment (undeployed) and a release whose support ended. Bar 1 (kept) verified A and C; Bar 2 (not
+-- kept) verified A, and a webhook was triggered and executed for that verification. Keep [{tag:"keep"}]:
+-- Foo 1, Foo 3 and Bar 2 go with their tags, pacts, deployment and release rows; Bar 2's verification and
+-- Bar 1's verification of C (no remaining version publishes C) go with their triggered webhooks and
+-- executions; Bar 1's verification of A stays (Foo 2 still publishes A); pact version C is then an orphan
+-- and goes in the same pass; Foo's main branch gets its newest remaining version, Foo 2, as head.
+BEGIN;
+DO $$
+DECLARE hook int; ver int;
+BEGIN
+    PERFORM fx_version('Foo', '1', fx_at(30), 'main', '{old}'), fx_pact('Foo', '1', 'Bar', 'A');
+    PERFORM fx_version('Foo', '2', fx_at(29), 'main', '{keep}'), fx_pact('Foo', '2', 'Bar', 'A');
+    PERFORM fx_version('Foo', '3', fx_at(28), 'main'), fx_deploy('Foo', '3', 'prod'), fx_undeploy('Foo', '3', 'prod');
+    PERFORM fx_release('Foo', '3', 'prod'), fx_end_support('Foo', '3', 'prod');
+    hook := fx_webhook('Foo', 'Bar');
+    PERFORM fx_trigger(hook, fx_pact('Foo', '3', 'Bar', 'C'), fx_at(28));
+    PERFORM fx_version('Bar', '1', fx_at(27), NULL, '{keep}');
+    PERFORM fx_verify('Foo', '1', 'Bar', '1'), fx_verify('Foo', '3', 'Bar', '1');
+    PERFORM fx_version('Bar', '2', fx_at(26));
+    ver := fx_verify('Foo', '2', 'Bar', '2');
+    PERFORM fx_trigger(hook, (SELECT pact_publication_id FROM latest_pact_publication_ids_for_consumer_versions
+                              WHERE consumer_version_id = fx_vid('Foo', '2')), fx_at(26), 'provider_verification_published', ver);
+END $$;
+CREATE TEMP TABLE before_cascade AS SELECT fx_counts() AS c;
+SELECT jsonb_pretty(r -> 'categories' -> 'versions') AS versions, r -> 'categories' -> 'orphan_pact_versions' AS orphans
+FROM fx_clean('[{"tag": "keep"}]') r;
+SELECT fx_versions();
+-- Rows deleted per table (before - after), and what is left of verifications and pact versions.
+SELECT key AS table_name, value::int - (fx_counts() ->> key)::int AS deleted
+FROM before_cascade, jsonb_each(c) WHERE key NOT LIKE 'pactflow.%' ORDER BY key;
+SELECT pv.content AS pact, v.number AS verified_by FROM verifications ver JOIN pact_versions pv ON pv.id = ver.pact_version_id
+JOIN versions v ON v.id = ver.provider_version_id ORDER BY 1, 2;
+SELECT b.name AS branch, v.number AS head FROM branch_heads h JOIN branches b ON b.id = h.branch_id JOIN versions v ON v.id = h.version_id;
+ROLLBACK;
+
+-- Fix: a deleted branch head is recomputed. Foo 1, 2 (tag keep) and 3 on main, 4 on feat (Foo 3 is main's
+-- head, 4 feat's). Keep [{tag:"keep"}]: Foo 3 and 4 go; main's head becomes Foo 2 (its newest remaining
+-- version) and the now empty feat stays headless. The Pact Broker leaves main headless, so a later
+-- {branch:true, latest:true} selector would keep nothing on main; here it keeps Foo 2.
+BEGIN;
+DO $$
+BEGIN
+    PERFORM fx_version('Foo', '1', fx_at(30), 'main', '{keep}'), fx_version('Foo', '2', fx_at(29), 'main', '{keep}');
+    PERFORM fx_version('Foo', '3', fx_at(28), 'main'), fx_version('Foo', '4', fx_at(27), 'feat');
+END $$;
+SELECT b.name AS branch, v.number AS head FROM branches b LEFT JOIN branch_heads h ON h.branch_id = b.id
+LEFT JOIN versions v ON v.id = h.version_id ORDER BY 1;
+SELECT r -> 'categories' -> 'versions' -> 'deleted' AS deleted FROM fx_clean('[{"tag": "keep"}]') r;
+SELECT b.name AS branch, v.number AS head, bv.branch_name = b.name AS head_row_consistent
+FROM branches b LEFT JOIN branch_heads h ON h.branch_id = b.id
+LEFT JOIN versions v ON v.id = h.version_id LEFT JOIN branch_versions bv ON bv.id = h.branch_version_id ORDER BY 1;
+SELECT * FROM fx_by_selector('[{"branch": "main", "latest": true}]');
+SELECT fx_kept('[{"branch": true, "latest": true}]') AS kept_by_branch_heads;
+ROLLBACK;
+
+-- The limit caps every category of one pass, and "more" says whether a category was full. Three versions
+-- not kept (Old 1-3, each with a pact of its own), and for the kept Keep 1: four pact revisions (three
+-- overwritten, the first three with the same content), four verifications by the kept Prov 1 (three
+-- duplicates), four triggered webhooks of one webhook (three superseded), all 20 days old; plus three pact
+-- versions nothing references. Limit 2: passes until "more" is false; every pass deletes at most 2 per
+-- category (cascaded rows not counted: pact publications of a deleted version, orphans they create).
+BEGIN;
+DO $$
+DECLARE hook int; pub int;
+BEGIN
+    PERFORM fx_version('Old', '1', fx_at(20)), fx_pact('Old', '1', 'Prov');
+    PERFORM fx_version('Old', '2', fx_at(20)), fx_pact('Old', '2', 'Prov');
+    PERFORM fx_version('Old', '3', fx_at(20)), fx_pact('Old', '3', 'Prov');
+    PERFORM fx_version('Keep', '1', fx_at(20), NULL, '{keep}'), fx_version('Prov', '1', fx_at(20), NULL, '{keep}');
+    PERFORM fx_pact('Keep', '1', 'Prov', 'rev'), fx_pact('Keep', '1', 'Prov', 'rev'), fx_pact('Keep', '1', 'Prov', 'rev');
+    pub := fx_pact('Keep', '1', 'Prov', 'final');
+    PERFORM fx_verify('Keep', '1', 'Prov', '1'), fx_verify('Keep', '1', 'Prov', '1'), fx_verify('Keep', '1', 'Prov', '1'),
+            fx_verify('Keep', '1', 'Prov', '1');
+    hook := fx_webhook('Keep', 'Prov');
+    PERFORM fx_trigger(hook, pub, fx_at(20)), fx_trigger(hook, pub, fx_at(20)), fx_trigger(hook, pub, fx_at(20)),
+            fx_trigger(hook, pub, fx_at(20));
+    INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at)
+    SELECT fx_pacticipant('Keep'), fx_pacticipant('Prov'), 'orphan' || n, '{}', fx_at(20) FROM generate_series(1, 3) n;
+END $$;
+CREATE TEMP TABLE passes (pass int, versions int, overwritten int, duplicates int, webhooks int, orphans int, more boolean);
+DO $$
+DECLARE r jsonb; n int := 0;
+BEGIN
+    LOOP
+        n := n + 1;
+        r := fx_clean('[{"tag": "keep"}]', "limit" => 2);
+        INSERT INTO passes VALUES (n, (r #>> '{categories,versions,candidates}')::int,
+                                   (r #>> '{categories,overwritten_pact_publications,candidates}')::int,
+                                   (r #>> '{categories,duplicate_verifications,candidates}')::int,
+                                   (r #>> '{categories,webhook_history,candidates}')::int,
+                                   (r #>> '{categories,orphan_pact_versions,candidates}')::int, (r ->> 'more')::boolean);
+        EXIT WHEN NOT (r ->> 'more')::boolean OR n = 10;
+    END LOOP;
+END $$;
+SELECT * FROM passes ORDER BY pass;
+SELECT fx_versions(), (SELECT count(*) FROM pact_publications) AS pacts, (SELECT count(*) FROM verifications) AS verifications,
+       (SELECT count(*) FROM triggered_webhooks) AS triggered, (SELECT count(*) FROM webhook_executions) AS executions,
+       (SELECT string_agg(content, ',' ORDER BY content) FROM pact_versions) AS pact_versions;
+SELECT count(*) AS runs, sum(deleted) AS deleted, count(*) FILTER (WHERE more) AS with_more FROM pactflow.clean_runs;
+ROLLBACK;
+
+-- Back to the regression database; the throwaway database goes.
+\c :regress_db
+DROP DATABASE pactflow_clean_incremental;
