@@ -69,3 +69,6 @@ demo: build
 
 # Core objects never see server headers (pg.hpp refuses PACTFLOW_CORE_ONLY).
 core/src/%.o: override CPPFLAGS += -DPACTFLOW_CORE_ONLY
+
+bench: build
+	@bench/run

@@ -32,37 +32,54 @@ class Pass {
 public:
     Pass(Executor &ex, const CleanOptions &o) : ex_(ex), o_(o) {}
 
-    // Candidate scan from the category's cursor, wrapping once to the start: rows that earlier passes
-    // found kept are not walked again until the scan comes round. `cond` builds the "delete me" condition
-    // on alias x using the given parameter list.
-    Ids scan(const std::string &category, const std::string &table,
-             const std::function<std::string(SqlParams &)> &cond, bool lock_rows) {
+    struct Scan {
+        Ids ids;
+        bool more = false;  // the limit was reached, or the pass's examine budget was spent first
+    };
+
+    // Candidate scan in id order from the category's cursor, wrapping once to the start: rows that earlier
+    // passes found kept are not walked again until the scan comes round. Ids are read in chunks straight
+    // from the primary key and only then tested with `cond` (the "delete me" condition on alias x), so a
+    // pass examines at most `examine_budget` rows per category whatever the planner thinks of `cond`.
+    Scan scan(const std::string &category, const std::string &table, const std::function<std::string(SqlParams &)> &cond,
+              bool lock_rows) {
+        static constexpr long long chunk = 2000, examine_budget = 50000;
         long long cursor = 0;
         if (auto c = ex_.scalar("SELECT last_id FROM pactflow.clean_cursors WHERE category = $1", {category}))
             cursor = std::stoll(*c);
-        auto run = [&](const std::string &range, long long bound, long long limit) {
-            SqlParams p;
-            std::string sql = "SELECT x.id FROM " + table + " x WHERE x.id " + range + " " +
-                              p.add(std::to_string(bound), "bigint") + " AND (" + cond(p) + ") ORDER BY x.id LIMIT " +
-                              p.add(std::to_string(limit), "bigint");
-            if (lock_rows && !o_.dry_run) sql += " FOR UPDATE OF x SKIP LOCKED";
-            return column_ids(ex_.query(sql, p.values()));
-        };
-        Ids ids = run(">", cursor, o_.limit);
-        long long next = ids.empty() ? 0 : ids.back();
-        if (static_cast<int>(ids.size()) < o_.limit) {
-            next = 0;  // reached the end
-            if (cursor > 0) {
-                Ids again = run("<=", cursor, o_.limit - static_cast<long long>(ids.size()));
-                if (!again.empty() && static_cast<int>(ids.size() + again.size()) == o_.limit) next = again.back();
-                ids.insert(ids.end(), again.begin(), again.end());
+        Scan out;
+        long long pos = cursor, examined = 0, next = 0;
+        bool wrapped = cursor == 0;  // from 0 there is nothing to wrap to
+        while (true) {
+            Params bounds{std::to_string(pos), std::to_string(chunk), std::to_string(cursor)};
+            Ids ids = column_ids(ex_.query("SELECT id FROM " + table + " WHERE id > $1::bigint" +
+                                               (wrapped && cursor > 0 ? " AND id <= $3::bigint" : " AND $3::bigint IS NOT NULL") +
+                                               " ORDER BY id LIMIT $2::bigint",
+                                           bounds));
+            if (ids.empty()) {
+                if (wrapped) { next = 0; break; }  // a whole cycle: start from the beginning next time
+                wrapped = true;
+                pos = 0;
+                continue;
             }
+            examined += static_cast<long long>(ids.size());
+            SqlParams p;
+            const std::string chunk_ids = p.add(array_literal(ids), "integer[]");
+            std::string sql = "SELECT x.id FROM " + table + " x WHERE x.id IN (SELECT unnest(" + chunk_ids + ")) AND (" +
+                              cond(p) + ") ORDER BY x.id LIMIT " +
+                              p.add(std::to_string(o_.limit - static_cast<long long>(out.ids.size())), "bigint");
+            if (lock_rows && !o_.dry_run) sql += " FOR UPDATE OF x SKIP LOCKED";
+            Ids got = column_ids(ex_.query(sql, p.values()));
+            out.ids.insert(out.ids.end(), got.begin(), got.end());
+            if (static_cast<int>(out.ids.size()) >= o_.limit) { out.more = true; next = out.ids.back(); break; }
+            pos = ids.back();
+            if (examined >= examine_budget) { out.more = true; next = pos; break; }
         }
         if (!o_.dry_run)
             ex_.query("INSERT INTO pactflow.clean_cursors (category, last_id) VALUES ($1, $2::bigint) ON CONFLICT (category) "
                       "DO UPDATE SET last_id = EXCLUDED.last_id, updated_at = clock_timestamp()",
                       {category, std::to_string(next)});
-        return ids;
+        return out;
     }
 
     long long del(const std::string &sql, const Params &params, json &counts, const std::string &table) {
@@ -77,42 +94,42 @@ public:
     void delete_webhook_rows(const Ids &pubs, const Ids &verifs, json &counts) {
         if (pubs.empty() && verifs.empty()) return;
         const std::string p = array_literal(pubs), v = array_literal(verifs);
-        Ids tws = column_ids(ex_.query("SELECT id FROM triggered_webhooks WHERE pact_publication_id = ANY($1::int[]) "
-                                       "OR verification_id = ANY($2::int[])", {p, v}));
-        del("DELETE FROM webhook_executions WHERE triggered_webhook_id = ANY($1::int[]) OR pact_publication_id = ANY($2::int[])",
+        Ids tws = column_ids(ex_.query("SELECT id FROM triggered_webhooks WHERE pact_publication_id IN (SELECT unnest($1::int[])) "
+                                       "OR verification_id IN (SELECT unnest($2::int[]))", {p, v}));
+        del("DELETE FROM webhook_executions WHERE triggered_webhook_id IN (SELECT unnest($1::int[])) OR pact_publication_id IN (SELECT unnest($2::int[]))",
             {array_literal(tws), p}, counts, "webhook_executions");
         if (!tws.empty())
-            del("DELETE FROM triggered_webhooks WHERE id = ANY($1::int[])", {array_literal(tws)}, counts, "triggered_webhooks");
+            del("DELETE FROM triggered_webhooks WHERE id IN (SELECT unnest($1::int[]))", {array_literal(tws)}, counts, "triggered_webhooks");
     }
 
     json delete_versions(const Ids &ids) {
         json counts = json::object();
         if (ids.empty()) return counts;
         const std::string vs = array_literal(ids);
-        Ids pubs = column_ids(ex_.query("SELECT id FROM pact_publications WHERE consumer_version_id = ANY($1::int[])", {vs}));
+        Ids pubs = column_ids(ex_.query("SELECT id FROM pact_publications WHERE consumer_version_id IN (SELECT unnest($1::int[]))", {vs}));
         // Verifications the versions published, and those of pact versions no remaining version publishes
         // (nothing can reach them any more).
         Ids verifs = column_ids(ex_.query(
-            "SELECT id FROM verifications WHERE provider_version_id = ANY($1::int[]) UNION "
+            "SELECT id FROM verifications WHERE provider_version_id IN (SELECT unnest($1::int[])) UNION "
             "SELECT ver.id FROM verifications ver WHERE ver.pact_version_id IN (SELECT pp.pact_version_id FROM pact_publications pp "
-            "WHERE pp.consumer_version_id = ANY($1::int[]) AND NOT EXISTS (SELECT 1 FROM pact_publications o WHERE "
-            "o.pact_version_id = pp.pact_version_id AND o.consumer_version_id <> ALL($1::int[])))",
+            "WHERE pp.consumer_version_id IN (SELECT unnest($1::int[])) AND NOT EXISTS (SELECT 1 FROM pact_publications o WHERE "
+            "o.pact_version_id = pp.pact_version_id AND o.consumer_version_id NOT IN (SELECT unnest($1::int[]))))",
             {vs}));
         delete_webhook_rows(pubs, verifs, counts);
         if (!verifs.empty())
-            del("DELETE FROM verifications WHERE id = ANY($1::int[])", {array_literal(verifs)}, counts, "verifications");
+            del("DELETE FROM verifications WHERE id IN (SELECT unnest($1::int[]))", {array_literal(verifs)}, counts, "verifications");
         if (!pubs.empty())
-            del("DELETE FROM pact_publications WHERE id = ANY($1::int[])", {array_literal(pubs)}, counts, "pact_publications");
-        del("DELETE FROM deployed_versions WHERE version_id = ANY($1::int[])", {vs}, counts, "deployed_versions");
-        del("DELETE FROM released_versions WHERE version_id = ANY($1::int[])", {vs}, counts, "released_versions");
-        del("DELETE FROM tags WHERE version_id = ANY($1::int[])", {vs}, counts, "tags");
-        Ids headless = column_ids(ex_.query("SELECT DISTINCT branch_id FROM branch_heads WHERE version_id = ANY($1::int[])", {vs}));
-        del("DELETE FROM versions WHERE id = ANY($1::int[])", {vs}, counts, "versions");
+            del("DELETE FROM pact_publications WHERE id IN (SELECT unnest($1::int[]))", {array_literal(pubs)}, counts, "pact_publications");
+        del("DELETE FROM deployed_versions WHERE version_id IN (SELECT unnest($1::int[]))", {vs}, counts, "deployed_versions");
+        del("DELETE FROM released_versions WHERE version_id IN (SELECT unnest($1::int[]))", {vs}, counts, "released_versions");
+        del("DELETE FROM tags WHERE version_id IN (SELECT unnest($1::int[]))", {vs}, counts, "tags");
+        Ids headless = column_ids(ex_.query("SELECT DISTINCT branch_id FROM branch_heads WHERE version_id IN (SELECT unnest($1::int[]))", {vs}));
+        del("DELETE FROM versions WHERE id IN (SELECT unnest($1::int[]))", {vs}, counts, "versions");
         if (!headless.empty()) {
             // Fix: a branch whose head was deleted gets its newest remaining version as head.
             ex_.query("INSERT INTO branch_heads (branch_id, branch_version_id, version_id, pacticipant_id, branch_name) "
                       "SELECT DISTINCT ON (bv.branch_id) bv.branch_id, bv.id, bv.version_id, bv.pacticipant_id, bv.branch_name "
-                      "FROM branch_versions bv WHERE bv.branch_id = ANY($1::int[]) AND NOT EXISTS (SELECT 1 FROM branch_heads h "
+                      "FROM branch_versions bv WHERE bv.branch_id IN (SELECT unnest($1::int[])) AND NOT EXISTS (SELECT 1 FROM branch_heads h "
                       "WHERE h.branch_id = bv.branch_id) ORDER BY bv.branch_id, bv.version_order DESC, bv.id DESC",
                       {array_literal(headless)});
             counts["branch_heads_recomputed"] = ex_.affected();
@@ -188,7 +205,7 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
 
     // 6 first (as the Pact Broker): a version kept only as the head of a stale branch goes in the same pass.
     if (branch_selectors && !branch_selectors->empty()) {
-        Ids stale = pass.scan("stale_branches", "branches", [&](SqlParams &p) {
+        Pass::Scan stale_scan = pass.scan("stale_branches", "branches", [&](SqlParams &p) {
             std::string keep = "EXISTS (SELECT 1 FROM pacticipants mp WHERE mp.id = x.pacticipant_id AND mp.main_branch = x.name)";
             const std::string now = now_expr(p, o);
             for (const auto &b : *branch_selectors) {
@@ -201,75 +218,81 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
             }
             return "NOT (" + keep + ")";
         }, true);
+        const Ids &stale = stale_scan.ids;
         json c = json::object();
         if (!o.dry_run && !stale.empty())
-            pass.del("DELETE FROM branches WHERE id = ANY($1::int[])", {array_literal(stale)}, c, "branches");
+            pass.del("DELETE FROM branches WHERE id IN (SELECT unnest($1::int[]))", {array_literal(stale)}, c, "branches");
         categories["stale_branches"] = json{{"candidates", stale.size()}, {"deleted", c}};
-        more = more || static_cast<int>(stale.size()) == o.limit;
+        more = more || stale_scan.more;
     }
 
     // 1. Application versions not kept by any selector, oldest (lowest id) first.
-    Ids versions = pass.scan("versions", "versions", [&](SqlParams &p) {
+    Pass::Scan versions_scan = pass.scan("versions", "versions", [&](SqlParams &p) {
         return "NOT (" + keep_predicate(parsed.selectors, "x", now_expr(p, o), p) + ")";
     }, true);
+    const Ids &versions = versions_scan.ids;
     json version_counts = o.dry_run ? json::object() : pass.delete_versions(versions);
     categories["versions"] = json{{"candidates", versions.size()}, {"deleted", version_counts}};
-    more = more || static_cast<int>(versions.size()) == o.limit;
+    more = more || versions_scan.more;
 
     auto cutoff = [&](SqlParams &p) {
         return "((" + now_expr(p, o) + " AT TIME ZONE 'UTC') - make_interval(days => " + p.add(age, "integer") + "))";
     };
     // 2. Overwritten contracts: not the latest revision for their consumer version and provider.
-    Ids pubs = pass.scan("overwritten_pact_publications", "pact_publications", [&](SqlParams &p) {
+    Pass::Scan pubs_scan = pass.scan("overwritten_pact_publications", "pact_publications", [&](SqlParams &p) {
         return "NOT EXISTS (SELECT 1 FROM latest_pact_publication_ids_for_consumer_versions l WHERE l.pact_publication_id = x.id) "
                "AND x.created_at < " + cutoff(p);
     }, true);
+    const Ids &pubs = pubs_scan.ids;
     json pub_counts = json::object();
     if (!o.dry_run && !pubs.empty()) {
         pass.delete_webhook_rows(pubs, {}, pub_counts);
-        pass.del("DELETE FROM pact_publications WHERE id = ANY($1::int[])", {array_literal(pubs)}, pub_counts, "pact_publications");
+        pass.del("DELETE FROM pact_publications WHERE id IN (SELECT unnest($1::int[]))", {array_literal(pubs)}, pub_counts, "pact_publications");
     }
     categories["overwritten_pact_publications"] = json{{"candidates", pubs.size()}, {"deleted", pub_counts}};
-    more = more || static_cast<int>(pubs.size()) == o.limit;
+    more = more || pubs_scan.more;
 
     // 3. Duplicate verifications: all but the latest for each pact version and provider version.
-    Ids verifs = pass.scan("duplicate_verifications", "verifications", [&](SqlParams &p) {
+    Pass::Scan verifs_scan = pass.scan("duplicate_verifications", "verifications", [&](SqlParams &p) {
         return "NOT EXISTS (SELECT 1 FROM latest_verification_id_for_pact_version_and_provider_version l WHERE "
                "l.verification_id = x.id) AND x.created_at < " + cutoff(p);
     }, true);
+    const Ids &verifs = verifs_scan.ids;
     json verif_counts = json::object();
     if (!o.dry_run && !verifs.empty()) {
         pass.delete_webhook_rows({}, verifs, verif_counts);
-        pass.del("DELETE FROM verifications WHERE id = ANY($1::int[])", {array_literal(verifs)}, verif_counts, "verifications");
+        pass.del("DELETE FROM verifications WHERE id IN (SELECT unnest($1::int[]))", {array_literal(verifs)}, verif_counts, "verifications");
     }
     categories["duplicate_verifications"] = json{{"candidates", verifs.size()}, {"deleted", verif_counts}};
-    more = more || static_cast<int>(verifs.size()) == o.limit;
+    more = more || verifs_scan.more;
 
     // 4. Webhook execution history: all but the latest triggered webhook per webhook/consumer/provider/event.
-    Ids tws = pass.scan("webhook_history", "triggered_webhooks", [&](SqlParams &p) {
+    Pass::Scan tws_scan = pass.scan("webhook_history", "triggered_webhooks", [&](SqlParams &p) {
         return "EXISTS (SELECT 1 FROM triggered_webhooks n WHERE n.webhook_uuid = x.webhook_uuid AND n.consumer_id = x.consumer_id "
                "AND n.provider_id = x.provider_id AND n.event_name IS NOT DISTINCT FROM x.event_name AND n.id > x.id) "
                "AND x.created_at < " + cutoff(p);
     }, true);
+    const Ids &tws = tws_scan.ids;
     json tw_counts = json::object();
     if (!o.dry_run && !tws.empty()) {
-        pass.del("DELETE FROM webhook_executions WHERE triggered_webhook_id = ANY($1::int[])", {array_literal(tws)}, tw_counts,
+        pass.del("DELETE FROM webhook_executions WHERE triggered_webhook_id IN (SELECT unnest($1::int[]))", {array_literal(tws)}, tw_counts,
                  "webhook_executions");
-        pass.del("DELETE FROM triggered_webhooks WHERE id = ANY($1::int[])", {array_literal(tws)}, tw_counts, "triggered_webhooks");
+        pass.del("DELETE FROM triggered_webhooks WHERE id IN (SELECT unnest($1::int[]))", {array_literal(tws)}, tw_counts, "triggered_webhooks");
     }
     categories["webhook_history"] = json{{"candidates", tws.size()}, {"deleted", tw_counts}};
-    more = more || static_cast<int>(tws.size()) == o.limit;
+    more = more || tws_scan.more;
 
     // 5. Orphan contract versions (capped, unlike the Pact Broker).
-    Ids pvs = pass.scan("orphan_pact_versions", "pact_versions", [&](SqlParams &) {
+    Pass::Scan pvs_scan = pass.scan("orphan_pact_versions", "pact_versions", [&](SqlParams &) {
         return std::string("NOT EXISTS (SELECT 1 FROM pact_publications pp WHERE pp.pact_version_id = x.id) AND NOT EXISTS "
                            "(SELECT 1 FROM verifications ver WHERE ver.pact_version_id = x.id)");
     }, true);
+    const Ids &pvs = pvs_scan.ids;
     json pv_counts = json::object();
     if (!o.dry_run && !pvs.empty())
-        pass.del("DELETE FROM pact_versions WHERE id = ANY($1::int[])", {array_literal(pvs)}, pv_counts, "pact_versions");
+        pass.del("DELETE FROM pact_versions WHERE id IN (SELECT unnest($1::int[]))", {array_literal(pvs)}, pv_counts, "pact_versions");
     categories["orphan_pact_versions"] = json{{"candidates", pvs.size()}, {"deleted", pv_counts}};
-    more = more || static_cast<int>(pvs.size()) == o.limit;
+    more = more || pvs_scan.more;
 
     json result = json{{"dry_run", o.dry_run}, {"now", o.now}, {"limit", o.limit},
                        {"overwritten_data_max_age", o.overwritten_data_max_age},
@@ -291,9 +314,15 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
         // The Pact Broker's dry-run report.
         SqlParams p;
         std::string now = now_expr(p, o);
-        std::string sql = "SELECT count(*), count(*) FILTER (WHERE " + keep_predicate(parsed.selectors, "v", now, p) + ")";
-        for (const auto &s : parsed.selectors) sql += ", count(*) FILTER (WHERE " + selector_predicate(s, "v", now, p) + ")";
-        sql += " FROM versions v";
+        // Set-based: each selector's set is driven by its most selective property (clean_sql.hpp).
+        std::string sets, counts;
+        for (std::size_t i = 0; i < parsed.selectors.size(); ++i) {
+            sets += (i ? " UNION ALL " : "") + std::string("SELECT ") + std::to_string(i) + " AS s, id FROM (" +
+                    selector_set(parsed.selectors[i], now, p) + ") s" + std::to_string(i);
+            counts += ", count(*) FILTER (WHERE s = " + std::to_string(i) + ")";
+        }
+        std::string sql = "WITH kept AS (" + sets + ") SELECT (SELECT count(*) FROM versions), count(DISTINCT id)" + counts +
+                          " FROM kept";
         Row r = ex.query(sql, p.values()).at(0);
         long long total = std::stoll(r.at(0).value_or("0")), keep = std::stoll(r.at(1).value_or("0"));
         json by_selector = json::array();
@@ -314,10 +343,10 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
                          "(SELECT coalesce(jsonb_agg(t.name ORDER BY t.name), '[]') FROM tags t WHERE t.version_id = v.id)::text";
         auto rows = ex.query(
             std::string("SELECT p.name, (SELECT count(*) FROM versions c WHERE c.pacticipant_id = p.id) AS total, "
-                        "(SELECT count(*) FROM versions c WHERE c.pacticipant_id = p.id AND c.id = ANY($1::int[])) AS to_delete, "
+                        "(SELECT count(*) FROM versions c WHERE c.pacticipant_id = p.id AND c.id IN (SELECT unnest($1::int[]))) AS to_delete, "
                         "fd.*, td.*, lk.*, fk.* FROM pacticipants p "
-                        "LEFT JOIN LATERAL (SELECT ") + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id = ANY($1::int[]) ORDER BY v.id LIMIT 1) fd ON true "
-            "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id = ANY($1::int[]) ORDER BY v.id DESC LIMIT 1) td ON true "
+                        "LEFT JOIN LATERAL (SELECT ") + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id IN (SELECT unnest($1::int[])) ORDER BY v.id LIMIT 1) fd ON true "
+            "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id IN (SELECT unnest($1::int[])) ORDER BY v.id DESC LIMIT 1) td ON true "
             "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id <> ALL($1::int[]) ORDER BY v.\"order\" DESC NULLS LAST, v.id DESC LIMIT 1) lk ON true "
             "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id <> ALL($1::int[]) ORDER BY v.\"order\" ASC NULLS LAST, v.id LIMIT 1) fk ON true "
             "ORDER BY lower(p.name), p.name",

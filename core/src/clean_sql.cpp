@@ -103,6 +103,35 @@ std::string selector_predicate(const Selector &s, const std::string &v, const st
     return join_and(parts);
 }
 
+std::string selector_set(const Selector &s, const std::string &now, SqlParams &p) {
+    std::string driver;
+    if (s.main_branch)
+        driver = s.latest ? "SELECT version_id FROM branch_heads" : "SELECT version_id FROM branch_versions";
+    else if (s.branch)
+        driver = std::string(s.latest ? "SELECT version_id FROM branch_heads" : "SELECT version_id FROM branch_versions") +
+                 (s.branch->any ? "" : std::string(" WHERE branch_name = ") + p.add(s.branch->name, "text"));
+    else if (s.tag)
+        driver = "SELECT version_id FROM tags" + (s.tag->any ? std::string() : " WHERE name = " + p.add(s.tag->name, "text"));
+    else if (s.deployed)
+        driver = "SELECT dv.version_id FROM deployed_versions dv JOIN currently_deployed_version_ids c ON c.deployed_version_id = dv.id";
+    else if (s.released)
+        driver = "SELECT version_id FROM released_versions WHERE support_ended_at IS NULL";
+    else if (s.environment)
+        driver = "SELECT version_id FROM deployed_versions UNION ALL SELECT version_id FROM released_versions";
+    else if (s.pacticipant)
+        driver = "SELECT w.id FROM versions w JOIN pacticipants pp ON pp.id = w.pacticipant_id WHERE pp.name = " +
+                 p.add(*s.pacticipant, "text");
+    else if (s.latest)
+        driver = "SELECT (SELECT w.id FROM versions w WHERE w.pacticipant_id = pp.id ORDER BY w.\"order\" DESC LIMIT 1) "
+                 "FROM pacticipants pp";
+    else if (s.max_age)
+        driver = "SELECT w.id FROM versions w WHERE w.created_at >= ((" + now + " AT TIME ZONE 'UTC')::date - " +
+                 p.add(std::to_string(*s.max_age), "integer") + ")";
+    else
+        driver = "SELECT id FROM versions";
+    return "SELECT v.id FROM versions v WHERE v.id IN (" + driver + ") AND " + selector_predicate(s, "v", now, p);
+}
+
 std::string keep_predicate(const std::vector<Selector> &selectors, const std::string &v, const std::string &now,
                            SqlParams &p) {
     std::string out;

@@ -14,3 +14,6 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS pactflow_currently_deployed_version_ids_
 -- triggered_webhooks: "is there a newer triggered webhook for the same webhook, consumer, provider and event".
 DROP INDEX CONCURRENTLY IF EXISTS pactflow_triggered_webhooks_latest_lookup;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS pactflow_triggered_webhooks_latest_lookup ON triggered_webhooks USING btree (webhook_uuid, consumer_id, provider_id, event_name, id);
+-- versions.created_at: the {max_age: N} keep selector's set in a dry run.
+DROP INDEX CONCURRENTLY IF EXISTS pactflow_versions_created_at;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS pactflow_versions_created_at ON versions USING btree (created_at);

@@ -24,6 +24,12 @@ private:
 // for tag:true); for branch / mainBranch, the branch head.
 std::string selector_predicate(const Selector &s, const std::string &v, const std::string &now, SqlParams &p);
 
+// The versions a selector keeps, as a set: `SELECT v.id FROM versions v WHERE v.id IN (<driver>) AND
+// <predicate>`, where the driver is a small superset taken from the selector's most selective property
+// (branch heads, tags, deployments, releases, a pacticipant, the latest version per pacticipant, the
+// created_at range), so counting it does not evaluate the predicate on every version.
+std::string selector_set(const Selector &s, const std::string &now, SqlParams &p);
+
 // The keep predicate: OR of every selector's predicate.
 std::string keep_predicate(const std::vector<Selector> &selectors, const std::string &v, const std::string &now,
                            SqlParams &p);
