@@ -5,6 +5,7 @@
 #include "pactflow/error.hpp"
 #include "pactflow/locks.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -43,7 +44,12 @@ public:
     // pass examines at most `examine_budget` rows per category whatever the planner thinks of `cond`.
     Scan scan(const std::string &category, const std::string &table, const std::function<std::string(SqlParams &)> &cond,
               bool lock_rows) {
-        static constexpr long long chunk = 2000, examine_budget = 50000;
+        if (skip && skip(category)) return {};
+        // Chunks start at the limit and double (a chunk is tested whole): dense deletable rows cost little,
+        // sparse ones are reached in few round trips.
+        static constexpr long long max_chunk = 5000;
+        const long long examine_budget = std::max<long long>(10LL * o_.limit, 5000);
+        long long chunk = std::max<long long>(o_.limit, 100);
         long long cursor = 0;
         if (auto c = ex_.scalar("SELECT last_id FROM pactflow.clean_cursors WHERE category = $1", {category}))
             cursor = std::stoll(*c);
@@ -74,12 +80,22 @@ public:
             if (static_cast<int>(out.ids.size()) >= o_.limit) { out.more = true; next = out.ids.back(); break; }
             pos = ids.back();
             if (examined >= examine_budget) { out.more = true; next = pos; break; }
+            chunk = std::min(chunk * 2, max_chunk);
         }
         if (!o_.dry_run)
             ex_.query("INSERT INTO pactflow.clean_cursors (category, last_id) VALUES ($1, $2::bigint) ON CONFLICT (category) "
                       "DO UPDATE SET last_id = EXCLUDED.last_id, updated_at = clock_timestamp()",
                       {category, std::to_string(next)});
         return out;
+    }
+
+    // Pact versions whose publications or verifications this pass deletes: the orphan check looks at them
+    // first, so orphans made by this pass go in the same pass without sweeping pact_versions.
+    void note_pact_versions(const std::string &table, const Ids &ids) {
+        if (ids.empty()) return;
+        for (long long id : column_ids(ex_.query("SELECT DISTINCT pact_version_id FROM " + table +
+                                                 " WHERE id IN (SELECT unnest($1::int[]))", {array_literal(ids)})))
+            touched_pact_versions.push_back(id);
     }
 
     long long del(const std::string &sql, const Params &params, json &counts, const std::string &table) {
@@ -116,6 +132,8 @@ public:
             "o.pact_version_id = pp.pact_version_id AND o.consumer_version_id NOT IN (SELECT unnest($1::int[]))))",
             {vs}));
         delete_webhook_rows(pubs, verifs, counts);
+        note_pact_versions("verifications", verifs);
+        note_pact_versions("pact_publications", pubs);
         if (!verifs.empty())
             del("DELETE FROM verifications WHERE id IN (SELECT unnest($1::int[]))", {array_literal(verifs)}, counts, "verifications");
         if (!pubs.empty())
@@ -140,6 +158,8 @@ public:
     Executor &ex_;
     const CleanOptions &o_;
     std::map<std::string, long long> totals_;
+    std::function<bool(const std::string &)> skip;  // categories left out of this pass
+    Ids touched_pact_versions;
 };
 
 std::string now_expr(SqlParams &p, const CleanOptions &o) { return p.add(o.now, "timestamptz"); }
@@ -198,13 +218,20 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
         ex.query("SELECT set_config('lock_timeout', '2s', true)");
     }
 
+    // Advanced knob (benchmarks, staged roll-outs): SET pactflow.clean_categories = 'versions,orphan_pact_versions'
+    // limits a pass to those categories; unset means all.
+    const std::string only = ex.scalar("SELECT current_setting('pactflow.clean_categories', true)").value_or("");
+    auto wanted = [&](const std::string &category) {
+        return only.empty() || ("," + only + ",").find("," + category + ",") != std::string::npos;
+    };
     Pass pass(ex, o);
+    pass.skip = [&](const std::string &category) { return !wanted(category); };
     json categories = json::object();
     bool more = false;
     const std::string age = std::to_string(o.overwritten_data_max_age);
 
     // 6 first (as the Pact Broker): a version kept only as the head of a stale branch goes in the same pass.
-    if (branch_selectors && !branch_selectors->empty()) {
+    if (branch_selectors && !branch_selectors->empty() && wanted("stale_branches")) {
         Pass::Scan stale_scan = pass.scan("stale_branches", "branches", [&](SqlParams &p) {
             std::string keep = "EXISTS (SELECT 1 FROM pacticipants mp WHERE mp.id = x.pacticipant_id AND mp.main_branch = x.name)";
             const std::string now = now_expr(p, o);
@@ -247,6 +274,7 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     json pub_counts = json::object();
     if (!o.dry_run && !pubs.empty()) {
         pass.delete_webhook_rows(pubs, {}, pub_counts);
+        pass.note_pact_versions("pact_publications", pubs);
         pass.del("DELETE FROM pact_publications WHERE id IN (SELECT unnest($1::int[]))", {array_literal(pubs)}, pub_counts, "pact_publications");
     }
     categories["overwritten_pact_publications"] = json{{"candidates", pubs.size()}, {"deleted", pub_counts}};
@@ -261,6 +289,7 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     json verif_counts = json::object();
     if (!o.dry_run && !verifs.empty()) {
         pass.delete_webhook_rows({}, verifs, verif_counts);
+        pass.note_pact_versions("verifications", verifs);
         pass.del("DELETE FROM verifications WHERE id IN (SELECT unnest($1::int[]))", {array_literal(verifs)}, verif_counts, "verifications");
     }
     categories["duplicate_verifications"] = json{{"candidates", verifs.size()}, {"deleted", verif_counts}};
@@ -283,11 +312,26 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     more = more || tws_scan.more;
 
     // 5. Orphan contract versions (capped, unlike the Pact Broker).
-    Pass::Scan pvs_scan = pass.scan("orphan_pact_versions", "pact_versions", [&](SqlParams &) {
-        return std::string("NOT EXISTS (SELECT 1 FROM pact_publications pp WHERE pp.pact_version_id = x.id) AND NOT EXISTS "
-                           "(SELECT 1 FROM verifications ver WHERE ver.pact_version_id = x.id)");
-    }, true);
-    const Ids &pvs = pvs_scan.ids;
+    const std::string orphan = "NOT EXISTS (SELECT 1 FROM pact_publications pp WHERE pp.pact_version_id = x.id) AND NOT EXISTS "
+                               "(SELECT 1 FROM verifications ver WHERE ver.pact_version_id = x.id)";
+    Ids pvs;
+    if (wanted("orphan_pact_versions") && !pass.touched_pact_versions.empty())
+        pvs = column_ids(ex.query("SELECT x.id FROM pact_versions x WHERE x.id IN (SELECT unnest($1::int[])) AND " + orphan +
+                                      " ORDER BY x.id LIMIT $2::bigint" + (o.dry_run ? "" : " FOR UPDATE OF x SKIP LOCKED"),
+                                  {array_literal(pass.touched_pact_versions), std::to_string(o.limit)}));
+    // Then the sweep for older orphans, with what is left of the limit.
+    CleanOptions rest = o;
+    rest.limit = o.limit - static_cast<int>(pvs.size());
+    Pass::Scan pvs_scan;
+    if (rest.limit > 0) {
+        Pass sweep(ex, rest);
+        sweep.skip = pass.skip;
+        pvs_scan = sweep.scan("orphan_pact_versions", "pact_versions", [&](SqlParams &) { return orphan; }, true);
+        for (long long id : pvs_scan.ids)
+            if (std::find(pvs.begin(), pvs.end(), id) == pvs.end()) pvs.push_back(id);
+    } else {
+        pvs_scan.more = true;
+    }
     json pv_counts = json::object();
     if (!o.dry_run && !pvs.empty())
         pass.del("DELETE FROM pact_versions WHERE id IN (SELECT unnest($1::int[]))", {array_literal(pvs)}, pv_counts, "pact_versions");
@@ -341,24 +385,30 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
         const std::string del = array_literal(versions);
         const char *vi = "v.number, to_char(v.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
                          "(SELECT coalesce(jsonb_agg(t.name ORDER BY t.name), '[]') FROM tags t WHERE t.version_id = v.id)::text";
+        // What a pass would delete, per pacticipant, in id order (at most `limit` rows).
+        std::map<std::string, std::vector<Row>> deleting;
+        for (auto &row : ex.query(std::string("SELECT v.pacticipant_id::text, ") + vi +
+                                  " FROM versions v WHERE v.id = ANY($1::int[]) ORDER BY v.id", {del}))
+            deleting[row.at(0).value_or("")].push_back(row);
+        // Every pacticipant: its version count and the newest and oldest versions a pass leaves (by "order";
+        // the ordered index scans stop at the first version not being deleted).
         auto rows = ex.query(
-            std::string("SELECT p.name, (SELECT count(*) FROM versions c WHERE c.pacticipant_id = p.id) AS total, "
-                        "(SELECT count(*) FROM versions c WHERE c.pacticipant_id = p.id AND c.id IN (SELECT unnest($1::int[]))) AS to_delete, "
-                        "fd.*, td.*, lk.*, fk.* FROM pacticipants p "
-                        "LEFT JOIN LATERAL (SELECT ") + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id IN (SELECT unnest($1::int[])) ORDER BY v.id LIMIT 1) fd ON true "
-            "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id IN (SELECT unnest($1::int[])) ORDER BY v.id DESC LIMIT 1) td ON true "
-            "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id <> ALL($1::int[]) ORDER BY v.\"order\" DESC NULLS LAST, v.id DESC LIMIT 1) lk ON true "
-            "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id <> ALL($1::int[]) ORDER BY v.\"order\" ASC NULLS LAST, v.id LIMIT 1) fk ON true "
-            "ORDER BY lower(p.name), p.name",
+            std::string("SELECT p.id::text, p.name, (SELECT count(*) FROM versions c WHERE c.pacticipant_id = p.id), lk.*, fk.* "
+                        "FROM pacticipants p "
+                        "LEFT JOIN LATERAL (SELECT ") + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id <> ALL($1::int[]) "
+            "ORDER BY v.\"order\" DESC LIMIT 1) lk ON true "
+            "LEFT JOIN LATERAL (SELECT " + vi + " FROM versions v WHERE v.pacticipant_id = p.id AND v.id <> ALL($1::int[]) "
+            "ORDER BY v.\"order\" ASC LIMIT 1) fk ON true ORDER BY lower(p.name), p.name",
             {del});
         json summary = json::object();
         for (const auto &row : rows) {
-            long long n_total = std::stoll(row.at(1).value_or("0")), n_del = std::stoll(row.at(2).value_or("0"));
+            const auto &d = deleting[row.at(0).value_or("")];
+            long long n_total = std::stoll(row.at(2).value_or("0")), n_del = static_cast<long long>(d.size());
             json to_delete = json{{"count", n_del}};
-            if (n_del) { to_delete["fromVersion"] = version_info(row, 3); to_delete["toVersion"] = version_info(row, 6); }
+            if (n_del) { to_delete["fromVersion"] = version_info(d.front(), 1); to_delete["toVersion"] = version_info(d.back(), 1); }
             json to_keep = json{{"count", n_total - n_del}};
-            if (n_total - n_del) { to_keep["latestVersion"] = version_info(row, 9); to_keep["firstVersion"] = version_info(row, 12); }
-            summary[row.at(0).value_or("")] = json{{"toDelete", to_delete}, {"toKeep", to_keep}};
+            if (n_total - n_del) { to_keep["latestVersion"] = version_info(row, 3); to_keep["firstVersion"] = version_info(row, 6); }
+            summary[row.at(1).value_or("")] = json{{"toDelete", to_delete}, {"toKeep", to_keep}};
         }
         result["versionSummary"] = summary;
     }

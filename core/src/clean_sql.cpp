@@ -104,12 +104,25 @@ std::string selector_predicate(const Selector &s, const std::string &v, const st
 }
 
 std::string selector_set(const Selector &s, const std::string &now, SqlParams &p) {
+    // Each driver must contain every version the selector keeps. The "newest per group" drivers hold only
+    // when no other property narrows the group (pacticipant does not: it is part of the group).
     std::string driver;
     if (s.main_branch)
         driver = s.latest ? "SELECT version_id FROM branch_heads" : "SELECT version_id FROM branch_versions";
     else if (s.branch)
         driver = std::string(s.latest ? "SELECT version_id FROM branch_heads" : "SELECT version_id FROM branch_versions") +
                  (s.branch->any ? "" : std::string(" WHERE branch_name = ") + p.add(s.branch->name, "text"));
+    else if (s.tag && s.latest && s.tag->any && !s.deployed && !s.released && !s.environment)
+        // The newest tagged version per (pacticipant, tag name): a skip scan over the distinct pairs of
+        // the (pacticipant_id, name, version_order DESC) index instead of reading every tag.
+        driver = "WITH RECURSIVE g AS ((SELECT pacticipant_id, name FROM tags WHERE pacticipant_id IS NOT NULL "
+                 "ORDER BY pacticipant_id, name LIMIT 1) UNION ALL SELECT n.pacticipant_id, n.name FROM g, LATERAL "
+                 "(SELECT t.pacticipant_id, t.name FROM tags t WHERE (t.pacticipant_id, t.name) > (g.pacticipant_id, g.name) "
+                 "ORDER BY t.pacticipant_id, t.name LIMIT 1) n) SELECT (SELECT t.version_id FROM tags t WHERE "
+                 "t.pacticipant_id = g.pacticipant_id AND t.name = g.name ORDER BY t.version_order DESC LIMIT 1) FROM g";
+    else if (s.tag && s.latest && !s.deployed && !s.released && !s.environment)
+        driver = "SELECT (SELECT t.version_id FROM tags t WHERE t.pacticipant_id = pp.id AND t.name = " +
+                 p.add(s.tag->name, "text") + " ORDER BY t.version_order DESC LIMIT 1) FROM pacticipants pp";
     else if (s.tag)
         driver = "SELECT version_id FROM tags" + (s.tag->any ? std::string() : " WHERE name = " + p.add(s.tag->name, "text"));
     else if (s.deployed)
