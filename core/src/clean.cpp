@@ -110,10 +110,16 @@ public:
     void delete_webhook_rows(const Ids &pubs, const Ids &verifs, json &counts) {
         if (pubs.empty() && verifs.empty()) return;
         const std::string p = array_literal(pubs), v = array_literal(verifs);
+        // Two statements each rather than one with OR: an OR of two IN lists cannot use the indexes.
         Ids tws = column_ids(ex_.query("SELECT id FROM triggered_webhooks WHERE pact_publication_id IN (SELECT unnest($1::int[])) "
-                                       "OR verification_id IN (SELECT unnest($2::int[]))", {p, v}));
-        del("DELETE FROM webhook_executions WHERE triggered_webhook_id IN (SELECT unnest($1::int[])) OR pact_publication_id IN (SELECT unnest($2::int[]))",
-            {array_literal(tws), p}, counts, "webhook_executions");
+                                       "UNION SELECT id FROM triggered_webhooks WHERE verification_id IN (SELECT unnest($2::int[]))",
+                                       {p, v}));
+        if (!tws.empty())
+            del("DELETE FROM webhook_executions WHERE triggered_webhook_id IN (SELECT unnest($1::int[]))", {array_literal(tws)},
+                counts, "webhook_executions");
+        if (!pubs.empty())  // legacy executions linked to the publication directly
+            del("DELETE FROM webhook_executions WHERE pact_publication_id IN (SELECT unnest($1::int[]))", {p}, counts,
+                "webhook_executions");
         if (!tws.empty())
             del("DELETE FROM triggered_webhooks WHERE id IN (SELECT unnest($1::int[]))", {array_literal(tws)}, counts, "triggered_webhooks");
     }
