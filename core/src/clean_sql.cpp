@@ -113,13 +113,10 @@ std::string selector_set(const Selector &s, const std::string &now, SqlParams &p
         driver = std::string(s.latest ? "SELECT version_id FROM branch_heads" : "SELECT version_id FROM branch_versions") +
                  (s.branch->any ? "" : std::string(" WHERE branch_name = ") + p.add(s.branch->name, "text"));
     else if (s.tag && s.latest && s.tag->any && !s.deployed && !s.released && !s.environment)
-        // The newest tagged version per (pacticipant, tag name): a skip scan over the distinct pairs of
-        // the (pacticipant_id, name, version_order DESC) index instead of reading every tag.
-        driver = "WITH RECURSIVE g AS ((SELECT pacticipant_id, name FROM tags WHERE pacticipant_id IS NOT NULL "
-                 "ORDER BY pacticipant_id, name LIMIT 1) UNION ALL SELECT n.pacticipant_id, n.name FROM g, LATERAL "
-                 "(SELECT t.pacticipant_id, t.name FROM tags t WHERE (t.pacticipant_id, t.name) > (g.pacticipant_id, g.name) "
-                 "ORDER BY t.pacticipant_id, t.name LIMIT 1) n) SELECT (SELECT t.version_id FROM tags t WHERE "
-                 "t.pacticipant_id = g.pacticipant_id AND t.name = g.name ORDER BY t.version_order DESC LIMIT 1) FROM g";
+        // The newest tagged version per (pacticipant, tag name): one ordered pass over the
+        // (pacticipant_id, name, version_order DESC) index.
+        driver = "SELECT DISTINCT ON (pacticipant_id, name) version_id FROM tags WHERE pacticipant_id IS NOT NULL "
+                 "ORDER BY pacticipant_id, name, version_order DESC";
     else if (s.tag && s.latest && !s.deployed && !s.released && !s.environment)
         driver = "SELECT (SELECT t.version_id FROM tags t WHERE t.pacticipant_id = pp.id AND t.name = " +
                  p.add(s.tag->name, "text") + " ORDER BY t.version_order DESC LIMIT 1) FROM pacticipants pp";
@@ -142,6 +139,14 @@ std::string selector_set(const Selector &s, const std::string &now, SqlParams &p
                  p.add(std::to_string(*s.max_age), "integer") + ")";
     else
         driver = "SELECT id FROM versions";
+    // Where the driver is exactly the selector's set, the predicate adds nothing but cost.
+    const int properties = (s.pacticipant ? 1 : 0) + (s.environment ? 1 : 0) + (s.branch || s.main_branch ? 1 : 0) +
+                           (s.tag ? 1 : 0) + (s.deployed ? 1 : 0) + (s.released ? 1 : 0) + (s.max_age ? 1 : 0);
+    const bool exact = properties == 1 && ((s.branch && s.branch->any && s.latest) || (s.tag && s.tag->any && s.latest) ||
+                                           (s.deployed && !s.latest) || (s.released && !s.latest) || (s.max_age && !s.latest));
+    const bool exact_latest = properties == 0 && s.latest;
+    if (exact || exact_latest)
+        return "SELECT DISTINCT d.id FROM (" + driver + ") d(id) WHERE d.id IS NOT NULL";
     return "SELECT v.id FROM versions v WHERE v.id IN (" + driver + ") AND " + selector_predicate(s, "v", now, p);
 }
 
