@@ -139,6 +139,13 @@ Options parse(const std::vector<std::string> &args) {
     return o;
 }
 
+// Before a logger exists (bad arguments or configuration): plain text, always.
+void report_plain(const Error &e) {
+    std::cerr << "pactflow-db: error: " << e.what() << " (SQLSTATE " << e.sqlstate() << ")\n";
+    if (!e.detail().empty()) std::cerr << "  detail: " << e.detail() << "\n";
+    if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
+}
+
 class App {
 public:
     App(Options o, Config c) : o_(std::move(o)), cfg_(std::move(c)), log_(parse_level(cfg_.log_level), cfg_.log_format) {}
@@ -326,12 +333,7 @@ public:
         if (!e.detail().empty()) f["detail"] = e.detail();
         if (!e.hint().empty()) f["hint"] = e.hint();
         log_.error(e.message(), f);
-        if (log_.format() != "json") {
-            // People read these: the plain lines as well.
-            std::cerr << "pactflow-db: error: " << e.what() << " (SQLSTATE " << e.sqlstate() << ")\n";
-            if (!e.detail().empty()) std::cerr << "  detail: " << e.detail() << "\n";
-            if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
-        }
+        if (log_.format() != "json") report_plain(e);  // people read these: the plain lines as well
     }
 
 private:
@@ -340,12 +342,6 @@ private:
     Logger log_;
 };
 
-// Before a logger exists (bad arguments or configuration): plain text, always.
-void report_plain(const Error &e) {
-    std::cerr << "pactflow-db: error: " << e.what() << " (SQLSTATE " << e.sqlstate() << ")\n";
-    if (!e.detail().empty()) std::cerr << "  detail: " << e.detail() << "\n";
-    if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
-}
 
 }  // namespace
 

@@ -46,29 +46,34 @@ VersionReport check_versions(Connection &conn) {
     return r;
 }
 
+std::optional<std::string> create_or_update_extension(Connection &conn) {
+    auto available = conn.scalar("SELECT default_version FROM pg_available_extensions WHERE name = 'pactflow'");
+    auto installed = conn.scalar("SELECT extversion FROM pg_extension WHERE extname = 'pactflow'");
+    if (!available && !installed) return std::nullopt;
+    if (!installed) {
+        conn.exec("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pactflow; RESET client_min_messages");
+        return "created";
+    }
+    if (available && *installed != *available) {
+        conn.exec("ALTER EXTENSION pactflow UPDATE");
+        return "updated";
+    }
+    return "current";
+}
+
 VersionReport install_extension(Connection &conn, int lock_wait_seconds) {
-    std::string action;
+    std::optional<std::string> action;
     {
         AdvisoryLock lock(conn, locks::migrate, std::chrono::seconds(lock_wait_seconds));
-        auto available = conn.scalar("SELECT default_version FROM pg_available_extensions WHERE name = 'pactflow'");
-        auto installed = conn.scalar("SELECT extversion FROM pg_extension WHERE extname = 'pactflow'");
-        if (!available && !installed)
-            throw Error("58P01", "the pactflow extension is not installed on the database server",
-                        "pg_available_extensions has no entry for pactflow: its control file is missing from the server's extension directory.",
-                        "Install the extension files on the database host (make install from the pactflow-db sources, "
-                        "or the postgresql-15-pactflow package); on managed PostgreSQL run pactflow-db without the extension.");
-        if (!installed) {
-            conn.exec("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pactflow");
-            action = "created";
-        } else if (available && *installed != *available) {
-            conn.exec("ALTER EXTENSION pactflow UPDATE");
-            action = "updated";
-        } else {
-            action = "current";
-        }
+        action = create_or_update_extension(conn);
     }
+    if (!action)
+        throw Error("58P01", "the pactflow extension is not installed on the database server",
+                    "pg_available_extensions has no entry for pactflow: its control file is missing from the server's extension directory.",
+                    "Install the extension files on the database host (make install from the pactflow-db sources, "
+                    "or the postgresql-15-pactflow package); on managed PostgreSQL run pactflow-db without the extension.");
     VersionReport r = check_versions(conn);
-    r.action = action;
+    r.action = *action;
     return r;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include "connection.hpp"
 
+#include <optional>
 #include <string>
 
 namespace pactflow::loader {
@@ -16,6 +17,10 @@ struct VersionReport {
 // then the handshake. Throws Error with SQLSTATE 58P01 when the server lacks the extension files and
 // PF004 when the versions disagree (the message names the stale one).
 VersionReport install_extension(Connection &conn, int lock_wait_seconds);
+
+// CREATE EXTENSION or ALTER EXTENSION pactflow UPDATE as needed (the caller holds the migrate lock):
+// "created", "updated" or "current", or nullopt when the server has no pactflow extension files.
+std::optional<std::string> create_or_update_extension(Connection &conn);
 
 // Handshake only (extension must be installed).
 VersionReport check_versions(Connection &conn);

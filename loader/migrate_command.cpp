@@ -10,28 +10,15 @@
 namespace pactflow::loader {
 
 bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log) {
-    if (use_extension) {
-        auto available = conn.scalar("SELECT default_version FROM pg_available_extensions WHERE name = 'pactflow'");
-        auto installed = conn.scalar("SELECT extversion FROM pg_extension WHERE extname = 'pactflow'");
-        if (available || installed) {
-            if (!installed)
-                conn.exec("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pactflow; RESET client_min_messages");
-            else if (available && *available != *installed)
-                conn.exec("ALTER EXTENSION pactflow UPDATE");
-            check_versions(conn);
-            return true;
-        }
+    if (use_extension && create_or_update_extension(conn)) {
+        check_versions(conn);
+        return true;
     }
     log("INFO", "the pactflow extension is not available on this server: running the migration catalog from the client");
     conn.exec("SET client_min_messages = warning");
     conn.exec(Catalog::builtin().bookkeeping_sql());
     conn.exec("RESET client_min_messages");
     return false;
-}
-
-MigrateResult run_migrate(const MigrateSettings &s, const Log &log) {
-    Connection conn(s.conninfo);
-    return run_migrate(conn, s, log);
 }
 
 MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log &log) {
@@ -45,11 +32,6 @@ MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log 
     o.fail_after = s.fail_after;
     o.schema = conn.scalar("SELECT current_schema()").value_or("public");
     return m.migrate(o);
-}
-
-std::int64_t read_db_version(const std::string &conninfo) {
-    Connection conn(conninfo);
-    return read_db_version(conn);
 }
 
 std::int64_t read_db_version(Connection &conn) {

@@ -10,7 +10,6 @@
 namespace pactflow::loader {
 
 struct MigrateSettings {
-    std::string conninfo;
     std::optional<std::int64_t> target;
     int lock_wait_seconds = 60;
     bool use_extension = true;   // false: never try CREATE EXTENSION (managed PostgreSQL)
@@ -34,9 +33,7 @@ private:
 // (client mode); returns true in extension mode.
 bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log);
 
-MigrateResult run_migrate(const MigrateSettings &s, const Log &log);
-MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log &log);  // s.conninfo unused
-std::int64_t read_db_version(const std::string &conninfo);
+MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log &log);
 std::int64_t read_db_version(Connection &conn);
 
 }  // namespace pactflow::loader

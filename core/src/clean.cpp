@@ -271,35 +271,29 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     auto cutoff = [&](SqlParams &p) {
         return "((" + now_expr(p, o) + " AT TIME ZONE 'UTC') - make_interval(days => " + p.add(age, "integer") + "))";
     };
+    // 2 and 3: rows superseded by a newer one (their triggered webhooks and executions go first).
+    auto superseded = [&](const std::string &category, const std::string &table, const std::string &latest_table,
+                          const std::string &latest_column) {
+        Pass::Scan sc = pass.scan(category, table, [&](SqlParams &p) {
+            return "NOT EXISTS (SELECT 1 FROM " + latest_table + " l WHERE l." + latest_column + " = x.id) AND x.created_at < " +
+                   cutoff(p);
+        }, true);
+        json counts = json::object();
+        if (!o.dry_run && !sc.ids.empty()) {
+            const bool pubs = table == "pact_publications";
+            pass.delete_webhook_rows(pubs ? sc.ids : Ids{}, pubs ? Ids{} : sc.ids, counts);
+            pass.note_pact_versions(table, sc.ids);
+            pass.del("DELETE FROM " + table + " WHERE id IN (SELECT unnest($1::int[]))", {array_literal(sc.ids)}, counts, table);
+        }
+        categories[category] = json{{"candidates", sc.ids.size()}, {"deleted", counts}};
+        more = more || sc.more;
+    };
     // 2. Overwritten contracts: not the latest revision for their consumer version and provider.
-    Pass::Scan pubs_scan = pass.scan("overwritten_pact_publications", "pact_publications", [&](SqlParams &p) {
-        return "NOT EXISTS (SELECT 1 FROM latest_pact_publication_ids_for_consumer_versions l WHERE l.pact_publication_id = x.id) "
-               "AND x.created_at < " + cutoff(p);
-    }, true);
-    const Ids &pubs = pubs_scan.ids;
-    json pub_counts = json::object();
-    if (!o.dry_run && !pubs.empty()) {
-        pass.delete_webhook_rows(pubs, {}, pub_counts);
-        pass.note_pact_versions("pact_publications", pubs);
-        pass.del("DELETE FROM pact_publications WHERE id IN (SELECT unnest($1::int[]))", {array_literal(pubs)}, pub_counts, "pact_publications");
-    }
-    categories["overwritten_pact_publications"] = json{{"candidates", pubs.size()}, {"deleted", pub_counts}};
-    more = more || pubs_scan.more;
-
+    superseded("overwritten_pact_publications", "pact_publications", "latest_pact_publication_ids_for_consumer_versions",
+               "pact_publication_id");
     // 3. Duplicate verifications: all but the latest for each pact version and provider version.
-    Pass::Scan verifs_scan = pass.scan("duplicate_verifications", "verifications", [&](SqlParams &p) {
-        return "NOT EXISTS (SELECT 1 FROM latest_verification_id_for_pact_version_and_provider_version l WHERE "
-               "l.verification_id = x.id) AND x.created_at < " + cutoff(p);
-    }, true);
-    const Ids &verifs = verifs_scan.ids;
-    json verif_counts = json::object();
-    if (!o.dry_run && !verifs.empty()) {
-        pass.delete_webhook_rows({}, verifs, verif_counts);
-        pass.note_pact_versions("verifications", verifs);
-        pass.del("DELETE FROM verifications WHERE id IN (SELECT unnest($1::int[]))", {array_literal(verifs)}, verif_counts, "verifications");
-    }
-    categories["duplicate_verifications"] = json{{"candidates", verifs.size()}, {"deleted", verif_counts}};
-    more = more || verifs_scan.more;
+    superseded("duplicate_verifications", "verifications", "latest_verification_id_for_pact_version_and_provider_version",
+               "verification_id");
 
     // 4. Webhook execution history: all but the latest triggered webhook per webhook/consumer/provider/event.
     Pass::Scan tws_scan = pass.scan("webhook_history", "triggered_webhooks", [&](SqlParams &p) {
