@@ -15,9 +15,10 @@ MODULE_big = pactflow
 CORE_SRCS = $(wildcard core/src/*.cpp)
 EXT_SRCS = $(wildcard extension/*.cpp)
 OBJS = $(EXT_SRCS:.cpp=.o) $(CORE_SRCS:.cpp=.o) build/gen/embedded_sql.o
-DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
-EXTRA_CLEAN = build/gen sql/$(EXTENSION)--$(EXTVERSION).sql
+# The frozen install script of the first release and the update chain after it: a new installation goes
+# through the same scripts as an upgraded one (scripts/check-update-chain checks the chain reaches EXTVERSION).
+DATA = $(wildcard sql/$(EXTENSION)--*.sql)
+EXTRA_CLEAN = build/gen
 
 WERROR ?= $(if $(CI),-Werror,)
 PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server) -Icore/include -DPACTFLOW_VERSION='"$(EXTVERSION)"'
@@ -41,9 +42,6 @@ build/gen/embedded_sql.cpp: tools/embed-sql FORCE
 
 build/gen/embedded_sql.o: build/gen/embedded_sql.cpp core/include/pactflow/embedded_sql.hpp
 
-sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql sql/bookkeeping.sql pactflow.control
-	sed -e '/@BOOKKEEPING@/{r sql/bookkeeping.sql' -e 'd}' -e 's/@PACTFLOW_VERSION@/$(EXTVERSION)/g' $< > $@
-
 # Header dependencies: rebuild objects when any header changes.
 $(OBJS): $(wildcard core/include/pactflow/*.hpp extension/*.hpp)
 
@@ -56,6 +54,7 @@ deps:
 
 # Extension staged into .tmp/stage (the throwaway clusters load it from there), loader and tests via CMake.
 build: deps
+	@scripts/check-update-chain
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/.tmp/stage >/dev/null
 	@cmake -S . -B build/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPACTFLOW_WERROR=$(if $(CI),ON,OFF) >/dev/null

@@ -1,5 +1,6 @@
 #include "clean_command.hpp"
 
+#include "pactflow/bookkeeping.hpp"
 #include "pactflow/catalog.hpp"
 #include "pactflow/clean.hpp"
 #include "pactflow/error.hpp"
@@ -58,7 +59,14 @@ CleanSummary run_clean(Connection &conn, const CleanRequest &r, const Logger &lo
     bool extension = !r.force_client_side && conn.scalar("SELECT 1 FROM pg_extension WHERE extname = 'pactflow'").has_value();
     if (!extension) {
         log.info(prefix + "the pactflow extension is not installed: running the clean from the client", fields({}));
-        conn.exec(Catalog::builtin().bookkeeping_sql());
+        conn.exec("BEGIN");
+        try {
+            ensure_client_bookkeeping(conn, Catalog::builtin());
+            conn.exec("COMMIT");
+        } catch (...) {
+            try { conn.exec("ROLLBACK"); } catch (...) {}
+            throw;
+        }
     }
     log.info(prefix + "Deleting oldest " + std::to_string(r.limit) +
                  " versions, keeping versions that match the configured selectors",

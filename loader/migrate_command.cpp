@@ -3,6 +3,7 @@
 #include "advisory_lock.hpp"
 #include "extension_install.hpp"
 
+#include "pactflow/bookkeeping.hpp"
 #include "pactflow/catalog.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/locks.hpp"
@@ -16,7 +17,14 @@ bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log) {
     }
     log("INFO", "the pactflow extension is not available on this server: running the migration catalog from the client");
     conn.exec("SET client_min_messages = warning");
-    conn.exec(Catalog::builtin().bookkeeping_sql());
+    conn.exec("BEGIN");
+    try {
+        ensure_client_bookkeeping(conn, Catalog::builtin());
+        conn.exec("COMMIT");
+    } catch (...) {
+        try { conn.exec("ROLLBACK"); } catch (...) {}
+        throw;
+    }
     conn.exec("RESET client_min_messages");
     return false;
 }

@@ -41,16 +41,63 @@ Error bad_file(const std::string &path, const std::string &what) {
     return Error(sqlstate::data_corrupted, "migration catalog file \"" + path + "\" is malformed", what,
                  "The catalog is compiled into pactflow-db; rebuild from an unmodified source tree.");
 }
+
+// The text between "-- pactflow:bookkeeping begin" and "-- pactflow:bookkeeping end" lines.
+std::string bookkeeping_sections(const std::string &path, const std::string &script) {
+    static const std::string begin = "-- pactflow:bookkeeping begin\n", end = "-- pactflow:bookkeeping end\n";
+    std::string out;
+    std::size_t pos = 0;
+    while ((pos = script.find(begin, pos)) != std::string::npos) {
+        const std::size_t from = pos + begin.size(), to = script.find(end, from);
+        if (to == std::string::npos) throw bad_file(path, "A bookkeeping section is not closed.");
+        out += script.substr(from, to - from);
+        pos = to + end.size();
+    }
+    return out;
+}
+
+// Orders the extension's scripts as PostgreSQL follows them: the one install script, then the update
+// script starting at each version reached.
+std::vector<BookkeepingStep> bookkeeping_chain(const std::map<std::string, std::string> &scripts) {
+    std::string base;
+    std::map<std::string, std::pair<std::string, std::string>> updates;  // from -> (to, path)
+    for (const auto &[path, content] : scripts) {
+        std::string v = path.substr(std::string("pactflow--").size());
+        v = v.substr(0, v.size() - 4);
+        const std::size_t sep = v.find("--");
+        if (sep == std::string::npos) {
+            if (!base.empty()) throw bad_file(path, "There is more than one install script.");
+            base = path;
+        } else if (!updates.emplace(v.substr(0, sep), std::pair{v.substr(sep + 2), path}).second) {
+            throw bad_file(path, "Two update scripts start at version " + v.substr(0, sep) + ".");
+        }
+    }
+    std::vector<BookkeepingStep> chain;
+    if (base.empty()) {
+        if (!updates.empty()) throw bad_file(updates.begin()->second.second, "There is no install script.");
+        return chain;
+    }
+    std::string at = base.substr(std::string("pactflow--").size());
+    at = at.substr(0, at.size() - 4);
+    chain.push_back({at, bookkeeping_sections(base, scripts.at(base))});
+    for (auto it = updates.find(at); it != updates.end(); it = updates.find(at)) {
+        at = it->second.first;
+        chain.push_back({at, bookkeeping_sections(it->second.second, scripts.at(it->second.second))});
+        updates.erase(it);
+    }
+    if (!updates.empty()) throw bad_file(updates.begin()->second.second, "The update script is not on the chain.");
+    return chain;
+}
 }  // namespace
 
 Catalog Catalog::from_files(const std::vector<SourceFile> &files) {
     Catalog c;
     std::map<std::string, Migration> by_name;
-    std::map<std::string, std::string> downs;
+    std::map<std::string, std::string> downs, extension_scripts;
     for (const auto &f : files) {
         const std::string &p = f.path;
-        if (p == "bookkeeping.sql") {
-            c.bookkeeping_ = f.content;
+        if (p.rfind("pactflow--", 0) == 0 && ends_with(p, ".sql")) {
+            extension_scripts[p] = f.content;
         } else if (p.rfind("migrations/", 0) == 0) {
             std::string base = p.substr(std::string("migrations/").size());
             if (ends_with(base, ".up.sql")) {
@@ -85,6 +132,7 @@ Catalog Catalog::from_files(const std::vector<SourceFile> &files) {
             c.data_.push_back(std::move(d));
         }
     }
+    c.bookkeeping_ = bookkeeping_chain(extension_scripts);
     for (auto &[name, sql] : downs) {
         auto it = by_name.find(name);
         if (it == by_name.end()) throw bad_file("migrations/" + name + ".down.sql", "There is no matching .up.sql.");

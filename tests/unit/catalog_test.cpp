@@ -1,5 +1,6 @@
 #include "pactflow/catalog.hpp"
 #include "pactflow/error.hpp"
+#include "pactflow/version.hpp"
 
 #include <gtest/gtest.h>
 
@@ -48,5 +49,31 @@ TEST(Catalog, BuiltinCatalogStartsWithThePactBrokersFirstMigration) {
     const auto &c = Catalog::builtin();
     ASSERT_FALSE(c.migrations().empty());
     EXPECT_EQ(c.migrations().front().name, "000001_create_pacticipant_table");
-    EXPECT_FALSE(c.bookkeeping_sql().empty());
+    ASSERT_FALSE(c.bookkeeping_steps().empty());
+    EXPECT_EQ(c.bookkeeping_steps().front().version, "0.1.0");
+    EXPECT_NE(c.bookkeeping_steps().front().sql.find("CREATE TABLE IF NOT EXISTS pactflow.migration_history"), std::string::npos);
+}
+
+// The client-side bookkeeping goes through the extension's own chain and ends at this release; every step
+// after the first records the version it brings the schema to.
+TEST(Catalog, BookkeepingChainEndsAtThisReleaseAndEachStepRecordsItsVersion) {
+    const auto &steps = Catalog::builtin().bookkeeping_steps();
+    ASSERT_FALSE(steps.empty());
+    EXPECT_EQ(steps.back().version, pactflow::version);
+    for (std::size_t i = 1; i < steps.size(); ++i)
+        EXPECT_NE(steps[i].sql.find("'" + steps[i].version + "'"), std::string::npos) << steps[i].version;
+}
+
+TEST(Catalog, BookkeepingChainFollowsUpdateScriptsFromTheInstallScript) {
+    auto c = Catalog::from_files({
+        {"pactflow--0.2.0--0.3.0.sql", "x\n-- pactflow:bookkeeping begin\nC;\n-- pactflow:bookkeeping end\n"},
+        {"pactflow--0.1.0.sql", "-- pactflow:bookkeeping begin\nA;\n-- pactflow:bookkeeping end\nfunctions\n"},
+        {"pactflow--0.1.0--0.2.0.sql", "no bookkeeping here\n"},
+    });
+    ASSERT_EQ(c.bookkeeping_steps().size(), 3u);
+    EXPECT_EQ(c.bookkeeping_steps()[0].sql, "A;\n");
+    EXPECT_EQ(c.bookkeeping_steps()[1].version, "0.2.0");
+    EXPECT_EQ(c.bookkeeping_steps()[1].sql, "");
+    EXPECT_EQ(c.bookkeeping_steps()[2].sql, "C;\n");
+    EXPECT_THROW(Catalog::from_files({{"pactflow--0.1.0.sql", ""}, {"pactflow--0.5.0--0.6.0.sql", ""}}), pactflow::Error);
 }

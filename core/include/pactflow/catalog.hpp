@@ -38,6 +38,13 @@ struct DataMigration {
     std::vector<std::string> unless_applied;
 };
 
+// One step of the bookkeeping schema's history: the "pactflow:bookkeeping" sections of one script of the
+// extension's chain (sql/pactflow--0.1.0.sql, then each update script), which bring it to `version`.
+struct BookkeepingStep {
+    std::string version;  // the version the schema has after this step
+    std::string sql;      // the script's bookkeeping sections, in order
+};
+
 struct SourceFile {
     std::string path;  // relative to sql/, e.g. "migrations/000001_x.up.sql"
     std::string content;
@@ -55,15 +62,16 @@ public:
     const Migration *find(std::string_view name) const;
     // Index in migrations() or -1.
     int index_of(std::string_view name) const;
-    // The DDL of our bookkeeping schema (sql/bookkeeping.sql).
-    const std::string &bookkeeping_sql() const { return bookkeeping_; }
+    // The bookkeeping schema's steps in chain order (install script first); empty when the files hold no
+    // extension scripts (catalogs built for tests).
+    const std::vector<BookkeepingStep> &bookkeeping_steps() const { return bookkeeping_; }
     // The newest Pact Broker version number in the catalog (what db_version reports when all applied).
     std::int64_t latest_version() const;
 
 private:
     std::vector<Migration> migrations_;
     std::vector<DataMigration> data_;
-    std::string bookkeeping_;
+    std::vector<BookkeepingStep> bookkeeping_;
 };
 
 // Integer prefix of a migration or schema_migrations filename ("20190509_x.rb" -> 20190509); -1 if none.
