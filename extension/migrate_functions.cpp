@@ -4,6 +4,7 @@
 #include "boundary.hpp"
 #include "spi_executor.hpp"
 
+#include "pactflow/app_schema.hpp"
 #include "pactflow/catalog.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/locks.hpp"
@@ -74,14 +75,6 @@ public:
     bool can_autocommit() const override { return false; }
 };
 
-// Where the extension was created (@extschema@): the application's tables and schema_migrations live there.
-std::string extension_schema(pactflow::Executor &ex) {
-    Value s = ex.scalar("SELECT n.nspname FROM pg_catalog.pg_extension e "
-                        "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pactflow'");
-    if (!s) throw Error(sqlstate::undefined_object, "the pactflow extension is not installed in this database");
-    return *s;
-}
-
 void notice(const std::string &message) {
     const char *s = message.c_str();
     guarded([s] { ereport(NOTICE, (errmsg_internal("%s", s))); });
@@ -122,7 +115,7 @@ PACTFLOW_FUNCTION(pactflow_db_version) {
     pactflow::pg::SpiExecutor ex;
     NoTransactions tx;
     pactflow::Migrator m(pactflow::Catalog::builtin(), ex, tx);
-    const std::int64_t v = pactflow::db_version(m.read_state(extension_schema(ex)));
+    const std::int64_t v = pactflow::db_version(m.read_state(pactflow::application_schema(ex)));
     spi.finish();
     PG_RETURN_INT64(v);
 }
@@ -141,7 +134,7 @@ PACTFLOW_FUNCTION(pactflow_migrations) {
         NoTransactions tx;
         const pactflow::Catalog &catalog = pactflow::Catalog::builtin();
         pactflow::Migrator m(catalog, ex, tx);
-        const pactflow::AppliedState s = m.read_state(extension_schema(ex));
+        const pactflow::AppliedState s = m.read_state(pactflow::application_schema(ex));
         const pactflow::Plan plan = pactflow::plan_migrations(catalog, s, std::nullopt);  // no target: never throws
         std::map<std::string, std::pair<Value, Value>> when;  // name -> installed_at, execution_ms
         for (auto &r : ex.query("SELECT name, installed_at, execution_ms FROM pactflow.migration_history"))
@@ -207,7 +200,7 @@ PACTFLOW_FUNCTION(pactflow_migrate) {
     pactflow::pg::SpiExecutor ex;
     pactflow::MigrateOptions o;
     o.target = target;
-    o.schema = extension_schema(ex);
+    o.schema = pactflow::application_schema(ex);
     // Test hook, as the loader's PACTFLOW_TEST_FAIL_AFTER_MIGRATION (a placeholder setting, no GUC).
     o.fail_after = ex.scalar("SELECT current_setting('pactflow.test_fail_after_migration', true)").value_or("");
 

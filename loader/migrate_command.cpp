@@ -4,6 +4,7 @@
 #include "extension_install.hpp"
 
 #include "pactflow/bookkeeping.hpp"
+#include "pactflow/app_schema.hpp"
 #include "pactflow/catalog.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/locks.hpp"
@@ -38,14 +39,14 @@ MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log 
     MigrateOptions o;
     o.target = s.target;
     o.fail_after = s.fail_after;
-    o.schema = conn.scalar("SELECT current_schema()").value_or("public");
+    o.schema = application_schema(conn);
     return m.migrate(o);
 }
 
 std::int64_t read_db_version(Connection &conn) {
     LibpqTransactions tx(conn);
     Migrator m(Catalog::builtin(), conn, tx);
-    return db_version(m.read_state(conn.scalar("SELECT current_schema()").value_or("public")));
+    return db_version(m.read_state(application_schema(conn)));
 }
 
 }  // namespace pactflow::loader

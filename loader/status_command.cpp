@@ -3,6 +3,7 @@
 #include "extension_install.hpp"
 #include "migrate_command.hpp"
 
+#include "pactflow/app_schema.hpp"
 #include "pactflow/catalog.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/migrator.hpp"
@@ -16,7 +17,7 @@ using json = nlohmann::json;
 
 json collect_status(Connection &conn) {
     json st;
-    const std::string schema = conn.scalar("SELECT current_schema()").value_or("public");
+    const std::string schema = application_schema(conn);
     json versions = {{"loader", version}};
     const bool extension = conn.scalar("SELECT 1 FROM pg_extension WHERE extname = 'pactflow'").has_value();
     versions["extension_installed"] = extension;
