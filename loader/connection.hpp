@@ -31,6 +31,8 @@ public:
     long long affected() const override { return affected_; }
 
     void exec(const std::string &sql) { run_script(sql); }
+    // The libpq connection, for what Executor does not cover (COPY streaming: loader/merge_copy.cpp).
+    pg_conn *raw() const { return conn_; }
 
     // Called after every statement (also a failed one) with its text and duration: SQL logging and the
     // slow-statement warning (PACTFLOW_SQL_LOG_LEVEL, PACTFLOW_SQL_LOG_WARN_DURATION).

@@ -16,3 +16,46 @@ INSERT INTO pactflow.bookkeeping_version (version) VALUES ('0.2.0');
 
 CREATE OR REPLACE FUNCTION pactflow_sql_version() RETURNS text
     AS $$ SELECT '0.2.0'::text $$ LANGUAGE sql IMMUTABLE;
+
+-- == merge (issue 13) ==
+-- pactflow:bookkeeping begin
+-- Merging broker databases (pactflow-db merge, pactflow_merge()). Each source merged into this database, with
+-- the snapshot its last run read up to (txid_current_snapshot() on the source): the next run reads only rows
+-- written after it. NULL snapshot: the next run reads the source whole.
+CREATE TABLE IF NOT EXISTS pactflow.merge_sources (
+    source_key text PRIMARY KEY,          -- host:port/database/schema of the source, or schema:NAME
+    description text NOT NULL,            -- for people; never holds a password
+    snapshot text,
+    schema_version bigint,
+    first_merged_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    last_merged_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    runs integer NOT NULL DEFAULT 0
+);
+-- What each source (or the target itself, source_key 'target') last said about an identity two copies can
+-- disagree on (a pacticipant's main branch, an environment's production flag, a webhook's definition, ...). A
+-- conflict is evaluated when a claim is new or changed, so a decided conflict is not raised again by every sync.
+CREATE TABLE IF NOT EXISTS pactflow.merge_claims (
+    kind text NOT NULL,
+    key text NOT NULL,
+    source_key text NOT NULL,
+    value text NOT NULL,
+    claimed_at timestamp,                 -- the source row's updated_at (the "newest" rule)
+    recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (kind, key, source_key)
+);
+-- One row per merge that changed the database (dry runs roll back and leave none).
+CREATE TABLE IF NOT EXISTS pactflow.merge_runs (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    started_at timestamptz NOT NULL,
+    finished_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    by_user text NOT NULL DEFAULT current_user,
+    sources jsonb NOT NULL,
+    counts jsonb NOT NULL,
+    conflicts jsonb NOT NULL
+);
+INSERT INTO pactflow.bookkeeping_version (version) VALUES ('0.2.0')
+    ON CONFLICT (singleton) DO UPDATE SET version = EXCLUDED.version;
+-- pactflow:bookkeeping end
+SELECT pg_catalog.pg_extension_config_dump('pactflow.merge_sources', '');
+SELECT pg_catalog.pg_extension_config_dump('pactflow.merge_claims', '');
+SELECT pg_catalog.pg_extension_config_dump('pactflow.merge_runs', '');

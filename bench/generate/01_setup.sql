@@ -1,5 +1,5 @@
 -- bench/generate step 1: parameters, the staging schema and the hash-based pseudo-random function.
--- psql variables: scale (small|medium|large), seed (integer).
+-- psql variables: scale (small|medium|large), seed (integer), name_overlap (0-100: share of seed-independent names).
 --
 -- Everything random comes from bench_gen.u(key, salt): a value in [0,1) derived from PostgreSQL's
 -- hashint8extended(key, seed-dependent salt), so a given (scale, seed) always yields the same rows.
@@ -19,6 +19,7 @@ CREATE SCHEMA bench_gen;
 CREATE UNLOGGED TABLE bench_gen.params AS
 SELECT :'scale'::text AS scale,
        :seed::bigint AS seed,
+       :name_overlap::int AS name_overlap,
        timestamp '2026-11-01 00:00:00' AS t_end,
        timestamp '2026-11-01 00:00:00' - interval '730 days' AS t_start,
        CASE :'scale' WHEN 'small' THEN 16 WHEN 'medium' THEN 60 WHEN 'large' THEN 240 END AS n_pacticipants,

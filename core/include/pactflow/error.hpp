@@ -24,6 +24,8 @@ inline constexpr const char *migration_unknown = "PF002";         // database ha
 inline constexpr const char *migration_failed = "PF003";          // history holds a failed migration
 inline constexpr const char *version_skew = "PF004";              // loader / library / SQL versions disagree
 inline constexpr const char *major_version_jump = "PF005";        // upgrade skips a product major version
+inline constexpr const char *merge_conflict_refused = "PF006";    // a merge conflict no policy decides
+inline constexpr const char *merge_source_unusable = "PF007";     // a merge source cannot be read as a broker
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

@@ -1,0 +1,222 @@
+// The merge engine: runs sql/merge/*.sql over an Executor, step by step, counting what each step wrote.
+#include "pactflow/merge.hpp"
+
+#include "pactflow/app_schema.hpp"
+#include "pactflow/error.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace pactflow::merge {
+namespace {
+using json = nlohmann::json;
+
+long long to_ll(const Value &v) { return v ? std::stoll(*v) : 0; }
+
+// The temporary tables a file creates ("CREATE TEMP TABLE name"), to drop them afterwards.
+void temp_tables_of(const std::string &file, std::set<std::string> &out) {
+    for (const auto &s : sections(file)) {
+        std::size_t pos = 0;
+        while ((pos = s.sql.find("CREATE TEMP TABLE ", pos)) != std::string::npos) {
+            pos += std::string("CREATE TEMP TABLE ").size();
+            std::size_t end = pos;
+            while (end < s.sql.size() && (std::isalnum(static_cast<unsigned char>(s.sql[end])) || s.sql[end] == '_'))
+                ++end;
+            out.insert(s.sql.substr(pos, end - pos));
+        }
+    }
+}
+}  // namespace
+
+Engine::Engine(Executor &ex, std::string app_schema, std::function<void(const std::string &, const std::string &)> log)
+    : ex_(ex), app_(quote_ident(app_schema)), log_(std::move(log)) {
+    if (!log_) log_ = [](const std::string &, const std::string &) {};
+}
+
+void Engine::run_section(const std::string &file, const std::string &section) {
+    for (const auto &s : sections(file))
+        if (s.kind == "section" && s.name == section) {
+            ex_.run_script(expand(s.sql, app_));
+            return;
+        }
+    throw Error(sqlstate::internal_error, "merge SQL section " + file + "/" + section + " is missing");
+}
+
+void Engine::create_staging() {
+    drop_temporary_tables();
+    run_section("staging", "staging");
+}
+
+void Engine::set_sources(const std::vector<Source> &sources, const Policy &policy) {
+    ex_.query("DELETE FROM m_sources");
+    ex_.query("INSERT INTO m_sources (src, source_key, label, rank, delta) VALUES (0, 'target', 'target', 0, false)");
+    for (const auto &s : sources)
+        ex_.query("INSERT INTO m_sources (src, source_key, label, rank, delta) VALUES ($1::int, $2, $3, $1::int, $4::boolean)",
+                  {std::to_string(s.src), s.key, s.label, s.delta ? "true" : "false"});
+    ex_.query("DELETE FROM m_policy");
+    for (const auto &k : conflict_kinds()) {
+        auto it = policy.find(k.name);
+        const Rule r = it == policy.end() ? Rule{k.blocking ? "refuse" : "first", std::nullopt} : it->second;
+        ex_.query("INSERT INTO m_policy (kind, rule, preferred, blocking) VALUES ($1, $2, $3, $4::boolean)",
+                  {std::string(k.name), r.rule, r.preferred ? Value(*r.preferred) : Value(), k.blocking ? "true" : "false"});
+    }
+}
+
+void Engine::clear_source(int src) {
+    for (const auto &t : extract_tables()) ex_.query("DELETE FROM m_" + t.name + " WHERE src = $1::int", {std::to_string(src)});
+    ex_.query("UPDATE m_sources SET delta = false WHERE src = $1::int", {std::to_string(src)});
+}
+
+std::vector<MissingReference> Engine::missing_references() {
+    for (const auto &s : sections("resolve"))
+        if (s.kind == "query" && s.name == "missing_references") {
+            std::vector<MissingReference> out;
+            for (const auto &r : ex_.query(expand(s.sql, app_)))
+                out.push_back({static_cast<int>(to_ll(r[0])), r[1].value_or(""), to_ll(r[2])});
+            return out;
+        }
+    throw Error(sqlstate::internal_error, "merge SQL query missing_references is missing");
+}
+
+void Engine::run_steps(const std::string &file, json &counts) {
+    for (const auto &s : sections(file)) {
+        if (s.kind != "step") continue;
+        const std::size_t sp = s.name.find(' ');
+        const std::string table = s.name.substr(0, sp), action = sp == std::string::npos ? "" : s.name.substr(sp + 1);
+        const std::string sql = expand(s.sql, app_);
+        const auto t0 = std::chrono::steady_clock::now();
+        long long n = 0;
+        if (action == "insert" || action == "update" || action == "delete") {
+            auto rows = ex_.query(sql);
+            n = rows.empty() ? ex_.affected() : to_ll(rows[0][0]);
+            json &c = counts[table];
+            if (!c.is_object()) c = {{"inserted", 0}, {"updated", 0}, {"deleted", 0}};
+            c[action == "insert" ? "inserted" : action == "update" ? "updated" : "deleted"] =
+                c[action == "insert" ? "inserted" : action == "update" ? "updated" : "deleted"].get<long long>() + n;
+        } else {
+            ex_.run_script(sql);
+        }
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        const std::string key = file + ": " + s.name;
+        timings_[key] = (timings_.contains(key) ? timings_[key].get<double>() : 0.0) + ms;
+        const bool counted = action == "insert" || action == "update" || action == "delete";
+        log_("DEBUG", "merge " + key + (counted ? ": " + std::to_string(n) + " rows" : "") +
+                          " (" + std::to_string(static_cast<long long>(ms)) + " ms)");
+    }
+}
+
+long long Engine::resolve() {
+    json ignored = json::object();
+    run_steps("resolve", ignored);
+    return to_ll(ex_.scalar("SELECT count(*) FROM m_conflicts WHERE refused"));
+}
+
+json Engine::apply(const Options &o) {
+    json counts = json::object();
+    if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)");
+    run_steps("apply", counts);
+    if (o.replica_role) {
+        ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'origin', true)");
+        const auto t0 = std::chrono::steady_clock::now();
+        check_foreign_keys();
+        timings_["foreign key check"] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    }
+    return counts;
+}
+
+// With session_replication_role = replica PostgreSQL skips its per-row foreign-key checks (and cascades); this
+// checks every foreign key of the application schema for every row this transaction wrote, one scan per table,
+// and fails the merge on any violation.
+void Engine::check_foreign_keys() {
+    const std::string xid = ex_.scalar("SELECT (pg_catalog.pg_current_xact_id()::text::bigint % 4294967296)::text").value_or("0");
+    const auto fks = ex_.query(
+        "SELECT con.conrelid::pg_catalog.regclass::text, con.conname, con.confrelid::pg_catalog.regclass::text, "
+        "  (SELECT pg_catalog.string_agg(pg_catalog.format('c.%I IS NOT NULL', a.attname), ' AND ') "
+        "     FROM pg_catalog.unnest(con.conkey) k JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k), "
+        "  (SELECT pg_catalog.string_agg(pg_catalog.format('p.%I = c.%I', pa.attname, ca.attname), ' AND ') "
+        "     FROM ROWS FROM (pg_catalog.unnest(con.conkey), pg_catalog.unnest(con.confkey)) AS k(ck, pk) "
+        "     JOIN pg_catalog.pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.ck "
+        "     JOIN pg_catalog.pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pk) "
+        "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_namespace n ON n.oid = con.connamespace "
+        "WHERE con.contype = 'f' AND n.nspname = $1 ORDER BY 1, 2",
+        {app_.substr(1, app_.size() - 2)});
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_child;  // child -> (name, predicate)
+    for (const auto &r : fks)
+        by_child[*r[0]].push_back({*r[1], "count(*) FILTER (WHERE " + *r[3] + " AND NOT EXISTS (SELECT 1 FROM " + *r[2] +
+                                              " p WHERE " + *r[4] + "))"});
+    std::string bad;
+    for (const auto &[child, list] : by_child) {
+        std::string sql = "SELECT ";
+        for (std::size_t i = 0; i < list.size(); ++i) sql += (i ? ", " : "") + list[i].second;
+        sql += " FROM " + child + " c WHERE c.xmin = '" + xid + "'::pg_catalog.xid";
+        auto row = ex_.query(sql);
+        for (std::size_t i = 0; i < list.size(); ++i)
+            if (to_ll(row[0][i]) > 0) bad += (bad.empty() ? "" : ", ") + list[i].first + " (" + *row[0][i] + " rows)";
+    }
+    if (!bad.empty())
+        throw Error("23503", "the merge would violate foreign keys: " + bad,
+                    "Nothing was merged: the transaction is rolled back.",
+                    "Report this with the merge's log; the sources may hold rows their own foreign keys do not cover.");
+}
+
+json Engine::conflicts(long long limit, long long offset) {
+    json out = json::array();
+    auto rows = ex_.query("SELECT kind, key, blocking, rule, refused, chosen, chosen_source, claims::text FROM m_conflicts "
+                          "ORDER BY kind, key" + (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()) +
+                          " OFFSET " + std::to_string(offset));
+    for (const auto &r : rows) {
+        json c = {{"kind", *r[0]}, {"key", *r[1]}, {"blocking", r[2] == Value("t")}, {"rule", *r[3]},
+                  {"refused", r[4] == Value("t")}, {"claims", json::parse(*r[7])}};
+        c["chosen"] = r[5] ? json(*r[5]) : json(nullptr);
+        c["chosen_source"] = r[6] ? json(*r[6]) : json(nullptr);
+        out.push_back(c);
+    }
+    return out;
+}
+
+json Engine::conflict_summary() {
+    json out = json::object();
+    for (const auto &r : ex_.query("SELECT kind, count(*), count(*) FILTER (WHERE refused), min(rule) FROM m_conflicts "
+                                   "GROUP BY kind ORDER BY kind"))
+        out[*r[0]] = {{"conflicts", to_ll(r[1])}, {"refused", to_ll(r[2])}, {"rule", *r[3]}};
+    return out;
+}
+
+long long Engine::record(const std::vector<Source> &sources, const std::map<std::string, std::string> &snapshots,
+                         const std::map<std::string, std::string> &descriptions, const json &report) {
+    ex_.query("INSERT INTO pactflow.merge_claims (kind, key, source_key, value, claimed_at) "
+              "SELECT kind, key, claimant, value, upd FROM x_claims WHERE fresh AND changed "
+              "ON CONFLICT (kind, key, source_key) DO UPDATE SET value = EXCLUDED.value, claimed_at = EXCLUDED.claimed_at, "
+              "recorded_at = pg_catalog.clock_timestamp()");
+    for (const auto &s : sources) {
+        auto snap = snapshots.find(s.key);
+        auto desc = descriptions.find(s.key);
+        ex_.query("INSERT INTO pactflow.merge_sources (source_key, description, snapshot, schema_version, runs) "
+                  "VALUES ($1, $2, $3, $4::bigint, 1) ON CONFLICT (source_key) DO UPDATE SET description = EXCLUDED.description, "
+                  "snapshot = EXCLUDED.snapshot, schema_version = EXCLUDED.schema_version, "
+                  "last_merged_at = pg_catalog.clock_timestamp(), runs = merge_sources.runs + 1",
+                  {s.key, desc == descriptions.end() ? s.label : desc->second,
+                   snap == snapshots.end() ? Value() : Value(snap->second),
+                   report.contains("schema_versions") && report["schema_versions"].contains(s.key)
+                       ? Value(report["schema_versions"][s.key].dump())
+                       : Value()});
+    }
+    json conflicts = {{"summary", conflict_summary()}, {"decided", this->conflicts(1000)}};
+    return to_ll(ex_.scalar("INSERT INTO pactflow.merge_runs (started_at, sources, counts, conflicts) "
+                            "VALUES ($1::timestamptz, $2::jsonb, $3::jsonb, $4::jsonb) RETURNING id",
+                            {report.value("started_at", std::string("now")), report.value("sources", json::array()).dump(),
+                             report.value("counts", json::object()).dump(), conflicts.dump()}));
+}
+
+void Engine::drop_temporary_tables() {
+    std::set<std::string> names;
+    for (const char *f : {"staging", "resolve", "apply"}) temp_tables_of(f, names);
+    std::string list;
+    for (const auto &n : names) list += (list.empty() ? "" : ", ") + std::string("pg_temp.") + n;
+    if (!list.empty()) ex_.run_script("DROP TABLE IF EXISTS " + list);
+}
+
+}  // namespace pactflow::merge

@@ -1,0 +1,407 @@
+#include "merge_command.hpp"
+
+#include "merge_copy.hpp"
+#include "merge_upgrade.hpp"
+
+#include "pactflow/app_schema.hpp"
+#include "pactflow/catalog.hpp"
+#include "pactflow/error.hpp"
+#include "pactflow/merge.hpp"
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace pactflow::loader {
+namespace {
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Key of our merge lock (pg_try_advisory_xact_lock): one merge into a database at a time.
+constexpr long long merge_lock_key = 1354911602LL;
+
+// The application tables a merge writes, locked against the broker's writers (not its readers) for the run, in
+// the order the broker itself writes them.
+const char *const written_tables[] = {
+    "pacticipants", "versions", "branches", "branch_versions", "branch_heads", "tags", "pact_versions",
+    "pact_publications", "latest_pact_publication_ids_for_consumer_versions", "verifications",
+    "latest_verification_id_for_pact_version_and_provider_version",
+    "pact_version_provider_tag_successful_verifications", "integrations", "environments", "deployed_versions",
+    "currently_deployed_version_ids", "released_versions", "webhooks", "webhook_events", "webhook_headers",
+    "triggered_webhooks", "webhook_executions", "labels", "certificates", "config", "version_sequence_number",
+    "verification_sequence_number"};
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+Error bad(const std::string &what, const std::string &detail, const std::string &hint = "See pactflow-db help.") {
+    return Error(sqlstate::invalid_parameter_value, what, detail, hint);
+}
+
+struct SourceState {
+    std::unique_ptr<Connection> conn;
+    merge::Source source;
+    std::string schema;       // the source's application schema
+    std::set<std::string> files;
+    std::int64_t version = 0;
+    bool at_latest = true;
+    std::string scratch;      // the upgraded copy's schema (older sources)
+    std::string snapshot;     // the snapshot this run reads (sources at the latest version)
+    std::optional<merge::Delta> delta;
+    long long rows = 0, bytes = 0;
+    bool reread = false;
+};
+
+void session_settings(Connection &c) {
+    // Both sides render values identically (the verification identity hashes their text).
+    c.exec("SET DateStyle = ISO, YMD; SET IntervalStyle = postgres; SET extra_float_digits = 3; "
+           "SET statement_timeout = 0; SET client_min_messages = warning");
+}
+
+std::string connection_key(Connection &c, const std::string &schema) {
+    const char *host = PQhost(c.raw()), *port = PQport(c.raw()), *db = PQdb(c.raw());
+    return std::string(host ? host : "") + ":" + (port ? port : "") + "/" + (db ? db : "") + "/" + schema;
+}
+
+std::string text_value(const json &v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+void print_conflict(const json &c) {
+    std::string claims;
+    for (const auto &cl : c["claims"])
+        claims += (claims.empty() ? "" : ", ") + text_value(cl["source"]) + " = " + text_value(cl["value"]);
+    std::string rule = c["rule"].get<std::string>();
+    std::string outcome = c["refused"].get<bool>()
+                              ? "REFUSED (it can change a can-i-deploy answer; decide with --prefer or --policy " +
+                                    c["kind"].get<std::string>() + "=RULE)"
+                              : "keeps " + text_value(c["chosen"]) + " from " + text_value(c["chosen_source"]);
+    std::printf("  %s %s: %s; rule %s: %s\n", c["kind"].get<std::string>().c_str(), c["key"].get<std::string>().c_str(),
+                claims.c_str(), rule.c_str(), outcome.c_str());
+}
+}  // namespace
+
+std::string describe_source(Connection &c) {
+    const char *host = PQhost(c.raw()), *port = PQport(c.raw()), *db = PQdb(c.raw());
+    return std::string(host ? host : "local") + ":" + (port ? port : "") + "/" + (db ? db : "");
+}
+
+MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &log) {
+    if (r.from.empty())
+        throw bad("merge needs at least one --from", "Name each broker database to merge with --from URL.");
+    const auto t_start = Clock::now();
+    const std::string started_at = target.scalar("SELECT pg_catalog.now()::text").value_or("now");
+    const Catalog &catalog = Catalog::builtin();
+    const std::string app = application_schema(target);
+    target.exec("SET search_path = pg_catalog, pg_temp");
+    session_settings(target);
+    const std::string target_key = connection_key(target, app);
+    auto engine_log = [&log](const std::string &level, const std::string &m) {
+        log.log(level == "WARN" ? Level::warn : level == "DEBUG" ? Level::debug : Level::info, m);
+    };
+
+    // Sources: connected, identified, their schema version checked.
+    std::vector<SourceState> sources;
+    std::set<std::string> keys{target_key};
+    for (std::size_t i = 0; i < r.from.size(); ++i) {
+        SourceState s;
+        const int n = static_cast<int>(i + 1);
+        try {
+            s.conn = std::make_unique<Connection>(r.from[i]);
+        } catch (const Error &e) {
+            throw Error(e.sqlstate(), "could not connect to merge source " + std::to_string(n), e.detail(),
+                        "Check its --from URL (source " + std::to_string(n) + ") and that the server is running.");
+        }
+        s.schema = application_schema(*s.conn);
+        s.conn->exec("SET search_path = pg_catalog");
+        session_settings(*s.conn);
+        s.source.src = n;
+        s.source.key = connection_key(*s.conn, s.schema);
+        s.source.label = "#" + std::to_string(n) + " " + describe_source(*s.conn) +
+                         (s.schema == "public" ? "" : " (schema " + s.schema + ")");
+        if (!keys.insert(s.source.key).second)
+            throw bad("merge source " + std::to_string(n) + " (" + s.source.label + ") is given twice or is the target",
+                      "Every --from must name a different broker database than the target and the other sources.");
+        const std::string q = quote_ident(s.schema);
+        if (s.conn->scalar("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {q + ".schema_migrations"}) != Value("t") ||
+            s.conn->scalar("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {q + ".pacticipants"}) != Value("t"))
+            throw Error(sqlstate::merge_source_unusable,
+                        "merge source " + s.source.label + " is not a Pact Broker database",
+                        "Schema " + s.schema + " has no schema_migrations or pacticipants table.",
+                        "Point --from at the broker's database (and its schema with options=-csearch_path=...).");
+        for (const auto &row : s.conn->query("SELECT filename FROM " + q + ".schema_migrations")) s.files.insert(*row[0]);
+        std::set<std::string> known;
+        std::string unknown;
+        for (const auto &m : catalog.migrations()) {
+            if (!m.pact_broker) continue;
+            known.insert(m.filename());
+            if (!s.files.count(m.filename())) s.at_latest = false;
+        }
+        for (const auto &f : s.files)
+            if (!known.count(f)) unknown += (unknown.empty() ? "" : ", ") + f;
+        if (!unknown.empty())
+            throw Error(sqlstate::migration_unknown,
+                        "merge source " + s.source.label + " has migrations this release does not know",
+                        "Applied there but not in this catalog: " + unknown + ".",
+                        "Merge with a pactflow-db release at least as new as the broker that migrated the source.");
+        if (!s.files.empty()) s.version = version_of(*s.files.rbegin());
+        sources.push_back(std::move(s));
+    }
+
+    // Previous snapshots (sources at the latest version only: an upgraded copy is read whole).
+    std::map<std::string, std::string> previous;
+    if (!r.full)
+        for (const auto &row : target.query("SELECT source_key, snapshot FROM pactflow.merge_sources WHERE snapshot IS NOT NULL"))
+            previous[*row[0]] = *row[1];
+
+    std::vector<std::string> scratches;
+    auto drop_scratches = [&] {
+        for (const auto &sc : scratches) {
+            try { drop_scratch(target, sc); } catch (const Error &) {}
+        }
+    };
+    MergeOutcome outcome;
+    json report;
+    try {
+        // Sources at an older schema version: a copy brought to the latest (autocommit: some migrations need it).
+        for (auto &s : sources) {
+            if (s.at_latest) continue;
+            log.info("merge source " + s.source.label + " is at schema version " + std::to_string(s.version) +
+                     ": bringing a copy of it to the latest version");
+            s.scratch = "pactflow_merge_source_" + std::to_string(s.source.src);
+            scratches.push_back(s.scratch);
+            s.conn->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            upgrade_into_scratch(target, *s.conn, s.schema, s.files, s.scratch, engine_log);
+            s.conn->exec("COMMIT");
+            target.exec("SET search_path = pg_catalog, pg_temp");
+        }
+
+        target.exec("BEGIN");
+        target.exec("SET LOCAL statement_timeout = 0");
+        if (target.scalar("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)", {std::to_string(merge_lock_key)}) !=
+            Value("t"))
+            throw Error(sqlstate::lock_not_available, "another merge into this database is running",
+                        "pactflow-db merge holds advisory lock " + std::to_string(merge_lock_key) + ".",
+                        "Wait for it to finish, then run this merge again (it carries on where that one ends).");
+        merge::Engine engine(target, app, engine_log);
+        engine.create_staging();
+        std::vector<merge::Source> list;
+        std::vector<std::string> source_keys;
+        for (auto &s : sources) {
+            if (s.at_latest) {
+                s.conn->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                auto row = s.conn->query("SELECT pg_catalog.txid_current_snapshot()::text, "
+                                         "pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot())::text");
+                s.snapshot = *row[0][0];
+                const long long xmax = std::stoll(*row[0][1]);
+                auto prev = previous.find(s.source.key);
+                if (prev != previous.end()) {
+                    // A snapshot from the future (a restored or replaced source) is no watermark: read it whole.
+                    const auto since_xmax = s.conn->scalar("SELECT pg_catalog.txid_snapshot_xmax($1::pg_catalog.txid_snapshot)::text",
+                                                           {prev->second});
+                    if (since_xmax && std::stoll(*since_xmax) <= xmax) s.delta = merge::Delta{prev->second, xmax};
+                    else log.warn("merge source " + s.source.label + " is behind its recorded snapshot: reading it whole");
+                }
+            }
+            s.source.delta = s.delta.has_value();
+            list.push_back(s.source);
+            source_keys.push_back(s.source.key);
+        }
+        const merge::Policy policy = merge::make_policy(r.prefer, r.policies, source_keys);
+        engine.set_sources(list, policy);
+
+        auto stage = [&](SourceState &s) {
+            const auto t0 = Clock::now();
+            for (const auto &t : merge::extract_tables()) {
+                if (s.at_latest) {
+                    const merge::Delta *d = s.delta ? &*s.delta : nullptr;
+                    auto st = copy_rows(*s.conn, merge::extract_sql(t, s.source.src, quote_ident(s.schema), d), target,
+                                        "pg_temp.m_" + t.name);
+                    s.rows += st.rows;
+                    s.bytes += st.bytes;
+                } else {
+                    target.query("INSERT INTO pg_temp.m_" + t.name + " " +
+                                 merge::extract_sql(t, s.source.src, quote_ident(s.scratch), nullptr));
+                    s.rows += target.affected();
+                }
+            }
+            log.info("read " + std::to_string(s.rows) + " rows from " + s.source.label +
+                         (s.delta ? " (written since the last merge)" : " (whole)"),
+                     {{"source", s.source.label}, {"rows", s.rows}, {"bytes", s.bytes}, {"seconds", seconds_since(t0)}});
+        };
+        const auto t_read = Clock::now();
+        for (auto &s : sources) stage(s);
+
+        // The broker's writers wait while the merge runs (its readers do not): no publication can slip between
+        // what this run reads of the target and what it writes.
+        std::string lock_list;
+        for (const char *t : written_tables) lock_list += (lock_list.empty() ? "" : ", ") + quote_ident(app) + "." + t;
+        target.query("SELECT pg_catalog.set_config('lock_timeout', $1, true)",
+                     {std::to_string(r.lock_wait_seconds * 1000)});
+        try {
+            target.exec("LOCK TABLE " + lock_list + " IN SHARE ROW EXCLUSIVE MODE");
+        } catch (const Error &e) {
+            if (e.sqlstate() != sqlstate::lock_not_available) throw;
+            throw Error(e.sqlstate(), "the broker's tables stayed busy for " + std::to_string(r.lock_wait_seconds) + " s",
+                        e.message(), "Run the merge again, or raise --lock-wait.");
+        }
+        target.exec("SELECT pg_catalog.set_config('lock_timeout', '0', true)");
+
+        // Rows read since a snapshot whose parents are nowhere (e.g. the target's clean removed them): that source
+        // is read again, whole, in the same snapshot.
+        for (int round = 0;; ++round) {
+            std::set<int> incomplete;
+            for (const auto &m : engine.missing_references()) {
+                incomplete.insert(m.src);
+                log.debug("merge: " + std::to_string(m.rows) + " rows of source " + std::to_string(m.src) +
+                          " refer to " + m.what + " neither read nor in the target");
+            }
+            if (incomplete.empty()) break;
+            if (round > 0)
+                throw Error(sqlstate::merge_source_unusable, "merge sources refer to rows they do not hold",
+                            "Even read whole, a source's rows refer to missing rows.",
+                            "Check the source's foreign keys (bench/generate/check.sql).");
+            for (auto &s : sources) {
+                if (!incomplete.count(s.source.src)) continue;
+                log.warn("merge source " + s.source.label +
+                         ": rows written since the last merge refer to rows the target no longer has; reading it whole");
+                engine.clear_source(s.source.src);
+                s.delta.reset();
+                s.reread = true;
+                s.rows = s.bytes = 0;
+                stage(s);
+            }
+        }
+        for (auto &s : sources)
+            if (s.at_latest) s.conn->exec("COMMIT");
+        const double read_seconds = seconds_since(t_read);
+
+        const auto t_resolve = Clock::now();
+        const long long refused = engine.resolve();
+        json summary = engine.conflict_summary();
+        long long total_conflicts = 0;
+        for (auto &[k, v] : summary.items()) total_conflicts += v["conflicts"].get<long long>();
+
+        report = {{"target", target_key},
+                  {"dry_run", r.dry_run},
+                  {"started_at", started_at},
+                  {"sources", json::array()},
+                  {"conflicts", summary},
+                  {"refused", refused},
+                  {"schema_versions", json::object()}};
+        for (const auto &s : sources) {
+            report["sources"].push_back({{"source", s.source.label}, {"key", s.source.key}, {"rows_read", s.rows},
+                                         {"bytes_read", s.bytes}, {"schema_version", s.version},
+                                         {"read", s.delta ? "since the last merge" : "whole"},
+                                         {"upgraded_copy", !s.at_latest}});
+            report["schema_versions"][s.source.key] = s.version;
+        }
+
+        // Conflicts, each with every copy's value and the rule applied, page by page (bounded memory).
+        auto print_conflicts = [&](bool as_json) {
+            const long long page = 1000;
+            bool first = true;
+            for (long long offset = 0;; offset += page) {
+                json batch = engine.conflicts(page, offset);
+                for (const auto &c : batch) {
+                    if (as_json) std::printf("%s%s", first ? "" : ",\n", c.dump().c_str());
+                    else print_conflict(c);
+                    first = false;
+                }
+                if (static_cast<long long>(batch.size()) < page) break;
+            }
+        };
+        if (!r.json_output) {
+            std::printf("merge into %s%s: %zu source%s\n", target_key.c_str(), r.dry_run ? " [DRY RUN]" : "",
+                        sources.size(), sources.size() == 1 ? "" : "s");
+            for (const auto &s : sources)
+                std::printf("  %s: schema version %lld, %s, %lld rows read\n", s.source.label.c_str(),
+                            static_cast<long long>(s.version),
+                            !s.at_latest ? "copy brought to the latest version" : s.delta ? "rows since the last merge" : "read whole",
+                            s.rows);
+            std::printf("conflicts: %lld (%lld refused)\n", total_conflicts, refused);
+            print_conflicts(false);
+            std::fflush(stdout);
+        }
+
+        if (refused > 0 && !r.dry_run) {
+            target.exec("ROLLBACK");
+            drop_scratches();
+            outcome.refused = true;
+            report["outcome"] = "refused";
+            if (r.json_output) {
+                std::string head = report.dump();
+                head.pop_back();
+                std::printf("%s,\"conflict_list\":[", head.c_str());
+                print_conflicts(true);
+                std::printf("]}\n");
+            }
+            log.error("merge refused: " + std::to_string(refused) +
+                          " conflicts can change a can-i-deploy answer and no policy decides them; nothing was changed",
+                      {{"sqlstate", sqlstate::merge_conflict_refused}, {"refused", refused}});
+            outcome.report = report;
+            return outcome;
+        }
+
+        bool replica = target.scalar("SELECT pg_catalog.current_setting('is_superuser') = 'on' OR "
+                                     "pg_catalog.has_parameter_privilege('session_replication_role', 'SET')") == Value("t");
+        merge::Options options;
+        options.dry_run = r.dry_run;
+        options.replica_role = replica;
+        json counts = engine.apply(options);
+        report["counts"] = counts;
+        report["resolve_and_write_seconds"] = seconds_since(t_resolve);
+        report["read_seconds"] = read_seconds;
+        report["foreign_keys"] = replica ? "checked set-based after the writes" : "checked by PostgreSQL row by row";
+        report["steps_ms"] = engine.timings();
+        if (!r.dry_run) {
+            std::map<std::string, std::string> snapshots, descriptions;
+            for (const auto &s : sources) {
+                if (s.at_latest) snapshots[s.source.key] = s.snapshot;
+                descriptions[s.source.key] = s.source.label.substr(s.source.label.find(' ') + 1);
+            }
+            report["run_id"] = engine.record(list, snapshots, descriptions, report);
+        }
+        engine.drop_temporary_tables();
+        target.exec(r.dry_run ? "ROLLBACK" : "COMMIT");
+    } catch (...) {
+        if (PQtransactionStatus(target.raw()) != PQTRANS_IDLE) {
+            try { target.exec("ROLLBACK"); } catch (...) {}
+        }
+        for (auto &s : sources)
+            if (s.conn && PQtransactionStatus(s.conn->raw()) != PQTRANS_IDLE) {
+                try { s.conn->exec("ROLLBACK"); } catch (...) {}
+            }
+        drop_scratches();
+        throw;
+    }
+    drop_scratches();
+    report["seconds"] = seconds_since(t_start);
+    report["outcome"] = r.dry_run ? "dry run: nothing changed" : "merged";
+
+    long long written = 0;
+    for (auto &[t, c] : report["counts"].items())
+        written += c["inserted"].get<long long>() + c["updated"].get<long long>() + c["deleted"].get<long long>();
+    if (r.json_output) {
+        std::string head = report.dump();
+        head.pop_back();
+        std::printf("%s,\"written\":%lld}\n", head.c_str(), written);
+    } else {
+        std::printf("%s:\n", r.dry_run ? "would write" : "written");
+        for (auto &[t, c] : report["counts"].items()) {
+            const long long i = c["inserted"], u = c["updated"], d = c["deleted"];
+            if (i + u + d == 0) continue;
+            std::printf("  %-62s inserted %9lld  updated %9lld  deleted %9lld\n", t.c_str(), i, u, d);
+        }
+        if (written == 0) std::printf("  nothing: the target already holds everything the sources hold\n");
+        std::printf("%s in %.1f s\n", r.dry_run ? "dry run (rolled back)" : "merged", report["seconds"].get<double>());
+    }
+    std::fflush(stdout);
+    log.info(r.dry_run ? "merge dry run done: nothing changed" : "merge done",
+             {{"written", written}, {"seconds", report["seconds"]}, {"conflicts", report["conflicts"]}});
+    outcome.report = report;
+    return outcome;
+}
+
+}  // namespace pactflow::loader
