@@ -96,6 +96,10 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
     const std::string app = application_schema(target);
     target.exec("SET search_path = pg_catalog, pg_temp");
     session_settings(target);
+    // The merge is a few dozen set-based statements over the staged rows: memory for their sorts and hashes,
+    // local buffers for the staging tables (set before the session touches a temporary table), no JIT (its
+    // compile time is not won back on these plans).
+    target.exec("SET work_mem = '256MB'; SET maintenance_work_mem = '256MB'; SET temp_buffers = '1GB'; SET jit = off");
     const std::string target_key = connection_key(target, app);
     auto engine_log = [&log](const std::string &level, const std::string &m) {
         log.log(level == "WARN" ? Level::warn : level == "DEBUG" ? Level::debug : Level::info, m);
@@ -221,9 +225,7 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                     s.rows += st.rows;
                     s.bytes += st.bytes;
                 } else {
-                    target.query("INSERT INTO pg_temp.m_" + t.name + " " +
-                                 merge::extract_sql(t, s.source.src, quote_ident(s.scratch), nullptr));
-                    s.rows += target.affected();
+                    s.rows += engine.stage_local(t.name, merge::extract_sql(t, s.source.src, quote_ident(s.scratch), nullptr));
                 }
             }
             log.info("read " + std::to_string(s.rows) + " rows from " + s.source.label +

@@ -64,6 +64,16 @@ void Engine::set_sources(const std::vector<Source> &sources, const Policy &polic
     }
 }
 
+long long Engine::stage_local(const std::string &table, const std::string &select_sql) {
+    // The staging tables' own columns, without the generated keys (an extract query yields exactly those).
+    const std::string cols = ex_.scalar(
+        "SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) "
+        "FROM pg_catalog.pg_attribute a WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 "
+        "AND NOT a.attisdropped AND a.attgenerated = ''", {"pg_temp.m_" + table}).value_or("");
+    ex_.query("INSERT INTO pg_temp.m_" + table + " (" + cols + ") " + select_sql);
+    return ex_.affected();
+}
+
 void Engine::clear_source(int src) {
     for (const auto &t : extract_tables()) ex_.query("DELETE FROM m_" + t.name + " WHERE src = $1::int", {std::to_string(src)});
     ex_.query("UPDATE m_sources SET delta = false WHERE src = $1::int", {std::to_string(src)});

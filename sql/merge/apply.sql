@@ -164,19 +164,24 @@ UPDATE @app@.pact_publications t SET consumer_version_order = v."order"
 
 -- Every version the staged rows refer to, by natural key.
 -- @step versions compute
+-- (A source read whole stages every version its rows refer to; one read since a snapshot may refer to older ones.)
 CREATE TEMP TABLE x_vid AS
-SELECT r.pacticipant, r.number, p.id AS pid, v.id AS vid, v."order" AS vorder, v.created_at
-  FROM (SELECT pacticipant, number FROM m_versions
-        UNION SELECT pacticipant, number FROM m_tags
-        UNION SELECT pacticipant, number FROM m_branch_versions
-        UNION SELECT consumer, number FROM m_pact_publications
-        UNION SELECT provider, provider_number FROM m_verifications WHERE provider_number IS NOT NULL
-        UNION SELECT pacticipant, number FROM m_deployed_versions
-        UNION SELECT pacticipant, number FROM m_released_versions
-        UNION SELECT pp_consumer, pp_number FROM m_triggered_webhooks) r
+WITH d AS (SELECT src FROM m_sources WHERE delta)
+SELECT r.vk, r.pacticipant, r.number, p.id AS pid, v.id AS vid, v."order" AS vorder, v.created_at
+  FROM (SELECT vk, min(pacticipant) AS pacticipant, min(number) AS number
+          FROM (SELECT vk, pacticipant, number FROM m_versions
+                UNION ALL SELECT vk, pacticipant, number FROM m_tags WHERE src IN (SELECT src FROM d)
+                UNION ALL SELECT vk, pacticipant, number FROM m_branch_versions WHERE src IN (SELECT src FROM d)
+                UNION ALL SELECT vk, consumer, number FROM m_pact_publications WHERE src IN (SELECT src FROM d)
+                UNION ALL SELECT pvvk, provider, provider_number FROM m_verifications
+                           WHERE provider_number IS NOT NULL AND src IN (SELECT src FROM d)
+                UNION ALL SELECT vk, pacticipant, number FROM m_deployed_versions WHERE src IN (SELECT src FROM d)
+                UNION ALL SELECT vk, pacticipant, number FROM m_released_versions WHERE src IN (SELECT src FROM d)
+                UNION ALL SELECT vk, pp_consumer, pp_number FROM m_triggered_webhooks WHERE src IN (SELECT src FROM d)) a
+         GROUP BY vk) r
   JOIN x_pid p ON p.name = r.pacticipant
   JOIN @app@.versions v ON v.pacticipant_id = p.id AND v.number = r.number;
-CREATE UNIQUE INDEX ON x_vid (pacticipant, number);
+CREATE UNIQUE INDEX ON x_vid (vk);
 ANALYZE x_vid;
 
 -- ===== branches, branch versions, heads =====
@@ -198,11 +203,13 @@ SELECT m.name, p.id, min(m.created_at), max(m.updated_at)
 
 -- @step branches compute
 CREATE TEMP TABLE x_bid AS
-SELECT r.pacticipant, r.name, b.id AS bid, b.pacticipant_id AS pid
-  FROM (SELECT pacticipant, name FROM m_branches UNION SELECT pacticipant, branch FROM m_branch_versions) r
+SELECT r.bk, b.id AS bid, b.pacticipant_id AS pid
+  FROM (SELECT bk, min(pacticipant) AS pacticipant, min(name) AS name
+          FROM (SELECT bk, pacticipant, name FROM m_branches
+                UNION ALL SELECT bk, pacticipant, branch FROM m_branch_versions) a GROUP BY bk) r
   JOIN x_pid p ON p.name = r.pacticipant
   JOIN @app@.branches b ON b.pacticipant_id = p.id AND b.name = r.name;
-CREATE UNIQUE INDEX ON x_bid (pacticipant, name);
+CREATE UNIQUE INDEX ON x_bid (bk);
 ANALYZE x_bid;
 CREATE TEMP TABLE x_touched_branches (bid int NOT NULL);
 
@@ -212,8 +219,8 @@ CREATE TEMP TABLE x_bv_new AS
 SELECT DISTINCT ON (b.bid, v.vid) b.bid, v.vid, v.pid, v.vorder, m.branch, min(m.created_at) OVER w AS created_at,
        max(m.updated_at) OVER w AS updated_at, coalesce(m.auto_created, false) AS auto_created
   FROM m_branch_versions m
-  JOIN x_bid b ON b.pacticipant = m.pacticipant AND b.name = m.branch
-  JOIN x_vid v ON v.pacticipant = m.pacticipant AND v.number = m.number
+  JOIN x_bid b ON b.bk = m.bk
+  JOIN x_vid v ON v.vk = m.vk
  WHERE NOT EXISTS (SELECT 1 FROM x_vb_choice c
                     WHERE c.pacticipant = m.pacticipant AND c.number = m.number
                       AND c.branches IS NOT NULL AND NOT (m.branch = ANY (c.branches)))
@@ -266,7 +273,7 @@ SELECT top.branch_id, top.id, top.version_id, top.pacticipant_id, top.branch_nam
 WITH ins AS (
     INSERT INTO @app@.tags (name, version_id, created_at, updated_at, pacticipant_id, version_order)
     SELECT m.name, v.vid, min(m.created_at), max(m.updated_at), v.pid, v.vorder
-      FROM m_tags m JOIN x_vid v ON v.pacticipant = m.pacticipant AND v.number = m.number
+      FROM m_tags m JOIN x_vid v ON v.vk = m.vk
      GROUP BY m.name, v.vid, v.pid, v.vorder
      ORDER BY v.vid, m.name
     ON CONFLICT (version_id, name) DO NOTHING
@@ -290,16 +297,20 @@ SELECT c.id, p.id, m.sha, m.content, k.created_at, m.messages_count, m.interacti
 
 -- @step pact_versions compute
 CREATE TEMP TABLE x_pvid AS
-SELECT r.consumer, r.provider, r.sha, t.id AS pvid, c.id AS cid, p.id AS prid
-  FROM (SELECT consumer, provider, sha FROM m_pact_versions
-        UNION SELECT consumer, provider, sha FROM m_pact_publications
-        UNION SELECT consumer, provider, sha FROM m_verifications
-        UNION SELECT consumer, provider, sha FROM m_tag_verifications
-        UNION SELECT pp_consumer, pp_provider, pp_sha FROM m_triggered_webhooks) r
+WITH d AS (SELECT src FROM m_sources WHERE delta)
+SELECT r.pvk, r.consumer, r.provider, r.sha, t.id AS pvid, c.id AS cid, p.id AS prid
+  FROM (SELECT pvk, min(consumer) AS consumer, min(provider) AS provider, min(sha) AS sha
+          FROM (SELECT pvk, consumer, provider, sha FROM m_pact_versions
+                UNION ALL SELECT pvk, consumer, provider, sha FROM m_pact_publications WHERE src IN (SELECT src FROM d)
+                UNION ALL SELECT pvk, consumer, provider, sha FROM m_verifications WHERE src IN (SELECT src FROM d)
+                UNION ALL SELECT pvk, consumer, provider, sha FROM m_tag_verifications WHERE src IN (SELECT src FROM d)
+                UNION ALL SELECT pvk, pp_consumer, pp_provider, pp_sha FROM m_triggered_webhooks
+                           WHERE src IN (SELECT src FROM d)) a
+         GROUP BY pvk) r
   JOIN x_pid c ON c.name = r.consumer
   JOIN x_pid p ON p.name = r.provider
   JOIN @app@.pact_versions t ON t.consumer_id = c.id AND t.provider_id = p.id AND t.sha = r.sha;
-CREATE UNIQUE INDEX ON x_pvid (consumer, provider, sha);
+CREATE UNIQUE INDEX ON x_pvid (pvk);
 ANALYZE x_pvid;
 
 -- Publications of each (consumer version, provider): the target's and the staged, in time order. A staged
@@ -312,8 +323,8 @@ WITH staged AS (
     SELECT v.vid AS cvid, pv.prid, v.pid AS cid, pv.pvid, m.created_at, m.src, m.sid, m.revision_number AS srev,
            v.vorder
       FROM m_pact_publications m
-      JOIN x_vid v ON v.pacticipant = m.consumer AND v.number = m.number
-      JOIN x_pvid pv ON pv.consumer = m.consumer AND pv.provider = m.provider AND pv.sha = m.sha
+      JOIN x_vid v ON v.vk = m.vk
+      JOIN x_pvid pv ON pv.pvk = m.pvk
 ), keys AS (
     SELECT DISTINCT cvid, prid FROM staged
 ), copies AS (
@@ -347,38 +358,56 @@ UPDATE @app@.pact_publications t SET revision_number = -k.rev
 UPDATE @app@.pact_publications t SET revision_number = -t.revision_number
  WHERE t.revision_number < 0 AND t.id IN (SELECT tid FROM x_pp_kept WHERE src = 0);
 
+-- @step pact_publications compute
+CREATE TEMP TABLE x_pp_new (id int, cvid int, prid int, rev int, pvid int, cid int);
 -- @step pact_publications insert
-INSERT INTO @app@.pact_publications (consumer_version_id, provider_id, revision_number, pact_version_id, created_at,
-                                     consumer_id, consumer_version_order)
-SELECT cvid, prid, rev, pvid, created_at, cid, vorder FROM x_pp_kept WHERE src > 0 ORDER BY created_at, src, sid;
+WITH ins AS (
+    INSERT INTO @app@.pact_publications (consumer_version_id, provider_id, revision_number, pact_version_id, created_at,
+                                         consumer_id, consumer_version_order)
+    SELECT cvid, prid, rev, pvid, created_at, cid, vorder FROM x_pp_kept WHERE src > 0 ORDER BY created_at, src, sid
+    RETURNING id, consumer_version_id, provider_id, revision_number, pact_version_id, consumer_id
+)
+INSERT INTO x_pp_new SELECT * FROM ins;
+
+-- The latest revision of each (consumer version, provider) this run changed.
+-- @step latest_pact_publication_ids_for_consumer_versions compute
+CREATE TEMP TABLE x_lpp AS
+SELECT DISTINCT ON (a.cvid, a.prid) a.cvid, a.prid, a.cid, a.id, a.pvid, v.created_at
+  FROM (SELECT cvid, prid, cid, tid AS id, pvid, rev FROM x_pp_kept WHERE src = 0
+        UNION ALL SELECT cvid, prid, cid, id, pvid, rev FROM x_pp_new) a
+  JOIN x_pp_changed k ON k.cvid = a.cvid AND k.prid = a.prid
+  JOIN @app@.versions v ON v.id = a.cvid
+ ORDER BY a.cvid, a.prid, a.rev DESC, a.id DESC;
+ANALYZE x_lpp;
 
 -- @step latest_pact_publication_ids_for_consumer_versions update
+UPDATE @app@.latest_pact_publication_ids_for_consumer_versions t
+   SET pact_publication_id = x.id, pact_version_id = x.pvid, consumer_id = x.cid
+  FROM x_lpp x
+ WHERE t.provider_id = x.prid AND t.consumer_version_id = x.cvid AND t.pact_publication_id <> x.id;
+
+-- @step latest_pact_publication_ids_for_consumer_versions insert
 INSERT INTO @app@.latest_pact_publication_ids_for_consumer_versions (consumer_id, consumer_version_id, provider_id,
                                                                      pact_publication_id, pact_version_id, created_at)
-SELECT DISTINCT ON (t.consumer_version_id, t.provider_id) v.pacticipant_id, t.consumer_version_id, t.provider_id,
-       t.id, t.pact_version_id, v.created_at
-  FROM x_pp_changed k
-  JOIN @app@.pact_publications t ON t.consumer_version_id = k.cvid AND t.provider_id = k.prid
-  JOIN @app@.versions v ON v.id = t.consumer_version_id
- ORDER BY t.consumer_version_id, t.provider_id, t.revision_number DESC, t.id DESC
-    ON CONFLICT (provider_id, consumer_version_id) DO UPDATE
-   SET pact_publication_id = EXCLUDED.pact_publication_id, pact_version_id = EXCLUDED.pact_version_id
- WHERE latest_pact_publication_ids_for_consumer_versions.pact_publication_id
-       IS DISTINCT FROM EXCLUDED.pact_publication_id;
+SELECT x.cid, x.cvid, x.prid, x.id, x.pvid, x.created_at
+  FROM x_lpp x
+ WHERE NOT EXISTS (SELECT 1 FROM @app@.latest_pact_publication_ids_for_consumer_versions t
+                    WHERE t.provider_id = x.prid AND t.consumer_version_id = x.cvid)
+ ORDER BY x.cvid, x.prid;
 
 -- The target publication a staged one refers to (triggered webhooks): the same content of the same consumer version
 -- and provider, the last one published at or before it, else the first.
 -- @step pact_publications compute
 CREATE TEMP TABLE x_ppid AS
-SELECT r.pp_consumer, r.pp_number, r.pp_provider, r.pp_sha, r.pp_created_at,
+SELECT r.ppk,
        (SELECT t.id FROM @app@.pact_publications t
          WHERE t.consumer_version_id = v.vid AND t.provider_id = pv.prid AND t.pact_version_id = pv.pvid
          ORDER BY (t.created_at <= r.pp_created_at) DESC,
                   CASE WHEN t.created_at <= r.pp_created_at THEN t.created_at END DESC, t.created_at, t.id
          LIMIT 1) AS ppid, pv.cid, pv.prid
-  FROM (SELECT DISTINCT pp_consumer, pp_number, pp_provider, pp_sha, pp_created_at FROM m_triggered_webhooks) r
-  JOIN x_vid v ON v.pacticipant = r.pp_consumer AND v.number = r.pp_number
-  JOIN x_pvid pv ON pv.consumer = r.pp_consumer AND pv.provider = r.pp_provider AND pv.sha = r.pp_sha;
+  FROM (SELECT DISTINCT ON (ppk) ppk, vk, pvk, pp_created_at FROM m_triggered_webhooks ORDER BY ppk) r
+  JOIN x_vid v ON v.vk = r.vk
+  JOIN x_pvid pv ON pv.pvk = r.pvk;
 ANALYZE x_ppid;
 
 -- ===== verifications =====
@@ -386,11 +415,11 @@ ANALYZE x_ppid;
 -- results, ...): the same verification in two sources is kept once.
 -- @step verifications compute
 CREATE TEMP TABLE x_ver_staged AS
-SELECT DISTINCT ON (m.vkey) m.*, pv.pvid, pv.cid, pv.prid, pvv.vid AS provider_version_id
+SELECT m.*, pv.pvid, pv.cid, pv.prid, pvv.vid AS provider_version_id
   FROM m_verifications m
-  JOIN x_pvid pv ON pv.consumer = m.consumer AND pv.provider = m.provider AND pv.sha = m.sha
-  LEFT JOIN x_vid pvv ON pvv.pacticipant = m.provider AND pvv.number = m.provider_number
- ORDER BY m.vkey, m.src;
+  JOIN x_pvid pv ON pv.pvk = m.pvk
+  LEFT JOIN x_vid pvv ON pvv.vk = m.pvvk
+ WHERE NOT EXISTS (SELECT 1 FROM m_verifications o WHERE o.vkey = m.vkey AND (o.src, o.sid) < (m.src, m.sid));
 ANALYZE x_ver_staged;
 
 CREATE TEMP TABLE x_ver_existing AS
@@ -416,7 +445,10 @@ WITH n AS MATERIALIZED (
 SELECT numbered.*, vals.v::int AS new_number FROM numbered JOIN vals ON vals.rn = numbered.rn;
 ANALYZE x_ver_existing, x_ver_new;
 
+-- @step verifications compute
+CREATE TEMP TABLE x_verid (vkey text NOT NULL, id int NOT NULL);
 -- @step verifications insert
+WITH ins AS (
 INSERT INTO @app@.verifications (number, success, provider_version, build_url, pact_version_id, execution_date,
                                  created_at, provider_version_id, test_results, consumer_id, provider_id, wip,
                                  consumer_version_selector_hashes, tag_names, pact_pending, verified_by_implementation,
@@ -426,23 +458,22 @@ SELECT new_number, success, provider_version, build_url, pvid, execution_date, c
        test_results, cid, prid, coalesce(wip, false), consumer_version_selector_hashes, tag_names, pact_pending,
        verified_by_implementation, verified_by_version, verified_by_client_implementation, verified_by_client_version,
        verified_by_client_test_framework
-  FROM x_ver_new ORDER BY rn;
+  FROM x_ver_new ORDER BY rn
+RETURNING id, number
+)
+INSERT INTO x_verid SELECT n.vkey, ins.id FROM ins JOIN x_ver_new n ON n.new_number = ins.number;
 
 -- Identity -> target id, for everything that refers to a verification.
 -- @step verifications compute
-CREATE TEMP TABLE x_verid AS
-SELECT x.vkey, t.id FROM x_ver_new x JOIN @app@.verifications t ON t.pact_version_id = x.pvid AND t.number = x.new_number
-UNION ALL
-SELECT vkey, min(id) FROM x_ver_existing GROUP BY vkey;
+INSERT INTO x_verid SELECT vkey, min(id) FROM x_ver_existing GROUP BY vkey;
 CREATE INDEX ON x_verid (vkey);
 ANALYZE x_verid;
 -- Referred to but neither staged nor found yet (rows read since a snapshot): look in the target.
 CREATE TEMP TABLE x_verid_wanted AS
 SELECT DISTINCT x.pvid, r.vkey
-  FROM (SELECT pp_consumer AS consumer, pp_provider AS provider, pp_sha AS sha, vkey FROM m_triggered_webhooks
-         WHERE vkey IS NOT NULL
-        UNION SELECT consumer, provider, sha, vkey FROM m_tag_verifications WHERE vkey IS NOT NULL) r
-  JOIN x_pvid x ON x.consumer = r.consumer AND x.provider = r.provider AND x.sha = r.sha
+  FROM (SELECT pvk, vkey FROM m_triggered_webhooks WHERE vkey IS NOT NULL
+        UNION SELECT pvk, vkey FROM m_tag_verifications WHERE vkey IS NOT NULL) r
+  JOIN x_pvid x ON x.pvk = r.pvk
  WHERE NOT EXISTS (SELECT 1 FROM x_verid k WHERE k.vkey = r.vkey);
 INSERT INTO x_verid
 SELECT e.vkey, min(e.id)
@@ -457,31 +488,42 @@ SELECT e.vkey, min(e.id)
  GROUP BY e.vkey;
 ANALYZE x_verid;
 
+-- The newest verification of each (pact version, provider version) that received one: this run's inserts have
+-- the highest ids, so it is the last of them.
+-- @step latest_verification_id_for_pact_version_and_provider_version compute
+CREATE TEMP TABLE x_lv AS
+SELECT DISTINCT ON (n.pvid, n.provider_version_id) n.cid, n.pvid, n.prid, n.provider_version_id, k.id, n.created_at
+  FROM x_ver_new n JOIN x_verid k ON k.vkey = n.vkey
+ WHERE n.provider_version_id IS NOT NULL
+ ORDER BY n.pvid, n.provider_version_id, k.id DESC;
+ANALYZE x_lv;
+
 -- @step latest_verification_id_for_pact_version_and_provider_version update
+UPDATE @app@.latest_verification_id_for_pact_version_and_provider_version t
+   SET verification_id = x.id, created_at = x.created_at
+  FROM x_lv x
+ WHERE t.pact_version_id = x.pvid AND t.provider_version_id = x.provider_version_id AND t.verification_id <> x.id;
+
+-- @step latest_verification_id_for_pact_version_and_provider_version insert
 INSERT INTO @app@.latest_verification_id_for_pact_version_and_provider_version
        (consumer_id, pact_version_id, provider_id, provider_version_id, verification_id, created_at)
-SELECT DISTINCT ON (t.pact_version_id, t.provider_version_id) k.cid, t.pact_version_id, k.prid, t.provider_version_id,
-       t.id, t.created_at
-  FROM (SELECT DISTINCT pvid, provider_version_id, cid, prid FROM x_ver_new WHERE provider_version_id IS NOT NULL) k
-  JOIN @app@.verifications t ON t.pact_version_id = k.pvid AND t.provider_version_id = k.provider_version_id
- ORDER BY t.pact_version_id, t.provider_version_id, t.id DESC
-    ON CONFLICT (pact_version_id, provider_version_id) DO UPDATE
-   SET verification_id = EXCLUDED.verification_id, created_at = EXCLUDED.created_at
- WHERE latest_verification_id_for_pact_version_and_provider_version.verification_id
-       IS DISTINCT FROM EXCLUDED.verification_id;
+SELECT x.cid, x.pvid, x.prid, x.provider_version_id, x.id, x.created_at
+  FROM x_lv x
+ WHERE NOT EXISTS (SELECT 1 FROM @app@.latest_verification_id_for_pact_version_and_provider_version t
+                    WHERE t.pact_version_id = x.pvid AND t.provider_version_id = x.provider_version_id)
+ ORDER BY x.pvid, x.provider_version_id;
 
 -- Successful verifications per provider version tag: the sources' rows, and what new verifications and new tags
 -- add (the broker's rule: the earliest successful verification of the pact version by a version with the tag).
 -- @step pact_version_provider_tag_successful_verifications compute
 CREATE TEMP TABLE x_new_tags AS
-SELECT v.vid AS version_id, m.name FROM (SELECT DISTINCT pacticipant, number, name FROM m_tags) m
-  JOIN x_vid v ON v.pacticipant = m.pacticipant AND v.number = m.number;
+SELECT DISTINCT v.vid AS version_id, m.name FROM m_tags m JOIN x_vid v ON v.vk = m.vk;
 ANALYZE x_new_tags;
 
 CREATE TEMP TABLE x_tv AS
 SELECT pv.pvid, m.tag, m.wip, vr.id AS verification_id, m.execution_date, 0 AS pri
   FROM m_tag_verifications m
-  JOIN x_pvid pv ON pv.consumer = m.consumer AND pv.provider = m.provider AND pv.sha = m.sha
+  JOIN x_pvid pv ON pv.pvk = m.pvk
   LEFT JOIN x_verid vr ON vr.vkey = m.vkey
 UNION ALL
 SELECT x.pvid, t.name, coalesce(x.wip, false), vr.id, x.execution_date, 1
@@ -540,7 +582,7 @@ INSERT INTO @app@.deployed_versions (uuid, version_id, pacticipant_id, environme
 SELECT f.uuid, v.vid, v.pid, e.id, f.created_at, f.updated_at, f.undeployed_at, f.target,
        coalesce(f.target_for_index, ''), coalesce(f.auto_created, false)
   FROM (SELECT DISTINCT ON (uuid) * FROM m_deployed_versions ORDER BY uuid, undeployed_at NULLS LAST, src) f
-  JOIN x_vid v ON v.pacticipant = f.pacticipant AND v.number = f.number
+  JOIN x_vid v ON v.vk = f.vk
   JOIN x_eid e ON e.name = f.environment
  WHERE NOT EXISTS (SELECT 1 FROM @app@.deployed_versions t WHERE t.uuid = f.uuid)
  ORDER BY f.created_at, f.uuid;
@@ -558,7 +600,7 @@ UPDATE @app@.deployed_versions t SET undeployed_at = f.undeployed_at, updated_at
 CREATE TEMP TABLE x_dkeys AS
 SELECT DISTINCT v.pid, e.id AS eid, coalesce(m.target_for_index, '') AS tfi
   FROM m_deployed_versions m
-  JOIN x_vid v ON v.pacticipant = m.pacticipant AND v.number = m.number
+  JOIN x_vid v ON v.vk = m.vk
   JOIN x_eid e ON e.name = m.environment;
 ANALYZE x_dkeys;
 
@@ -605,7 +647,7 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM @app@.released_versions u WHERE u.uuid = 
        v.vid, v.pid, e.id, f.created_at, f.updated_at, f.support_ended_at
   FROM (SELECT DISTINCT ON (pacticipant, number, environment) *
           FROM m_released_versions ORDER BY pacticipant, number, environment, src) f
-  JOIN x_vid v ON v.pacticipant = f.pacticipant AND v.number = f.number
+  JOIN x_vid v ON v.vk = f.vk
   JOIN x_eid e ON e.name = f.environment
  WHERE NOT EXISTS (SELECT 1 FROM @app@.released_versions t WHERE t.version_id = v.vid AND t.environment_id = e.id)
  ORDER BY f.created_at, f.uuid;
@@ -616,10 +658,10 @@ UPDATE @app@.released_versions t
                                ELSE coalesce(t.support_ended_at, f.support_ended_at) END,
        updated_at = greatest(t.updated_at, f.updated_at)
   FROM x_resolved r
-  JOIN (SELECT pg_catalog.json_build_array(pacticipant, number, environment)::text AS key, pacticipant, number,
+  JOIN (SELECT pg_catalog.json_build_array(pacticipant, number, environment)::text AS key, vk,
                environment, min(support_ended_at) AS support_ended_at, max(updated_at) AS updated_at
-          FROM m_released_versions GROUP BY pacticipant, number, environment) f ON f.key = r.key
-  JOIN x_vid v ON v.pacticipant = f.pacticipant AND v.number = f.number
+          FROM m_released_versions GROUP BY pacticipant, number, environment, vk) f ON f.key = r.key
+  JOIN x_vid v ON v.vk = f.vk
   JOIN x_eid e ON e.name = f.environment
  WHERE r.kind = 'released_version_support' AND t.version_id = v.vid AND t.environment_id = e.id
    AND t.support_ended_at IS DISTINCT FROM (CASE WHEN r.value = 'supported' THEN NULL
@@ -698,10 +740,9 @@ INSERT INTO @app@.triggered_webhooks (trigger_uuid, trigger_type, pact_publicati
 SELECT f.trigger_uuid, f.trigger_type, pp.ppid, w.id, f.webhook_uuid, pp.cid, pp.prid, f.status, f.created_at,
        f.updated_at, vr.id, f.event_name, f.event_context, f.uuid
   FROM (SELECT DISTINCT ON (uuid) * FROM m_triggered_webhooks ORDER BY uuid, updated_at DESC, src) f
-  JOIN x_ppid pp ON pp.pp_consumer = f.pp_consumer AND pp.pp_number = f.pp_number AND pp.pp_provider = f.pp_provider
-                AND pp.pp_sha = f.pp_sha AND pp.pp_created_at IS NOT DISTINCT FROM f.pp_created_at
+  JOIN x_ppid pp ON pp.ppk = f.ppk
   LEFT JOIN @app@.webhooks w ON w.uuid = f.webhook_ref
-  LEFT JOIN (SELECT DISTINCT ON (vkey) vkey, id FROM x_verid ORDER BY vkey, id) vr ON vr.vkey = f.vkey
+  LEFT JOIN x_verid vr ON vr.vkey = f.vkey
  WHERE pp.ppid IS NOT NULL
    AND NOT EXISTS (SELECT 1 FROM @app@.triggered_webhooks t WHERE t.uuid = f.uuid)
  ORDER BY f.created_at, f.uuid

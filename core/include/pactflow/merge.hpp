@@ -87,6 +87,8 @@ public:
     void create_staging();
     // Fills m_sources (the target as src 0) and m_policy.
     void set_sources(const std::vector<Source> &sources, const Policy &policy);
+    // Stages the rows of `select_sql` (an extract_sql() query run in this database) into m_<table>.
+    long long stage_local(const std::string &table, const std::string &select_sql);
     // Removes a source's staged rows (before re-reading it whole) and marks it as read whole.
     void clear_source(int src);
     std::vector<MissingReference> missing_references();
