@@ -59,3 +59,20 @@ INSERT INTO pactflow.bookkeeping_version (version) VALUES ('0.2.0')
 SELECT pg_catalog.pg_extension_config_dump('pactflow.merge_sources', '');
 SELECT pg_catalog.pg_extension_config_dump('pactflow.merge_claims', '');
 SELECT pg_catalog.pg_extension_config_dump('pactflow.merge_runs', '');
+
+-- The merge engine over schemas of this database (each holding a Pact Broker database at the latest version, e.g. a
+-- source broker's dump restored into a schema of its own): the same engine as `pactflow-db merge`, in the caller's
+-- transaction. Returns the report: sources, conflicts (each with every copy's value and the rule applied), rows
+-- written per table. A conflict that can change a can-i-deploy answer and that no policy decides raises PF006.
+CREATE FUNCTION pactflow._merge(sources text[], dry_run boolean, prefer text, policies jsonb, full_read boolean)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'pactflow_merge' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
+CREATE FUNCTION pactflow_merge(sources text[], dry_run boolean DEFAULT false, prefer text DEFAULT NULL,
+                               policies jsonb DEFAULT NULL, "full" boolean DEFAULT false) RETURNS jsonb
+    LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT pactflow._merge(sources, dry_run, prefer, policies, "full")::jsonb $$;
+-- Merging writes every application table: grant it explicitly (README "Merging brokers").
+REVOKE EXECUTE ON FUNCTION pactflow._merge(text[], boolean, text, jsonb, boolean) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION pactflow_merge(text[], boolean, text, jsonb, boolean) FROM PUBLIC;

@@ -226,7 +226,18 @@ void Engine::drop_temporary_tables() {
     for (const char *f : {"staging", "resolve", "apply"}) temp_tables_of(f, names);
     std::string list;
     for (const auto &n : names) list += (list.empty() ? "" : ", ") + std::string("pg_temp.") + n;
-    if (!list.empty()) ex_.run_script("DROP TABLE IF EXISTS " + list);
+    auto list_names = [](const std::set<std::string> &ns) {
+        std::string out;
+        for (const auto &n : ns) out += (out.empty() ? "" : ",") + n;
+        return out;
+    };
+    // Only a session that has a temporary schema can have them (DROP ... IF EXISTS would say so once per table).
+    if (list.empty() || ex_.scalar("SELECT pg_catalog.pg_my_temp_schema() <> 0") != Value("t")) return;
+    const std::string existing = ex_.scalar(
+        "SELECT pg_catalog.string_agg('pg_temp.' || c.relname, ', ') FROM pg_catalog.pg_class c "
+        "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname = ANY ($1::text[])",
+        {"{" + list_names(names) + "}"}).value_or("");
+    if (!existing.empty()) ex_.run_script("DROP TABLE " + existing);
 }
 
 }  // namespace pactflow::merge
