@@ -357,6 +357,8 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
         report["read_seconds"] = read_seconds;
         report["foreign_keys"] = replica ? "checked set-based after the writes" : "checked by PostgreSQL row by row";
         report["steps_ms"] = engine.timings();
+        // For --json the whole list goes into the one report line (the text output streamed it above).
+        if (r.json_output) report["conflict_list"] = engine.conflicts();
         if (!r.dry_run) {
             std::map<std::string, std::string> snapshots, descriptions;
             for (const auto &s : sources) {
@@ -367,6 +369,7 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
         }
         engine.drop_temporary_tables();
         target.exec(r.dry_run ? "ROLLBACK" : "COMMIT");
+        outcome.refused = refused > 0;  // a dry run says so too: the real run would be refused
     } catch (...) {
         if (PQtransactionStatus(target.raw()) != PQTRANS_IDLE) {
             try { target.exec("ROLLBACK"); } catch (...) {}
