@@ -70,6 +70,7 @@ ScratchCopy upgrade_into_scratch(Connection &target, Connection &source, const s
     const std::string q = quote_ident(scratch), sq = quote_ident(source_schema);
     drop_scratch(target, scratch);
     target.exec("CREATE SCHEMA " + q);
+    target.exec("CREATE TABLE " + q + ".schema_migrations (filename text PRIMARY KEY)");  // the migrator's, as Sequel's
     // The source's own schema: the catalog's migrations it has applied, in the catalog's order.
     for (const auto &m : catalog.migrations())
         if (m.pact_broker && source_files.count(m.filename())) apply_up(target, m, q);
