@@ -9,6 +9,7 @@
 #include "pactflow/merge.hpp"
 
 #include <libpq-fe.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -383,6 +384,8 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
     }
     drop_scratches();
     report["seconds"] = seconds_since(t_start);
+    struct rusage usage {};
+    if (getrusage(RUSAGE_SELF, &usage) == 0) report["loader_peak_rss_kb"] = usage.ru_maxrss;  // bounded: rows stream through
     report["outcome"] = r.dry_run ? "dry run: nothing changed" : "merged";
 
     long long written = 0;

@@ -239,12 +239,22 @@ SELECT kind, key, blocking, rule, rule = 'refuse', value, chosen_label, claims
 -- others' (a copy that knows more branches of the version than another is not a disagreement).
 -- @step resolve version branches
 CREATE TEMP TABLE x_vb_sets AS
-WITH staged AS (
+WITH keys AS (
+    SELECT vk, min(pacticipant) AS pacticipant, min(number) AS number, count(DISTINCT src) AS copies
+      FROM m_branch_versions GROUP BY vk
+), multi AS (  -- only a version with two copies can conflict: in two sources, or in a source and the target
+    SELECT k.pacticipant, k.number FROM keys k WHERE k.copies > 1
+    UNION
+    SELECT k.pacticipant, k.number
+      FROM keys k
+      JOIN @app@.pacticipants p ON p.name = k.pacticipant
+      JOIN @app@.versions v ON v.pacticipant_id = p.id AND v.number = k.number
+), staged AS (
     SELECT m.pacticipant, m.number, m.src, pg_catalog.array_agg(DISTINCT m.branch ORDER BY m.branch) AS branches,
            max(m.updated_at) AS upd
-      FROM m_branch_versions m GROUP BY m.pacticipant, m.number, m.src
-), multi AS (
-    SELECT pacticipant, number FROM staged GROUP BY pacticipant, number
+      FROM m_branch_versions m
+     WHERE (m.pacticipant, m.number) IN (SELECT pacticipant, number FROM multi)
+     GROUP BY m.pacticipant, m.number, m.src
 ), tgt AS (
     SELECT p.name AS pacticipant, v.number, 0 AS src,
            pg_catalog.array_agg(DISTINCT bv.branch_name ORDER BY bv.branch_name) AS branches, max(bv.updated_at) AS upd

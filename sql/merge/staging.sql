@@ -92,6 +92,12 @@ CREATE TEMP TABLE m_certificates (src int NOT NULL, uuid text NOT NULL, descript
     created_at timestamp, updated_at timestamp);
 CREATE TEMP TABLE m_config (src int NOT NULL, name text NOT NULL, type text, value text, created_at timestamp,
     updated_at timestamp);
+-- Wide texts are copied, never joined or filtered on: no statistics for them (ANALYZE would read every sample).
+ALTER TABLE m_pact_versions ALTER COLUMN content SET STATISTICS 0;
+ALTER TABLE m_verifications ALTER COLUMN test_results SET STATISTICS 0;
+ALTER TABLE m_webhook_executions ALTER COLUMN logs SET STATISTICS 0;
+ALTER TABLE m_triggered_webhooks ALTER COLUMN event_context SET STATISTICS 0;
+ALTER TABLE m_certificates ALTER COLUMN content SET STATISTICS 0;
 -- Which source is which: 0 is the target itself (source_key 'target'). rank orders claimants for the "first"
 -- rule; delta: the source was read since a snapshot (its references may point at rows merged earlier).
 CREATE TEMP TABLE m_sources (src int PRIMARY KEY, source_key text NOT NULL, label text NOT NULL, rank int NOT NULL,

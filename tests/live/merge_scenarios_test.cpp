@@ -398,3 +398,38 @@ TEST(MergeScenarios, TheSqlFunctionMergesSchemasOfTheSameDatabase) {
         EXPECT_EQ(e.sqlstate(), "0A000");
     }
 }
+
+// An existing broker database as the target: its rows keep their ids; versions a source brings that are older than
+// the target's newest are ordered before them (the pacticipant is re-sequenced, with every copy of its order), so
+// "latest" is still the newest version.
+TEST(MergeScenarios, AnExistingTargetKeepsItsRowsAndOlderVersionsComeBeforeItsNewerOnes) {
+    const std::string target = broker_database("ms_exist_t"), a = broker_database("ms_exist_a");
+    {
+        Broker t(target), x(a);
+        base_fixture(t, "3.0.0");
+        t.version("Foo", "3.0.0-hotfix", "2026-03-01 10:00", "main");
+        for (Broker *k : {&x}) {
+            k->pacticipant("Foo");
+            k->pacticipant("Bar");
+        }
+        x.version("Foo", "0.9.0", "2025-06-01 10:00", "main");
+        x.tag("Foo", "0.9.0", "legacy", "2025-06-01 10:00");
+        x.publish("Foo", "0.9.0", "Bar", "sha-0.9.0", "2025-06-01 10:01");
+        x.version("Foo", "3.0.0-rc", "2026-01-01 09:30", "main");
+    }
+    Connection t(target);
+    const std::string ids_before = single(t, "SELECT string_agg(id || ':' || number, ',' ORDER BY id) FROM versions");
+    auto r = merge(target, {a}, "--json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_GT(report(r)["counts"]["versions"]["updated"].get<long long>(), 0) << r.out;
+    EXPECT_EQ(single(t, "SELECT string_agg(id || ':' || number, ',' ORDER BY id) FROM versions WHERE number NOT IN "
+                        "('0.9.0', '3.0.0-rc')"),
+              ids_before);
+    EXPECT_EQ(single(t, "SELECT string_agg(v.number, ',' ORDER BY v.\"order\") FROM versions v JOIN pacticipants p "
+                        "ON p.id = v.pacticipant_id WHERE p.name = 'Foo'"),
+              "0.9.0,3.0.0-rc,3.0.0,3.0.0-hotfix");
+    EXPECT_EQ(single(t, "SELECT v.number FROM branch_heads h JOIN versions v ON v.id = h.version_id "
+                        "JOIN pacticipants p ON p.id = h.pacticipant_id WHERE p.name = 'Foo' AND h.branch_name = 'main'"),
+              "3.0.0-hotfix");
+    EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
+}
