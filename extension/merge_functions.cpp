@@ -6,6 +6,7 @@
 #include "pactflow/app_schema.hpp"
 #include "pactflow/catalog.hpp"
 #include "pactflow/error.hpp"
+#include "pactflow/locks.hpp"
 #include "pactflow/merge.hpp"
 
 #include "boundary.hpp"
@@ -70,18 +71,20 @@ json merge(pactflow::Executor &ex, const std::vector<std::string> &schemas, bool
     // Memory for the set-based statements, for this transaction only (temp_buffers only before the session's
     // first temporary table: left as it is otherwise).
     ex.query("SELECT pg_catalog.set_config('work_mem', '256MB', true), pg_catalog.set_config('jit', 'off', true)");
-    if (ex.scalar("SELECT pg_catalog.pg_try_advisory_xact_lock(1354911602)") != Value("t"))
+    if (ex.scalar("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)", {std::to_string(pactflow::locks::merge)}) != Value("t"))
         throw Error(pactflow::sqlstate::lock_not_available, "another merge into this database is running",
-                    "A merge holds advisory lock 1354911602.", "Run this merge again when that one has finished.");
+                    "A merge holds advisory lock " + std::to_string(pactflow::locks::merge) + ".", "Run this merge again when that one has finished.");
     const pactflow::Catalog &catalog = pactflow::Catalog::builtin();
     std::vector<merge::Source> sources;
     std::vector<std::string> keys;
     std::map<std::string, std::string> previous, snapshots, descriptions;
     if (!full)
-        for (const auto &r : ex.query("SELECT source_key, snapshot FROM pactflow.merge_sources WHERE snapshot IS NOT NULL"))
+        for (const auto &r :
+             ex.query("SELECT source_key, snapshot FROM pactflow.merge_sources WHERE snapshot IS NOT NULL"))
             previous[*r[0]] = *r[1];
-    const auto now = ex.query("SELECT pg_catalog.txid_current_snapshot()::text, "
-                              "pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot())::text, pg_catalog.now()::text");
+    const auto now =
+        ex.query("SELECT pg_catalog.txid_current_snapshot()::text, "
+                 "pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot())::text, pg_catalog.now()::text");
     std::set<std::string> seen{app};
     for (std::size_t i = 0; i < schemas.size(); ++i) {
         const std::string &schema = schemas[i];
@@ -93,7 +96,8 @@ json merge(pactflow::Executor &ex, const std::vector<std::string> &schemas, bool
         if (ex.scalar("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {q + ".schema_migrations"}) != Value("t"))
             throw Error(pactflow::sqlstate::merge_source_unusable,
                         "pactflow_merge: schema \"" + schema + "\" holds no Pact Broker database",
-                        "It has no schema_migrations table.", "Restore the source broker's dump into that schema first.");
+                        "It has no schema_migrations table.",
+                        "Restore the source broker's dump into that schema first.");
         std::set<std::string> files;
         for (const auto &r : ex.query("SELECT filename FROM " + q + ".schema_migrations")) files.insert(*r[0]);
         for (const auto &m : catalog.migrations())
@@ -122,7 +126,8 @@ json merge(pactflow::Executor &ex, const std::vector<std::string> &schemas, bool
         const std::string schema = s.key.substr(std::string("schema:").size());
         merge::Delta d{s.delta ? previous[s.key] : std::string(), xmax};
         for (const auto &t : merge::extract_tables())
-            engine.stage_local(t.name, merge::extract_sql(t, s.src, pactflow::quote_ident(schema), s.delta ? &d : nullptr));
+            engine.stage_local(t.name,
+                               merge::extract_sql(t, s.src, pactflow::quote_ident(schema), s.delta ? &d : nullptr));
     };
     for (const auto &s : sources) stage(s);
     std::set<int> incomplete;
@@ -134,24 +139,30 @@ json merge(pactflow::Executor &ex, const std::vector<std::string> &schemas, bool
             stage(s);
         }
     const long long refused = engine.resolve();
-    json report = {{"dry_run", dry_run}, {"started_at", *now[0][2]}, {"sources", json::array()},
-                   {"conflicts", engine.conflict_summary()}, {"refused", refused}};
+    json report = {{"dry_run", dry_run},
+                   {"started_at", *now[0][2]},
+                   {"sources", json::array()},
+                   {"conflicts", engine.conflict_summary()},
+                   {"refused", refused}};
     for (const auto &s : sources)
-        report["sources"].push_back({{"source", s.label}, {"key", s.key}, {"read", s.delta ? "since the last merge" : "whole"}});
+        report["sources"].push_back(
+            {{"source", s.label}, {"key", s.key}, {"read", s.delta ? "since the last merge" : "whole"}});
     report["conflict_list"] = engine.conflicts(1000);
     if (refused > 0 && !dry_run) {
         std::string list;
         for (const auto &c : engine.conflicts(20)) {
             if (!c["refused"].get<bool>()) continue;
             list += "\n" + c["kind"].get<std::string>() + " " + c["key"].get<std::string>() + ":";
-            for (const auto &cl : c["claims"]) list += " " + cl["source"].get<std::string>() + " = " + cl["value"].get<std::string>() + ";";
+            for (const auto &cl : c["claims"])
+                list += " " + cl["source"].get<std::string>() + " = " + cl["value"].get<std::string>() + ";";
         }
-        throw Error(pactflow::sqlstate::merge_conflict_refused,
-                    "pactflow_merge: " + std::to_string(refused) +
-                        " conflicts can change a can-i-deploy answer and no policy decides them",
-                    "Nothing was merged. Refused:" + list,
-                    "See every conflict with dry_run => true; decide with prefer => 'target' or a source's position, or "
-                    "policies => '{\"KIND\": \"RULE\"}'.");
+        throw Error(
+            pactflow::sqlstate::merge_conflict_refused,
+            "pactflow_merge: " + std::to_string(refused) +
+                " conflicts can change a can-i-deploy answer and no policy decides them",
+            "Nothing was merged. Refused:" + list,
+            "See every conflict with dry_run => true; decide with prefer => 'target' or a source's position, or "
+            "policies => '{\"KIND\": \"RULE\"}'.");
     }
     merge::Options o;
     o.dry_run = dry_run;
@@ -165,7 +176,8 @@ json merge(pactflow::Executor &ex, const std::vector<std::string> &schemas, bool
 // pactflow._merge(sources text[], dry_run boolean, prefer text, policies jsonb, full_read boolean) RETURNS text.
 PACTFLOW_FUNCTION(pactflow_merge) {
     if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(4))
-        throw Error(pactflow::sqlstate::invalid_parameter_value, "pactflow_merge: sources, dry_run and full must not be NULL",
+        throw Error(pactflow::sqlstate::invalid_parameter_value,
+                    "pactflow_merge: sources, dry_run and full must not be NULL",
                     "Only prefer and policies may be NULL.", "Leave an argument out to get its default.");
     const std::string sources_text = *arg_text(fcinfo, 0, TEXTARRAYOID);
     const bool dry_run = PG_GETARG_BOOL(1);
@@ -184,7 +196,8 @@ PACTFLOW_FUNCTION(pactflow_merge) {
     pactflow::pg::SpiExecutor ex;
     std::vector<std::string> schemas;
     for (const auto &r : ex.query("SELECT s FROM pg_catalog.unnest($1::text[]) s", {sources_text})) {
-        if (!r[0]) throw Error(pactflow::sqlstate::invalid_parameter_value, "pactflow_merge: a source schema is NULL", "", "");
+        if (!r[0])
+            throw Error(pactflow::sqlstate::invalid_parameter_value, "pactflow_merge: a source schema is NULL", "", "");
         schemas.push_back(*r[0]);
     }
     if (schemas.empty())

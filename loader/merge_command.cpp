@@ -6,6 +6,7 @@
 #include "pactflow/app_schema.hpp"
 #include "pactflow/catalog.hpp"
 #include "pactflow/error.hpp"
+#include "pactflow/locks.hpp"
 #include "pactflow/merge.hpp"
 
 #include <libpq-fe.h>
@@ -22,19 +23,35 @@ namespace {
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-// Key of our merge lock (pg_try_advisory_xact_lock): one merge into a database at a time.
-constexpr long long merge_lock_key = 1354911602LL;
-
 // The application tables a merge writes, locked against the broker's writers (not its readers) for the run, in
 // the order the broker itself writes them.
-const char *const written_tables[] = {
-    "pacticipants", "versions", "branches", "branch_versions", "branch_heads", "tags", "pact_versions",
-    "pact_publications", "latest_pact_publication_ids_for_consumer_versions", "verifications",
-    "latest_verification_id_for_pact_version_and_provider_version",
-    "pact_version_provider_tag_successful_verifications", "integrations", "environments", "deployed_versions",
-    "currently_deployed_version_ids", "released_versions", "webhooks", "webhook_events", "webhook_headers",
-    "triggered_webhooks", "webhook_executions", "labels", "certificates", "config", "version_sequence_number",
-    "verification_sequence_number"};
+const char *const written_tables[] = {"pacticipants",
+                                      "versions",
+                                      "branches",
+                                      "branch_versions",
+                                      "branch_heads",
+                                      "tags",
+                                      "pact_versions",
+                                      "pact_publications",
+                                      "latest_pact_publication_ids_for_consumer_versions",
+                                      "verifications",
+                                      "latest_verification_id_for_pact_version_and_provider_version",
+                                      "pact_version_provider_tag_successful_verifications",
+                                      "integrations",
+                                      "environments",
+                                      "deployed_versions",
+                                      "currently_deployed_version_ids",
+                                      "released_versions",
+                                      "webhooks",
+                                      "webhook_events",
+                                      "webhook_headers",
+                                      "triggered_webhooks",
+                                      "webhook_executions",
+                                      "labels",
+                                      "certificates",
+                                      "config",
+                                      "version_sequence_number",
+                                      "verification_sequence_number"};
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -45,12 +62,12 @@ Error bad(const std::string &what, const std::string &detail, const std::string 
 struct SourceState {
     std::unique_ptr<Connection> conn;
     merge::Source source;
-    std::string schema;       // the source's application schema
+    std::string schema;  // the source's application schema
     std::set<std::string> files;
     std::int64_t version = 0;
     bool at_latest = true;
-    std::string scratch;      // the upgraded copy's schema (older sources)
-    std::string snapshot;     // the snapshot this run reads (sources at the latest version)
+    std::string scratch;   // the upgraded copy's schema (older sources)
+    std::string snapshot;  // the snapshot this run reads (sources at the latest version)
     std::optional<merge::Delta> delta;
     long long rows = 0, bytes = 0;
     bool reread = false;
@@ -129,13 +146,22 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
             throw bad("merge source " + std::to_string(n) + " (" + s.source.label + ") is given twice or is the target",
                       "Every --from must name a different broker database than the target and the other sources.");
         const std::string q = quote_ident(s.schema);
-        if (s.conn->scalar("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {q + ".schema_migrations"}) != Value("t") ||
-            s.conn->scalar("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {q + ".pacticipants"}) != Value("t"))
+        auto exists = [&](const char *table) {
+            return s.conn->scalar("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {q + "." + table}) == Value("t");
+        };
+        if (!exists("pacticipants") || (!exists("schema_migrations") && !exists("schema_info")))
             throw Error(sqlstate::merge_source_unusable,
                         "merge source " + s.source.label + " is not a Pact Broker database",
-                        "Schema " + s.schema + " has no schema_migrations or pacticipants table.",
+                        "Schema " + s.schema + " has no pacticipants table or no schema_migrations table.",
                         "Point --from at the broker's database (and its schema with options=-csearch_path=...).");
-        for (const auto &row : s.conn->query("SELECT filename FROM " + q + ".schema_migrations")) s.files.insert(*row[0]);
+        if (exists("schema_migrations")) {
+            for (const auto &row : s.conn->query("SELECT filename FROM " + q + ".schema_migrations"))
+                s.files.insert(*row[0]);
+        } else {  // a broker old enough to have only Sequel's schema_info: every file up to its version
+            const std::int64_t v = std::stoll(s.conn->scalar("SELECT version FROM " + q + ".schema_info").value_or("0"));
+            for (const auto &m : catalog.migrations())
+                if (m.pact_broker && m.version <= v) s.files.insert(m.filename());
+        }
         std::set<std::string> known;
         std::string unknown;
         for (const auto &m : catalog.migrations()) {
@@ -157,13 +183,16 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
     // Previous snapshots (sources at the latest version only: an upgraded copy is read whole).
     std::map<std::string, std::string> previous;
     if (!r.full)
-        for (const auto &row : target.query("SELECT source_key, snapshot FROM pactflow.merge_sources WHERE snapshot IS NOT NULL"))
+        for (const auto &row :
+             target.query("SELECT source_key, snapshot FROM pactflow.merge_sources WHERE snapshot IS NOT NULL"))
             previous[*row[0]] = *row[1];
 
     std::vector<std::string> scratches;
     auto drop_scratches = [&] {
         for (const auto &sc : scratches) {
-            try { drop_scratch(target, sc); } catch (const Error &) {}
+            try {
+                drop_scratch(target, sc);
+            } catch (const Error &) {}
         }
     };
     MergeOutcome outcome;
@@ -184,10 +213,10 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
 
         target.exec("BEGIN");
         target.exec("SET LOCAL statement_timeout = 0");
-        if (target.scalar("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)", {std::to_string(merge_lock_key)}) !=
-            Value("t"))
+        if (target.scalar("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)",
+                          {std::to_string(locks::merge)}) != Value("t"))
             throw Error(sqlstate::lock_not_available, "another merge into this database is running",
-                        "pactflow-db merge holds advisory lock " + std::to_string(merge_lock_key) + ".",
+                        "pactflow-db merge holds advisory lock " + std::to_string(locks::merge) + ".",
                         "Wait for it to finish, then run this merge again (it carries on where that one ends).");
         merge::Engine engine(target, app, engine_log);
         engine.create_staging();
@@ -203,10 +232,12 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                 auto prev = previous.find(s.source.key);
                 if (prev != previous.end()) {
                     // A snapshot from the future (a restored or replaced source) is no watermark: read it whole.
-                    const auto since_xmax = s.conn->scalar("SELECT pg_catalog.txid_snapshot_xmax($1::pg_catalog.txid_snapshot)::text",
-                                                           {prev->second});
+                    const auto since_xmax = s.conn->scalar(
+                        "SELECT pg_catalog.txid_snapshot_xmax($1::pg_catalog.txid_snapshot)::text", {prev->second});
                     if (since_xmax && std::stoll(*since_xmax) <= xmax) s.delta = merge::Delta{prev->second, xmax};
-                    else log.warn("merge source " + s.source.label + " is behind its recorded snapshot: reading it whole");
+                    else
+                        log.warn("merge source " + s.source.label +
+                                 " is behind its recorded snapshot: reading it whole");
                 }
             }
             s.source.delta = s.delta.has_value();
@@ -226,12 +257,14 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                     s.rows += st.rows;
                     s.bytes += st.bytes;
                 } else {
-                    s.rows += engine.stage_local(t.name, merge::extract_sql(t, s.source.src, quote_ident(s.scratch), nullptr));
+                    s.rows += engine.stage_local(t.name,
+                                                 merge::extract_sql(t, s.source.src, quote_ident(s.scratch), nullptr));
                 }
             }
-            log.info("read " + std::to_string(s.rows) + " rows from " + s.source.label +
-                         (s.delta ? " (written since the last merge)" : " (whole)"),
-                     {{"source", s.source.label}, {"rows", s.rows}, {"bytes", s.bytes}, {"seconds", seconds_since(t0)}});
+            log.info(
+                "read " + std::to_string(s.rows) + " rows from " + s.source.label +
+                    (s.delta ? " (written since the last merge)" : " (whole)"),
+                {{"source", s.source.label}, {"rows", s.rows}, {"bytes", s.bytes}, {"seconds", seconds_since(t0)}});
         };
         const auto t_read = Clock::now();
         for (auto &s : sources) stage(s);
@@ -246,7 +279,8 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
             target.exec("LOCK TABLE " + lock_list + " IN SHARE ROW EXCLUSIVE MODE");
         } catch (const Error &e) {
             if (e.sqlstate() != sqlstate::lock_not_available) throw;
-            throw Error(e.sqlstate(), "the broker's tables stayed busy for " + std::to_string(r.lock_wait_seconds) + " s",
+            throw Error(e.sqlstate(),
+                        "the broker's tables stayed busy for " + std::to_string(r.lock_wait_seconds) + " s",
                         e.message(), "Run the merge again, or raise --lock-wait.");
         }
         target.exec("SELECT pg_catalog.set_config('lock_timeout', '0', true)");
@@ -267,8 +301,9 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                             "Check the source's foreign keys (bench/generate/check.sql).");
             for (auto &s : sources) {
                 if (!incomplete.count(s.source.src)) continue;
-                log.warn("merge source " + s.source.label +
-                         ": rows written since the last merge refer to rows the target no longer has; reading it whole");
+                log.warn(
+                    "merge source " + s.source.label +
+                    ": rows written since the last merge refer to rows the target no longer has; reading it whole");
                 engine.clear_source(s.source.src);
                 s.delta.reset();
                 s.reread = true;
@@ -294,8 +329,11 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                   {"refused", refused},
                   {"schema_versions", json::object()}};
         for (const auto &s : sources) {
-            report["sources"].push_back({{"source", s.source.label}, {"key", s.source.key}, {"rows_read", s.rows},
-                                         {"bytes_read", s.bytes}, {"schema_version", s.version},
+            report["sources"].push_back({{"source", s.source.label},
+                                         {"key", s.source.key},
+                                         {"rows_read", s.rows},
+                                         {"bytes_read", s.bytes},
+                                         {"schema_version", s.version},
                                          {"read", s.delta ? "since the last merge" : "whole"},
                                          {"upgraded_copy", !s.at_latest}});
             report["schema_versions"][s.source.key] = s.version;
@@ -321,7 +359,9 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
             for (const auto &s : sources)
                 std::printf("  %s: schema version %lld, %s, %lld rows read\n", s.source.label.c_str(),
                             static_cast<long long>(s.version),
-                            !s.at_latest ? "copy brought to the latest version" : s.delta ? "rows since the last merge" : "read whole",
+                            !s.at_latest ? "copy brought to the latest version"
+                            : s.delta    ? "rows since the last merge"
+                                         : "read whole",
                             s.rows);
             std::printf("conflicts: %lld (%lld refused)\n", total_conflicts, refused);
             print_conflicts(false);
@@ -329,17 +369,18 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
         }
 
         if (refused > 0 && !r.dry_run) {
-            target.exec("ROLLBACK");
-            drop_scratches();
             outcome.refused = true;
             report["outcome"] = "refused";
-            if (r.json_output) {
+            if (r.json_output) {  // (the staging tables go with the rollback: print first)
                 std::string head = report.dump();
                 head.pop_back();
                 std::printf("%s,\"conflict_list\":[", head.c_str());
                 print_conflicts(true);
                 std::printf("]}\n");
+                std::fflush(stdout);
             }
+            target.exec("ROLLBACK");
+            drop_scratches();
             log.error("merge refused: " + std::to_string(refused) +
                           " conflicts can change a can-i-deploy answer and no policy decides them; nothing was changed",
                       {{"sqlstate", sqlstate::merge_conflict_refused}, {"refused", refused}});
@@ -347,8 +388,9 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
             return outcome;
         }
 
-        bool replica = target.scalar("SELECT pg_catalog.current_setting('is_superuser') = 'on' OR "
-                                     "pg_catalog.has_parameter_privilege('session_replication_role', 'SET')") == Value("t");
+        bool replica =
+            target.scalar("SELECT pg_catalog.current_setting('is_superuser') = 'on' OR "
+                          "pg_catalog.has_parameter_privilege('session_replication_role', 'SET')") == Value("t");
         merge::Options options;
         options.dry_run = r.dry_run;
         options.replica_role = replica;
@@ -373,11 +415,15 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
         outcome.refused = refused > 0;  // a dry run says so too: the real run would be refused
     } catch (...) {
         if (PQtransactionStatus(target.raw()) != PQTRANS_IDLE) {
-            try { target.exec("ROLLBACK"); } catch (...) {}
+            try {
+                target.exec("ROLLBACK");
+            } catch (...) {}
         }
         for (auto &s : sources)
             if (s.conn && PQtransactionStatus(s.conn->raw()) != PQTRANS_IDLE) {
-                try { s.conn->exec("ROLLBACK"); } catch (...) {}
+                try {
+                    s.conn->exec("ROLLBACK");
+                } catch (...) {}
             }
         drop_scratches();
         throw;
@@ -385,7 +431,8 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
     drop_scratches();
     report["seconds"] = seconds_since(t_start);
     struct rusage usage {};
-    if (getrusage(RUSAGE_SELF, &usage) == 0) report["loader_peak_rss_kb"] = usage.ru_maxrss;  // bounded: rows stream through
+    if (getrusage(RUSAGE_SELF, &usage) == 0)
+        report["loader_peak_rss_kb"] = usage.ru_maxrss;  // bounded: rows stream through
     report["outcome"] = r.dry_run ? "dry run: nothing changed" : "merged";
 
     long long written = 0;

@@ -15,17 +15,17 @@
 namespace pactflow::loader {
 
 struct MergeRequest {
-    std::vector<std::string> from;          // libpq URLs or connection strings of the sources
+    std::vector<std::string> from;  // libpq URLs or connection strings of the sources
     bool dry_run = false;
-    bool full = false;                      // read every source whole (ignore the recorded snapshots)
+    bool full = false;  // read every source whole (ignore the recorded snapshots)
     bool json_output = false;
-    std::optional<std::string> prefer;      // target or a source position
-    std::vector<std::string> policies;      // KIND=RULE
+    std::optional<std::string> prefer;  // target or a source position
+    std::vector<std::string> policies;  // KIND=RULE
     int lock_wait_seconds = 60;
 };
 
 struct MergeOutcome {
-    bool refused = false;                   // conflicts no policy decides: nothing changed
+    bool refused = false;  // conflicts no policy decides: nothing changed
     nlohmann::json report;
 };
 

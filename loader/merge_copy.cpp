@@ -57,7 +57,9 @@ CopyStats copy_rows(Connection &from, const std::string &select_sql, Connection 
         if (n == -1) break;  // done; the final result follows
         if (n < 0) {
             PQputCopyEnd(dst, "the source's COPY failed");
-            try { finish(dst, "staging " + table); } catch (const Error &) {}
+            try {
+                finish(dst, "staging " + table);
+            } catch (const Error &) {}
             finish(src, "could not read " + table + " from a source");
             throw Error("08006", "the source connection failed while reading " + table, PQerrorMessage(src));
         }
@@ -71,10 +73,13 @@ CopyStats copy_rows(Connection &from, const std::string &select_sql, Connection 
         finish(src, "could not read " + table + " from a source");
     } catch (...) {
         PQputCopyEnd(dst, "the source's COPY failed");
-        try { finish(dst, "staging " + table); } catch (const Error &) {}
+        try {
+            finish(dst, "staging " + table);
+        } catch (const Error &) {}
         throw;
     }
-    if (PQputCopyEnd(dst, nullptr) != 1) throw Error("08006", "could not end the COPY of " + table, PQerrorMessage(dst));
+    if (PQputCopyEnd(dst, nullptr) != 1)
+        throw Error("08006", "could not end the COPY of " + table, PQerrorMessage(dst));
     finish(dst, "could not stage " + table);
     return st;
 }

@@ -21,7 +21,9 @@ void apply_up(Connection &target, const Migration &m, const std::string &q) {
             target.exec(m.up);
             target.exec("COMMIT");
         } catch (...) {
-            try { target.exec("ROLLBACK"); } catch (...) {}
+            try {
+                target.exec("ROLLBACK");
+            } catch (...) {}
             throw;
         }
     } else {
@@ -49,21 +51,22 @@ std::vector<std::string> tables_parents_first(Connection &c, const std::string &
         bool progress = false;
         for (const auto &[t, ps] : parents) {
             if (done.count(t)) continue;
-            if (std::all_of(ps.begin(), ps.end(), [&](const std::string &p) { return done.count(p) || !parents.count(p); })) {
+            if (std::all_of(ps.begin(), ps.end(),
+                            [&](const std::string &p) { return done.count(p) || !parents.count(p); })) {
                 order.push_back(t);
                 done.insert(t);
                 progress = true;
             }
         }
-        if (!progress)
-            throw Error(sqlstate::internal_error, "the foreign keys of schema " + schema + " form a cycle");
+        if (!progress) throw Error(sqlstate::internal_error, "the foreign keys of schema " + schema + " form a cycle");
     }
     return order;
 }
 }  // namespace
 
 ScratchCopy upgrade_into_scratch(Connection &target, Connection &source, const std::string &source_schema,
-                                 const std::set<std::string> &source_files, const std::string &scratch, const Log &log) {
+                                 const std::set<std::string> &source_files, const std::string &scratch,
+                                 const Log &log) {
     const Catalog &catalog = Catalog::builtin();
     ScratchCopy out;
     out.schema = scratch;
@@ -76,22 +79,25 @@ ScratchCopy upgrade_into_scratch(Connection &target, Connection &source, const s
         if (m.pact_broker && source_files.count(m.filename())) apply_up(target, m, q);
     // Its rows, parents first.
     std::set<std::string> source_tables;
-    for (const auto &r : source.query("SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = $1", {source_schema}))
+    for (const auto &r :
+         source.query("SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = $1", {source_schema}))
         source_tables.insert(*r[0]);
     for (const auto &table : tables_parents_first(target, scratch)) {
         if (!source_tables.count(table)) continue;
         std::set<std::string> source_columns;
-        for (const auto &r : source.query("SELECT a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON "
-                                          "c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                                          "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
-                                          {source_schema, table}))
+        for (const auto &r :
+             source.query("SELECT a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON "
+                          "c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                          "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
+                          {source_schema, table}))
             source_columns.insert(*r[0]);
         std::string cols;
-        for (const auto &r : target.query("SELECT a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON "
-                                          "c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                                          "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped "
-                                          "ORDER BY a.attnum",
-                                          {scratch, table}))
+        for (const auto &r :
+             target.query("SELECT a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON "
+                          "c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                          "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped "
+                          "ORDER BY a.attnum",
+                          {scratch, table}))
             if (source_columns.count(*r[0])) cols += (cols.empty() ? "" : ", ") + quote_ident(*r[0]);
         if (cols.empty()) continue;
         out.rows += copy_rows(source, "SELECT " + cols + " FROM " + sq + "." + quote_ident(table), target,
@@ -105,7 +111,8 @@ ScratchCopy upgrade_into_scratch(Connection &target, Connection &source, const s
              "FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
              "JOIN pg_catalog.pg_class c ON c.oid = d.refobjid "
              "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid "
-             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND d.deptype IN ('a', 'i')",
+             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND d.deptype IN ('a', "
+             "'i')",
              {scratch}))
         target.query(*r[0]);
     // The rest of the way: remaining migrations, then the data migrations, as `pactflow-db migrate` would.
@@ -134,7 +141,9 @@ ScratchCopy upgrade_into_scratch(Connection &target, Connection &source, const s
             target.exec(d.sql);
             target.exec("COMMIT");
         } catch (...) {
-            try { target.exec("ROLLBACK"); } catch (...) {}
+            try {
+                target.exec("ROLLBACK");
+            } catch (...) {}
             throw;
         }
     }

@@ -14,8 +14,8 @@
 namespace pactflow::loader {
 
 struct ScratchCopy {
-    std::string schema;               // unquoted
-    std::vector<std::string> upgraded; // migrations applied to the copy
+    std::string schema;                 // unquoted
+    std::vector<std::string> upgraded;  // migrations applied to the copy
     long long rows = 0;
 };
 

@@ -53,29 +53,34 @@ void Engine::set_sources(const std::vector<Source> &sources, const Policy &polic
     ex_.query("DELETE FROM m_sources");
     ex_.query("INSERT INTO m_sources (src, source_key, label, rank, delta) VALUES (0, 'target', 'target', 0, false)");
     for (const auto &s : sources)
-        ex_.query("INSERT INTO m_sources (src, source_key, label, rank, delta) VALUES ($1::int, $2, $3, $1::int, $4::boolean)",
+        ex_.query("INSERT INTO m_sources (src, source_key, label, rank, delta) VALUES ($1::int, $2, $3, $1::int, "
+                  "$4::boolean)",
                   {std::to_string(s.src), s.key, s.label, s.delta ? "true" : "false"});
     ex_.query("DELETE FROM m_policy");
     for (const auto &k : conflict_kinds()) {
         auto it = policy.find(k.name);
         const Rule r = it == policy.end() ? Rule{k.blocking ? "refuse" : "first", std::nullopt} : it->second;
-        ex_.query("INSERT INTO m_policy (kind, rule, preferred, blocking) VALUES ($1, $2, $3, $4::boolean)",
-                  {std::string(k.name), r.rule, r.preferred ? Value(*r.preferred) : Value(), k.blocking ? "true" : "false"});
+        ex_.query(
+            "INSERT INTO m_policy (kind, rule, preferred, blocking) VALUES ($1, $2, $3, $4::boolean)",
+            {std::string(k.name), r.rule, r.preferred ? Value(*r.preferred) : Value(), k.blocking ? "true" : "false"});
     }
 }
 
 long long Engine::stage_local(const std::string &table, const std::string &select_sql) {
     // The staging tables' own columns, without the generated keys (an extract query yields exactly those).
-    const std::string cols = ex_.scalar(
-        "SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) "
-        "FROM pg_catalog.pg_attribute a WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 "
-        "AND NOT a.attisdropped AND a.attgenerated = ''", {"pg_temp.m_" + table}).value_or("");
+    const std::string cols =
+        ex_.scalar("SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) "
+                   "FROM pg_catalog.pg_attribute a WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 "
+                   "AND NOT a.attisdropped AND a.attgenerated = ''",
+                   {"pg_temp.m_" + table})
+            .value_or("");
     ex_.query("INSERT INTO pg_temp.m_" + table + " (" + cols + ") " + select_sql);
     return ex_.affected();
 }
 
 void Engine::clear_source(int src) {
-    for (const auto &t : extract_tables()) ex_.query("DELETE FROM m_" + t.name + " WHERE src = $1::int", {std::to_string(src)});
+    for (const auto &t : extract_tables())
+        ex_.query("DELETE FROM m_" + t.name + " WHERE src = $1::int", {std::to_string(src)});
     ex_.query("UPDATE m_sources SET delta = false WHERE src = $1::int", {std::to_string(src)});
 }
 
@@ -103,8 +108,13 @@ void Engine::run_steps(const std::string &file, json &counts) {
             n = rows.empty() ? ex_.affected() : to_ll(rows[0][0]);
             json &c = counts[table];
             if (!c.is_object()) c = {{"inserted", 0}, {"updated", 0}, {"deleted", 0}};
-            c[action == "insert" ? "inserted" : action == "update" ? "updated" : "deleted"] =
-                c[action == "insert" ? "inserted" : action == "update" ? "updated" : "deleted"].get<long long>() + n;
+            c[action == "insert"   ? "inserted"
+              : action == "update" ? "updated"
+                                   : "deleted"] = c[action == "insert"   ? "inserted"
+                                                    : action == "update" ? "updated"
+                                                                         : "deleted"]
+                                                      .get<long long>() +
+                                                  n;
         } else {
             ex_.run_script(sql);
         }
@@ -112,8 +122,8 @@ void Engine::run_steps(const std::string &file, json &counts) {
         const std::string key = file + ": " + s.name;
         timings_[key] = (timings_.contains(key) ? timings_[key].get<double>() : 0.0) + ms;
         const bool counted = action == "insert" || action == "update" || action == "delete";
-        log_("DEBUG", "merge " + key + (counted ? ": " + std::to_string(n) + " rows" : "") +
-                          " (" + std::to_string(static_cast<long long>(ms)) + " ms)");
+        log_("DEBUG", "merge " + key + (counted ? ": " + std::to_string(n) + " rows" : "") + " (" +
+                          std::to_string(static_cast<long long>(ms)) + " ms)");
     }
 }
 
@@ -141,22 +151,33 @@ json Engine::apply(const Options &o) {
 // checks every foreign key of the application schema for every row this transaction wrote, one scan per table,
 // and fails the merge on any violation.
 void Engine::check_foreign_keys() {
-    const std::string xid = ex_.scalar("SELECT (pg_catalog.pg_current_xact_id()::text::bigint % 4294967296)::text").value_or("0");
+    const std::string xid =
+        ex_.scalar("SELECT (pg_catalog.pg_current_xact_id()::text::bigint % 4294967296)::text").value_or("0");
+    // Per foreign key: its columns' NOT NULL test and, for the single-column keys the broker's schema has, the two
+    // column names (a NOT IN over the parent's keys is one hash of them per statement); NOT EXISTS otherwise.
     const auto fks = ex_.query(
         "SELECT con.conrelid::pg_catalog.regclass::text, con.conname, con.confrelid::pg_catalog.regclass::text, "
         "  (SELECT pg_catalog.string_agg(pg_catalog.format('c.%I IS NOT NULL', a.attname), ' AND ') "
-        "     FROM pg_catalog.unnest(con.conkey) k JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k), "
+        "     FROM pg_catalog.unnest(con.conkey) k JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid "
+        "      AND a.attnum = k), "
         "  (SELECT pg_catalog.string_agg(pg_catalog.format('p.%I = c.%I', pa.attname, ca.attname), ' AND ') "
         "     FROM ROWS FROM (pg_catalog.unnest(con.conkey), pg_catalog.unnest(con.confkey)) AS k(ck, pk) "
         "     JOIN pg_catalog.pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.ck "
-        "     JOIN pg_catalog.pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pk) "
+        "     JOIN pg_catalog.pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pk), "
+        "  CASE WHEN pg_catalog.array_length(con.conkey, 1) = 1 THEN "
+        "    (SELECT pg_catalog.format('c.%I NOT IN (SELECT p.%I FROM ', ca.attname, pa.attname) "
+        "       FROM pg_catalog.pg_attribute ca, pg_catalog.pg_attribute pa "
+        "      WHERE ca.attrelid = con.conrelid AND ca.attnum = con.conkey[1] "
+        "        AND pa.attrelid = con.confrelid AND pa.attnum = con.confkey[1]) END "
         "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_namespace n ON n.oid = con.connamespace "
         "WHERE con.contype = 'f' AND n.nspname = $1 ORDER BY 1, 2",
         {app_.substr(1, app_.size() - 2)});
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_child;  // child -> (name, predicate)
-    for (const auto &r : fks)
-        by_child[*r[0]].push_back({*r[1], "count(*) FILTER (WHERE " + *r[3] + " AND NOT EXISTS (SELECT 1 FROM " + *r[2] +
-                                              " p WHERE " + *r[4] + "))"});
+    for (const auto &r : fks) {
+        const std::string missing = r[5] ? *r[5] + *r[2] + " p)"
+                                         : "NOT EXISTS (SELECT 1 FROM " + *r[2] + " p WHERE " + *r[4] + ")";
+        by_child[*r[0]].push_back({*r[1], "count(*) FILTER (WHERE " + *r[3] + " AND " + missing + ")"});
+    }
     std::string bad;
     for (const auto &[child, list] : by_child) {
         std::string sql = "SELECT ";
@@ -174,12 +195,17 @@ void Engine::check_foreign_keys() {
 
 json Engine::conflicts(long long limit, long long offset) {
     json out = json::array();
-    auto rows = ex_.query("SELECT kind, key, blocking, rule, refused, chosen, chosen_source, claims::text FROM m_conflicts "
-                          "ORDER BY kind, key" + (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()) +
-                          " OFFSET " + std::to_string(offset));
+    auto rows = ex_.query(
+        "SELECT kind, key, blocking, rule, refused, chosen, chosen_source, claims::text FROM m_conflicts "
+        "ORDER BY kind, key" +
+        (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()) + " OFFSET " + std::to_string(offset));
     for (const auto &r : rows) {
-        json c = {{"kind", *r[0]}, {"key", *r[1]}, {"blocking", r[2] == Value("t")}, {"rule", *r[3]},
-                  {"refused", r[4] == Value("t")}, {"claims", json::parse(*r[7])}};
+        json c = {{"kind", *r[0]},
+                  {"key", *r[1]},
+                  {"blocking", r[2] == Value("t")},
+                  {"rule", *r[3]},
+                  {"refused", r[4] == Value("t")},
+                  {"claims", json::parse(*r[7])}};
         c["chosen"] = r[5] ? json(*r[5]) : json(nullptr);
         c["chosen_source"] = r[6] ? json(*r[6]) : json(nullptr);
         out.push_back(c);
@@ -197,15 +223,17 @@ json Engine::conflict_summary() {
 
 long long Engine::record(const std::vector<Source> &sources, const std::map<std::string, std::string> &snapshots,
                          const std::map<std::string, std::string> &descriptions, const json &report) {
-    ex_.query("INSERT INTO pactflow.merge_claims (kind, key, source_key, value, claimed_at) "
-              "SELECT kind, key, claimant, value, upd FROM x_claims WHERE fresh AND changed "
-              "ON CONFLICT (kind, key, source_key) DO UPDATE SET value = EXCLUDED.value, claimed_at = EXCLUDED.claimed_at, "
-              "recorded_at = pg_catalog.clock_timestamp()");
+    ex_.query(
+        "INSERT INTO pactflow.merge_claims (kind, key, source_key, value, claimed_at) "
+        "SELECT kind, key, claimant, value, upd FROM x_claims WHERE fresh AND changed "
+        "ON CONFLICT (kind, key, source_key) DO UPDATE SET value = EXCLUDED.value, claimed_at = EXCLUDED.claimed_at, "
+        "recorded_at = pg_catalog.clock_timestamp()");
     for (const auto &s : sources) {
         auto snap = snapshots.find(s.key);
         auto desc = descriptions.find(s.key);
         ex_.query("INSERT INTO pactflow.merge_sources (source_key, description, snapshot, schema_version, runs) "
-                  "VALUES ($1, $2, $3, $4::bigint, 1) ON CONFLICT (source_key) DO UPDATE SET description = EXCLUDED.description, "
+                  "VALUES ($1, $2, $3, $4::bigint, 1) ON CONFLICT (source_key) DO UPDATE SET description = "
+                  "EXCLUDED.description, "
                   "snapshot = EXCLUDED.snapshot, schema_version = EXCLUDED.schema_version, "
                   "last_merged_at = pg_catalog.clock_timestamp(), runs = merge_sources.runs + 1",
                   {s.key, desc == descriptions.end() ? s.label : desc->second,
@@ -215,10 +243,11 @@ long long Engine::record(const std::vector<Source> &sources, const std::map<std:
                        : Value()});
     }
     json conflicts = {{"summary", conflict_summary()}, {"decided", this->conflicts(1000)}};
-    return to_ll(ex_.scalar("INSERT INTO pactflow.merge_runs (started_at, sources, counts, conflicts) "
-                            "VALUES ($1::timestamptz, $2::jsonb, $3::jsonb, $4::jsonb) RETURNING id",
-                            {report.value("started_at", std::string("now")), report.value("sources", json::array()).dump(),
-                             report.value("counts", json::object()).dump(), conflicts.dump()}));
+    return to_ll(
+        ex_.scalar("INSERT INTO pactflow.merge_runs (started_at, sources, counts, conflicts) "
+                   "VALUES ($1::timestamptz, $2::jsonb, $3::jsonb, $4::jsonb) RETURNING id",
+                   {report.value("started_at", std::string("now")), report.value("sources", json::array()).dump(),
+                    report.value("counts", json::object()).dump(), conflicts.dump()}));
 }
 
 void Engine::drop_temporary_tables() {
@@ -233,10 +262,12 @@ void Engine::drop_temporary_tables() {
     };
     // Only a session that has a temporary schema can have them (DROP ... IF EXISTS would say so once per table).
     if (list.empty() || ex_.scalar("SELECT pg_catalog.pg_my_temp_schema() <> 0") != Value("t")) return;
-    const std::string existing = ex_.scalar(
-        "SELECT pg_catalog.string_agg('pg_temp.' || c.relname, ', ') FROM pg_catalog.pg_class c "
-        "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname = ANY ($1::text[])",
-        {"{" + list_names(names) + "}"}).value_or("");
+    const std::string existing =
+        ex_.scalar("SELECT pg_catalog.string_agg('pg_temp.' || c.relname, ', ') FROM pg_catalog.pg_class c "
+                   "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname = ANY "
+                   "($1::text[])",
+                   {"{" + list_names(names) + "}"})
+            .value_or("");
     if (!existing.empty()) ex_.run_script("DROP TABLE " + existing);
 }
 

@@ -40,7 +40,8 @@ UPDATE @app@.pacticipants t
    SET display_name = coalesce(t.display_name, f.display_name),
        main_development_branches = coalesce(t.main_development_branches, f.main_development_branches)
   FROM (SELECT name,
-               (pg_catalog.array_agg(display_name ORDER BY src) FILTER (WHERE display_name IS NOT NULL))[1] AS display_name,
+               (pg_catalog.array_agg(display_name ORDER BY src)
+                  FILTER (WHERE display_name IS NOT NULL))[1] AS display_name,
                (pg_catalog.array_agg(main_development_branches ORDER BY src)
                   FILTER (WHERE main_development_branches IS NOT NULL))[1] AS main_development_branches
           FROM m_pacticipants GROUP BY name) f
@@ -177,7 +178,8 @@ SELECT r.vk, r.pacticipant, r.number, p.id AS pid, v.id AS vid, v."order" AS vor
                            WHERE provider_number IS NOT NULL AND src IN (SELECT src FROM d)
                 UNION ALL SELECT vk, pacticipant, number FROM m_deployed_versions WHERE src IN (SELECT src FROM d)
                 UNION ALL SELECT vk, pacticipant, number FROM m_released_versions WHERE src IN (SELECT src FROM d)
-                UNION ALL SELECT vk, pp_consumer, pp_number FROM m_triggered_webhooks WHERE src IN (SELECT src FROM d)) a
+                UNION ALL SELECT vk, pp_consumer, pp_number FROM m_triggered_webhooks
+                           WHERE src IN (SELECT src FROM d)) a
          GROUP BY vk) r
   JOIN x_pid p ON p.name = r.pacticipant
   JOIN @app@.versions v ON v.pacticipant_id = p.id AND v.number = r.number;
@@ -292,7 +294,8 @@ SELECT c.id, p.id, m.sha, m.content, k.created_at, m.messages_count, m.interacti
   JOIN m_pact_versions m ON m.consumer = k.consumer AND m.provider = k.provider AND m.sha = k.sha AND m.src = k.src
   JOIN x_pid c ON c.name = k.consumer
   JOIN x_pid p ON p.name = k.provider
- WHERE NOT EXISTS (SELECT 1 FROM @app@.pact_versions t WHERE t.consumer_id = c.id AND t.provider_id = p.id AND t.sha = m.sha)
+ WHERE NOT EXISTS (SELECT 1 FROM @app@.pact_versions t
+                    WHERE t.consumer_id = c.id AND t.provider_id = p.id AND t.sha = m.sha)
  ORDER BY k.created_at, m.sha;
 
 -- @step pact_versions compute
@@ -517,7 +520,8 @@ SELECT x.cid, x.pvid, x.prid, x.provider_version_id, x.id, x.created_at
 -- add (the broker's rule: the earliest successful verification of the pact version by a version with the tag).
 -- @step pact_version_provider_tag_successful_verifications compute
 CREATE TEMP TABLE x_new_tags AS
-SELECT DISTINCT v.vid AS version_id, m.name FROM m_tags m JOIN x_vid v ON v.vk = m.vk;
+SELECT DISTINCT v.vid AS version_id, m.name FROM m_tags m JOIN x_vid v ON v.vk = m.vk
+ WHERE (SELECT max_verification_id FROM x_marks) > 0;  -- only verifications the target held before matter here
 ANALYZE x_new_tags;
 
 CREATE TEMP TABLE x_tv AS

@@ -97,7 +97,8 @@ SELECT 'pacticipant_repository', name, src, pg_catalog.json_build_array(reposito
        repository_namespace)::text, updated_at
   FROM m_pacticipants WHERE coalesce(repository_url, repository_name, repository_namespace) IS NOT NULL
 UNION ALL
-SELECT 'environment_production', name, src, production::text, updated_at FROM m_environments WHERE production IS NOT NULL
+SELECT 'environment_production', name, src, production::text, updated_at
+  FROM m_environments WHERE production IS NOT NULL
 UNION ALL
 SELECT 'environment_details', name, src, pg_catalog.json_build_array(display_name, contacts)::text, updated_at
   FROM m_environments WHERE coalesce(display_name, contacts) IS NOT NULL
@@ -172,7 +173,8 @@ SELECT 'certificate_content', t.uuid, pg_catalog.md5(pg_catalog.json_build_array
 CREATE TEMP TABLE x_claimants AS
 SELECT s.source_key AS claimant, s.label, s.rank FROM m_sources s
 UNION ALL
-SELECT ms.source_key, ms.description, 100000 + (pg_catalog.row_number() OVER (ORDER BY ms.first_merged_at, ms.source_key))::int
+SELECT ms.source_key, ms.description,
+       100000 + (pg_catalog.row_number() OVER (ORDER BY ms.first_merged_at, ms.source_key))::int
   FROM pactflow.merge_sources ms
  WHERE ms.source_key NOT IN (SELECT source_key FROM m_sources);
 

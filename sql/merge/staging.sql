@@ -3,8 +3,9 @@
 -- keys (pacticipant names, version numbers, pact shas, uuids) instead of the source's ids, so that rows resolve
 -- against the target whether their parents arrive in the same run or were merged by an earlier one. Temporary
 -- tables: private to the merging session, gone when it ends. The generated columns vk (a version: pacticipant and
--- number), bk (a branch), pvk (a pact version: consumer, provider, sha) and ppk (a publication) join the staged rows with one
--- column each, which the planner estimates well (length-prefixed, so no two keys collide). Placeholders: none.
+-- number), bk (a branch), pvk (a pact version: consumer, provider, sha) and ppk (a publication) join the staged rows
+-- with one column each, which the planner estimates well (length-prefixed, so no two keys collide).
+-- Placeholders: none.
 -- @section staging
 CREATE TEMP TABLE m_pacticipants (
     src int NOT NULL, name text NOT NULL, repository_url text, created_at timestamp, updated_at timestamp,

@@ -70,9 +70,11 @@ void expect_each_matrix_kept(const Three &t) {
 std::string checksum(Connection &c) {
     std::string all;
     for (const auto &table : natural_rows())
-        all += c.scalar("SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM (" + table.sql + ") x").value_or("-");
-    return all + c.scalar("SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM (" + std::string(matrix_sql) +
-                          ") x").value_or("-");
+        all +=
+            c.scalar("SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM (" + table.sql + ") x").value_or("-");
+    return all +
+           c.scalar("SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM (" + std::string(matrix_sql) + ") x")
+               .value_or("-");
 }
 }  // namespace
 
@@ -115,6 +117,12 @@ TEST(MergeGenerated, UndecidedConflictsRefuseTheMergeAndChangeNothing) {
     EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 0);
     EXPECT_EQ(count(c, "SELECT count(*) FROM pacticipants"), 0);
     EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_runs"), 0);
+    // The same, for machines: the report with every refused conflict.
+    auto j = report(merge(t.target, t.sources, "--json"));
+    EXPECT_EQ(j["outcome"], "refused") << j.dump();
+    ASSERT_FALSE(j["conflict_list"].empty());
+    for (const auto &conflict : j["conflict_list"]) EXPECT_TRUE(conflict["refused"].get<bool>()) << conflict.dump();
+    EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 0);
 }
 
 // Step 3: the merge. Every row of every source is in the target with the same content (ids mapped), each source's
@@ -144,8 +152,10 @@ TEST(MergeGenerated, EveryRowHasAHomeAndEverySourcesMatrixIsKept) {
               0);
     // Shared pacticipants: one each, with the preferred source's main branch.
     Connection s1(t.sources[0]);
-    EXPECT_EQ(rows(c, "SELECT name, main_branch FROM pacticipants WHERE name NOT LIKE '%-s1_' AND name NOT LIKE '%-s1_-%'")
-                  .size() > 0, true);
+    EXPECT_EQ(
+        rows(c, "SELECT name, main_branch FROM pacticipants WHERE name NOT LIKE '%-s1_' AND name NOT LIKE '%-s1_-%'")
+                .size() > 0,
+        true);
     for (const auto &row : rows(s1, "SELECT name, main_branch FROM pacticipants"))
         EXPECT_EQ(rows(c, "SELECT name, main_branch FROM pacticipants").count(row), 1u) << row;
     // Per environment and target, the most recent deployment is the current one.
@@ -186,10 +196,12 @@ TEST(MergeGenerated, AnIncrementalRunBringsExactlyTheNewPublications) {
     ASSERT_EQ(merge(t.target, t.sources, "--prefer 1").status, 0);
     Broker b(t.sources[1]);
     Connection &s = b.conn();
-    const std::string consumer = *s.scalar("SELECT c.name FROM pact_publications pp JOIN pacticipants c ON c.id = pp.consumer_id "
-                                           "ORDER BY pp.id DESC LIMIT 1");
-    const std::string provider = *s.scalar("SELECT p.name FROM pact_publications pp JOIN pacticipants p ON p.id = pp.provider_id "
-                                           "ORDER BY pp.id DESC LIMIT 1");
+    const std::string consumer =
+        *s.scalar("SELECT c.name FROM pact_publications pp JOIN pacticipants c ON c.id = pp.consumer_id "
+                  "ORDER BY pp.id DESC LIMIT 1");
+    const std::string provider =
+        *s.scalar("SELECT p.name FROM pact_publications pp JOIN pacticipants p ON p.id = pp.provider_id "
+                  "ORDER BY pp.id DESC LIMIT 1");
     b.version(consumer, "sync-1", "2026-11-02 10:00", "main");
     b.tag(consumer, "sync-1", "main", "2026-11-02 10:00");
     b.publish(consumer, "sync-1", provider, "sha-sync-1", "2026-11-02 10:01");
@@ -216,7 +228,8 @@ TEST(MergeGenerated, AnIncrementalRunBringsExactlyTheNewPublications) {
     EXPECT_EQ(n["branch_versions"]["inserted"], 2) << n.dump();
     EXPECT_EQ(n["latest_pact_publication_ids_for_consumer_versions"]["inserted"], 1) << n.dump();
     EXPECT_EQ(n["latest_verification_id_for_pact_version_and_provider_version"]["inserted"], 1) << n.dump();
-    for (const char *table : {"pacticipants", "labels", "environments", "webhooks", "webhook_executions", "released_versions"})
+    for (const char *table :
+         {"pacticipants", "labels", "environments", "webhooks", "webhook_executions", "released_versions"})
         if (n.contains(table)) {
             EXPECT_EQ(n[table]["inserted"], 0) << table << ": " << n.dump();
         }

@@ -56,8 +56,8 @@ TEST(MergeScenarios, IdenticalRowsInTwoSourcesAreKeptOnce) {
     EXPECT_EQ(count(t, "SELECT count(*) FROM deployed_versions"), 1);
     EXPECT_EQ(count(t, "SELECT count(*) FROM environments"), 2);
     EXPECT_EQ(count(t, "SELECT count(*) FROM tags"), 1);
-    EXPECT_EQ(rows(t, matrix_sql), (std::multiset<std::string>{"Foo|1.0.0|Bar|sha-1.0.0|b1|true",
-                                                                "Foo|2.0.0|Bar|sha-2.0.0|b1|false"}));
+    EXPECT_EQ(rows(t, matrix_sql),
+              (std::multiset<std::string>{"Foo|1.0.0|Bar|sha-1.0.0|b1|true", "Foo|2.0.0|Bar|sha-2.0.0|b1|false"}));
     EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
 }
 
@@ -152,9 +152,10 @@ TEST(MergeScenarios, VersionOnDifferentBranchesIsDecidedByPolicyOnly) {
         y.conn().exec("INSERT INTO branch_versions (branch_id, version_id, version_order, pacticipant_id, branch_name, "
                       "created_at, updated_at) SELECT b.id, v.id, v.\"order\", v.pacticipant_id, b.name, v.created_at, "
                       "v.created_at FROM branches b, versions v WHERE b.name = 'hotfix' AND v.number = '2.0.0'");
-        y.conn().exec("INSERT INTO branch_heads (branch_id, branch_version_id, version_id, pacticipant_id, branch_name) "
-                      "SELECT bv.branch_id, bv.id, bv.version_id, bv.pacticipant_id, bv.branch_name FROM branch_versions bv "
-                      "WHERE bv.branch_name = 'hotfix'");
+        y.conn().exec(
+            "INSERT INTO branch_heads (branch_id, branch_version_id, version_id, pacticipant_id, branch_name) "
+            "SELECT bv.branch_id, bv.id, bv.version_id, bv.pacticipant_id, bv.branch_name FROM branch_versions bv "
+            "WHERE bv.branch_name = 'hotfix'");
     }
     const char *branches = "SELECT v.number, string_agg(bv.branch_name, ',' ORDER BY bv.branch_name) FROM versions v "
                            "JOIN branch_versions bv ON bv.version_id = v.id GROUP BY v.number";
@@ -222,29 +223,34 @@ TEST(MergeScenarios, ASourceAtAnOlderSchemaVersionIsBroughtToTheLatestInACopy) {
     ASSERT_EQ(m.status, 0) << m.out;
     Connection s(old);
     s.exec("DROP SCHEMA pactflow CASCADE");
-    s.exec("INSERT INTO pacticipants (name, created_at, updated_at) VALUES ('OldConsumer', '2021-06-01', '2021-06-01'), "
-           "('OldProvider', '2021-06-01', '2021-06-01');"
-           "INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at, branch) "
-           "SELECT n, p.id, o, t::timestamp, t::timestamp, b FROM pacticipants p, (VALUES ('OldConsumer', '1.0', 1, "
-           "'2021-06-02', 'main'), ('OldConsumer', '1.1', 3, '2021-06-04', 'feat/x'), ('OldProvider', 'p1', 2, "
-           "'2021-06-03', 'main')) x(pn, n, o, t, b) WHERE p.name = x.pn;"
-           "INSERT INTO tags (name, version_id, created_at, updated_at, pacticipant_id, version_order) "
-           "SELECT 'prod', v.id, v.created_at, v.created_at, v.pacticipant_id, v.\"order\" FROM versions v WHERE v.number = 'p1';"
-           "INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) SELECT c.id, p.id, 'old-sha', "
-           "'{}', '2021-06-02 01:00' FROM pacticipants c, pacticipants p WHERE c.name = 'OldConsumer' AND p.name = 'OldProvider';"
-           "INSERT INTO pact_publications (consumer_version_id, provider_id, revision_number, pact_version_id, created_at, "
-           "consumer_id) SELECT v.id, pv.provider_id, 1, pv.id, '2021-06-02 01:00', pv.consumer_id FROM versions v, "
-           "pact_versions pv WHERE v.number IN ('1.0', '1.1');"
-           "INSERT INTO latest_pact_publication_ids_for_consumer_versions (consumer_id, consumer_version_id, provider_id, "
-           "pact_publication_id, pact_version_id, created_at) SELECT pp.consumer_id, pp.consumer_version_id, "
-           "pp.provider_id, pp.id, pp.pact_version_id, v.created_at FROM pact_publications pp JOIN versions v ON "
-           "v.id = pp.consumer_version_id;"
-           "INSERT INTO verifications (number, success, pact_version_id, execution_date, created_at, provider_version_id, "
-           "consumer_id, provider_id) SELECT 1, true, pv.id, '2021-06-03 01:00', '2021-06-03 01:00', v.id, pv.consumer_id, "
-           "pv.provider_id FROM pact_versions pv, versions v WHERE v.number = 'p1';"
-           "INSERT INTO latest_verification_id_for_pact_version_and_provider_version (consumer_id, pact_version_id, "
-           "provider_id, provider_version_id, verification_id, created_at) SELECT consumer_id, pact_version_id, "
-           "provider_id, provider_version_id, id, created_at FROM verifications");
+    s.exec(
+        "INSERT INTO pacticipants (name, created_at, updated_at) VALUES ('OldConsumer', '2021-06-01', '2021-06-01'), "
+        "('OldProvider', '2021-06-01', '2021-06-01');"
+        "INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at, branch) "
+        "SELECT n, p.id, o, t::timestamp, t::timestamp, b FROM pacticipants p, (VALUES ('OldConsumer', '1.0', 1, "
+        "'2021-06-02', 'main'), ('OldConsumer', '1.1', 3, '2021-06-04', 'feat/x'), ('OldProvider', 'p1', 2, "
+        "'2021-06-03', 'main')) x(pn, n, o, t, b) WHERE p.name = x.pn;"
+        "INSERT INTO tags (name, version_id, created_at, updated_at, pacticipant_id, version_order) "
+        "SELECT 'prod', v.id, v.created_at, v.created_at, v.pacticipant_id, v.\"order\" FROM versions v WHERE v.number "
+        "= 'p1';"
+        "INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) SELECT c.id, p.id, 'old-sha', "
+        "'{}', '2021-06-02 01:00' FROM pacticipants c, pacticipants p WHERE c.name = 'OldConsumer' AND p.name = "
+        "'OldProvider';"
+        "INSERT INTO pact_publications (consumer_version_id, provider_id, revision_number, pact_version_id, "
+        "created_at, "
+        "consumer_id) SELECT v.id, pv.provider_id, 1, pv.id, '2021-06-02 01:00', pv.consumer_id FROM versions v, "
+        "pact_versions pv WHERE v.number IN ('1.0', '1.1');"
+        "INSERT INTO latest_pact_publication_ids_for_consumer_versions (consumer_id, consumer_version_id, provider_id, "
+        "pact_publication_id, pact_version_id, created_at) SELECT pp.consumer_id, pp.consumer_version_id, "
+        "pp.provider_id, pp.id, pp.pact_version_id, v.created_at FROM pact_publications pp JOIN versions v ON "
+        "v.id = pp.consumer_version_id;"
+        "INSERT INTO verifications (number, success, pact_version_id, execution_date, created_at, provider_version_id, "
+        "consumer_id, provider_id) SELECT 1, true, pv.id, '2021-06-03 01:00', '2021-06-03 01:00', v.id, "
+        "pv.consumer_id, "
+        "pv.provider_id FROM pact_versions pv, versions v WHERE v.number = 'p1';"
+        "INSERT INTO latest_verification_id_for_pact_version_and_provider_version (consumer_id, pact_version_id, "
+        "provider_id, provider_version_id, verification_id, created_at) SELECT consumer_id, pact_version_id, "
+        "provider_id, provider_version_id, id, created_at FROM verifications");
     const long long files = count(s, "SELECT count(*) FROM schema_migrations");
     const std::string target = live::fresh_database("ms_old_t");
     auto r = merge(target, {old}, "--json");
@@ -299,7 +305,8 @@ TEST(MergeScenarios, TheApplicationRoleMergesFromReadOnlySources) {
     {
         Broker x(a);
         base_fixture(x);
-        x.conn().exec("GRANT USAGE ON SCHEMA public TO merge_reader; GRANT SELECT ON ALL TABLES IN SCHEMA public TO merge_reader");
+        x.conn().exec("GRANT USAGE ON SCHEMA public TO merge_reader; GRANT SELECT ON ALL TABLES IN SCHEMA public TO "
+                      "merge_reader");
     }
     admin.exec("DROP DATABASE IF EXISTS ms_role_t WITH (FORCE)");
     admin.exec("CREATE DATABASE ms_role_t OWNER merge_app");
@@ -359,8 +366,10 @@ TEST(MergeScenarios, TheSqlFunctionMergesSchemasOfTheSameDatabase) {
         t.exec("CREATE SCHEMA " + q);
         for (const auto &row : t.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
             t.exec("CREATE TABLE " + q + "." + *row[0] + " (LIKE public." + *row[0] + " INCLUDING ALL)");
-        t.exec("CREATE SEQUENCE " + q + ".version_order_sequence; CREATE SEQUENCE " + q + ".verification_number_sequence;"
-               "INSERT INTO " + q + ".schema_migrations SELECT * FROM public.schema_migrations");
+        t.exec("CREATE SEQUENCE " + q + ".version_order_sequence; CREATE SEQUENCE " + q +
+               ".verification_number_sequence;"
+               "INSERT INTO " +
+               q + ".schema_migrations SELECT * FROM public.schema_migrations");
         Broker b(target + " options=-csearch_path=" + q);
         base_fixture(b, q == "broker_eu" ? "1.0.0" : "2.0.0");
         if (q == "broker_us") b.conn().exec("UPDATE pacticipants SET main_branch = 'develop' WHERE name = 'Foo'");
@@ -382,13 +391,14 @@ TEST(MergeScenarios, TheSqlFunctionMergesSchemasOfTheSameDatabase) {
     json done = json::parse(*t.scalar("SELECT pactflow_merge(ARRAY['broker_eu', 'broker_us'], prefer => '2')::text"));
     EXPECT_EQ(done["counts"]["versions"]["inserted"], 3) << done.dump();
     EXPECT_EQ(single(t, "SELECT main_branch FROM public.pacticipants WHERE name = 'Foo'"), "develop");
-    EXPECT_EQ(rows(t, matrix_sql), (std::multiset<std::string>{"Foo|1.0.0|Bar|sha-1.0.0|b1|true",
-                                                                "Foo|2.0.0|Bar|sha-2.0.0|b1|true"}));
+    EXPECT_EQ(rows(t, matrix_sql),
+              (std::multiset<std::string>{"Foo|1.0.0|Bar|sha-1.0.0|b1|true", "Foo|2.0.0|Bar|sha-2.0.0|b1|true"}));
     json again = json::parse(*t.scalar("SELECT pactflow_merge(ARRAY['broker_eu', 'broker_us'])::text"));
     EXPECT_EQ(written(again), 0) << again.dump();
     EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
-    EXPECT_EQ(single(t, "SELECT has_function_privilege('public', 'pactflow_merge(text[], boolean, text, jsonb, boolean)', "
-                        "'EXECUTE')"),
+    EXPECT_EQ(single(t,
+                     "SELECT has_function_privilege('public', 'pactflow_merge(text[], boolean, text, jsonb, boolean)', "
+                     "'EXECUTE')"),
               "f");
     t.exec("DELETE FROM broker_us.schema_migrations WHERE filename LIKE '2026%'");
     try {
@@ -428,8 +438,9 @@ TEST(MergeScenarios, AnExistingTargetKeepsItsRowsAndOlderVersionsComeBeforeItsNe
     EXPECT_EQ(single(t, "SELECT string_agg(v.number, ',' ORDER BY v.\"order\") FROM versions v JOIN pacticipants p "
                         "ON p.id = v.pacticipant_id WHERE p.name = 'Foo'"),
               "0.9.0,3.0.0-rc,3.0.0,3.0.0-hotfix");
-    EXPECT_EQ(single(t, "SELECT v.number FROM branch_heads h JOIN versions v ON v.id = h.version_id "
-                        "JOIN pacticipants p ON p.id = h.pacticipant_id WHERE p.name = 'Foo' AND h.branch_name = 'main'"),
+    EXPECT_EQ(single(t,
+                     "SELECT v.number FROM branch_heads h JOIN versions v ON v.id = h.version_id "
+                     "JOIN pacticipants p ON p.id = h.pacticipant_id WHERE p.name = 'Foo' AND h.branch_name = 'main'"),
               "3.0.0-hotfix");
     EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
 }

@@ -54,7 +54,8 @@ public:
     void pacticipant(const std::string &name, const std::string &main_branch = "main", const std::string &repo = "");
     void environment(const std::string &name, bool production);
     // A version created at `at`, on `branch` (none when empty).
-    void version(const std::string &p, const std::string &number, const std::string &at, const std::string &branch = "");
+    void version(const std::string &p, const std::string &number, const std::string &at,
+                 const std::string &branch = "");
     void tag(const std::string &p, const std::string &number, const std::string &tag, const std::string &at);
     // A publication (a new revision when the consumer version already has one for the provider).
     void publish(const std::string &consumer, const std::string &number, const std::string &provider,

@@ -100,8 +100,11 @@ TEST(MergeSql, ExtractQueriesNameTheSourceAndReadDeltasOnlyWhenAsked) {
 }
 
 TEST(MergeSql, ExpandQualifiesWithTheApplicationSchema) {
-    const std::string sql = expand("SELECT nextval(@seq:version_order_sequence@) FROM @app@.versions v -- @app@", "\"it's\"");
-    EXPECT_EQ(sql, "SELECT nextval('\"it''s\".version_order_sequence'::pg_catalog.regclass) FROM \"it's\".versions v -- \"it's\"");
+    const std::string sql =
+        expand("SELECT nextval(@seq:version_order_sequence@) FROM @app@.versions v -- @app@", "\"it's\"");
+    EXPECT_EQ(
+        sql,
+        "SELECT nextval('\"it''s\".version_order_sequence'::pg_catalog.regclass) FROM \"it's\".versions v -- \"it's\"");
     const std::string vk = expand("@vkey:v,c,p,pv,pvv@", "\"public\"");
     EXPECT_EQ(vk.rfind("pg_catalog.md5(ROW(c.name, p.name, pv.sha, pvv.number, v.success", 0), 0u) << vk;
     // Text that only looks like a placeholder is left alone.

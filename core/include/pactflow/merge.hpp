@@ -45,22 +45,22 @@ Policy make_policy(const std::optional<std::string> &prefer, const std::vector<s
                    const std::vector<std::string> &source_keys);
 
 struct Source {
-    int src = 0;             // 1, 2, ... (0 is the target)
-    std::string key;         // stable identity across runs (host:port/database/schema, or schema:NAME)
-    std::string label;       // for people: never holds a password
-    bool delta = false;      // read since a recorded snapshot
+    int src = 0;         // 1, 2, ... (0 is the target)
+    std::string key;     // stable identity across runs (host:port/database/schema, or schema:NAME)
+    std::string label;   // for people: never holds a password
+    bool delta = false;  // read since a recorded snapshot
 };
 
 // A source's previous snapshot and the current one, for reading only rows written in between.
 struct Delta {
-    std::string since;            // txid_current_snapshot() text recorded by the previous run
-    long long current_xmax = 0;   // txid_snapshot_xmax of the snapshot this read runs in
+    std::string since;           // txid_current_snapshot() text recorded by the previous run
+    long long current_xmax = 0;  // txid_snapshot_xmax of the snapshot this read runs in
 };
 
 struct ExtractTable {
-    std::string name;     // staging table is m_<name>
-    bool always_full;     // small tables: read whole every time
-    std::string sql;      // with placeholders (see extract.sql)
+    std::string name;  // staging table is m_<name>
+    bool always_full;  // small tables: read whole every time
+    std::string sql;   // with placeholders (see extract.sql)
 };
 const std::vector<ExtractTable> &extract_tables();
 
@@ -82,7 +82,8 @@ struct Options {
 class Engine {
 public:
     // app_schema: the application schema, unquoted. log: (level, message).
-    Engine(Executor &ex, std::string app_schema, std::function<void(const std::string &, const std::string &)> log = {});
+    Engine(Executor &ex, std::string app_schema,
+           std::function<void(const std::string &, const std::string &)> log = {});
 
     void create_staging();
     // Fills m_sources (the target as src 0) and m_policy.
@@ -122,8 +123,8 @@ private:
 std::string expand(const std::string &sql, const std::string &quoted_app_schema);
 // The named sections of an embedded sql/merge file ("-- @section NAME", "-- @step ...", "-- @query NAME").
 struct Section {
-    std::string kind;   // section, step, query, table
-    std::string name;   // the rest of the marker line
+    std::string kind;  // section, step, query, table
+    std::string name;  // the rest of the marker line
     std::string sql;
 };
 std::vector<Section> sections(const std::string &file);
