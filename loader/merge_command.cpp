@@ -346,7 +346,7 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
             for (long long offset = 0;; offset += page) {
                 json batch = engine.conflicts(page, offset);
                 for (const auto &c : batch) {
-                    if (as_json) std::printf("%s%s", first ? "" : ",\n", c.dump().c_str());
+                    if (as_json) std::printf("%s%s", first ? "" : ",", c.dump().c_str());
                     else print_conflict(c);
                     first = false;
                 }

@@ -417,12 +417,18 @@ ANALYZE x_ppid;
 -- A verification is identified by everything it says (its pact, provider version, result, times, build, test
 -- results, ...): the same verification in two sources is kept once.
 -- @step verifications compute
+-- (Narrow: the wide columns stay in m_verifications until the insert reads them by rk.)
 CREATE TEMP TABLE x_ver_staged AS
-SELECT m.*, pv.pvid, pv.cid, pv.prid, pvv.vid AS provider_version_id
+WITH dup AS (
+    SELECT vkey, min(rk) AS keep FROM m_verifications GROUP BY vkey HAVING count(*) > 1
+)
+SELECT m.rk, m.vkey, m.src, m.sid, m.created_at, m.execution_date, m.success, coalesce(m.wip, false) AS wip,
+       pv.pvid, pv.cid, pv.prid, pvv.vid AS provider_version_id
   FROM m_verifications m
   JOIN x_pvid pv ON pv.pvk = m.pvk
   LEFT JOIN x_vid pvv ON pvv.vk = m.pvvk
- WHERE NOT EXISTS (SELECT 1 FROM m_verifications o WHERE o.vkey = m.vkey AND (o.src, o.sid) < (m.src, m.sid));
+  LEFT JOIN dup d ON d.vkey = m.vkey
+ WHERE d.vkey IS NULL OR d.keep = m.rk;
 ANALYZE x_ver_staged;
 
 CREATE TEMP TABLE x_ver_existing AS
@@ -457,11 +463,12 @@ INSERT INTO @app@.verifications (number, success, provider_version, build_url, p
                                  consumer_version_selector_hashes, tag_names, pact_pending, verified_by_implementation,
                                  verified_by_version, verified_by_client_implementation, verified_by_client_version,
                                  verified_by_client_test_framework)
-SELECT new_number, success, provider_version, build_url, pvid, execution_date, created_at, provider_version_id,
-       test_results, cid, prid, coalesce(wip, false), consumer_version_selector_hashes, tag_names, pact_pending,
-       verified_by_implementation, verified_by_version, verified_by_client_implementation, verified_by_client_version,
-       verified_by_client_test_framework
-  FROM x_ver_new ORDER BY rn
+SELECT x.new_number, x.success, m.provider_version, m.build_url, x.pvid, x.execution_date, x.created_at,
+       x.provider_version_id, m.test_results, x.cid, x.prid, x.wip, m.consumer_version_selector_hashes, m.tag_names,
+       m.pact_pending, m.verified_by_implementation, m.verified_by_version, m.verified_by_client_implementation,
+       m.verified_by_client_version, m.verified_by_client_test_framework
+  FROM x_ver_new x JOIN m_verifications m ON m.rk = x.rk
+ ORDER BY x.rn
 RETURNING id, number
 )
 INSERT INTO x_verid SELECT n.vkey, ins.id FROM ins JOIN x_ver_new n ON n.new_number = ins.number;
@@ -530,7 +537,7 @@ SELECT pv.pvid, m.tag, m.wip, vr.id AS verification_id, m.execution_date, 0 AS p
   JOIN x_pvid pv ON pv.pvk = m.pvk
   LEFT JOIN x_verid vr ON vr.vkey = m.vkey
 UNION ALL
-SELECT x.pvid, t.name, coalesce(x.wip, false), vr.id, x.execution_date, 1
+SELECT x.pvid, t.name, x.wip, vr.id, x.execution_date, 1
   FROM x_ver_new x
   JOIN x_verid vr ON vr.vkey = x.vkey
   JOIN @app@.tags t ON t.version_id = x.provider_version_id

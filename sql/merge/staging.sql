@@ -48,6 +48,7 @@ CREATE TEMP TABLE m_verifications (src int NOT NULL, sid int NOT NULL, vkey text
     wip boolean, consumer_version_selector_hashes text, tag_names text, pact_pending boolean,
     verified_by_implementation text, verified_by_version text, verified_by_client_implementation text,
     verified_by_client_version text, verified_by_client_test_framework text,
+    rk bigint GENERATED ALWAYS AS (src::bigint * 4294967296 + sid) STORED,
     pvk text GENERATED ALWAYS AS (
         pg_catalog.length(consumer)::text || ':' || consumer
         || pg_catalog.length(provider)::text || ':' || provider || sha) STORED,
