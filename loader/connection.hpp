@@ -31,6 +31,12 @@ public:
     long long affected() const override { return affected_; }
 
     void exec(const std::string &sql) { run_script(sql); }
+    // Runs a COPY ... FROM STDIN and sends `data` with libpq's COPY protocol (PQputCopyData, PQputCopyEnd), as
+    // psql sends the lines that follow the statement in a script. A COPY ... TO STDOUT run by run_script has
+    // its rows read and dropped.
+    void copy_in(const std::string &sql, const std::string &data);
+    // Whether a transaction block is open (also an aborted one).
+    bool in_transaction() const;
 
     // Called after every statement (also a failed one) with its text and duration: SQL logging and the
     // slow-statement warning (PACTFLOW_SQL_LOG_LEVEL, PACTFLOW_SQL_LOG_WARN_DURATION).

@@ -38,7 +38,6 @@ MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log 
     Migrator m(Catalog::builtin(), conn, tx, log);
     MigrateOptions o;
     o.target = s.target;
-    o.fail_after = s.fail_after;
     o.schema = application_schema(conn);
     return m.migrate(o);
 }

@@ -43,9 +43,7 @@ json collect_status(Connection &conn) {
     json rows = json::array();
     int applied = 0, pending = 0, failed = 0;
     for (const auto &mig : Catalog::builtin().migrations()) {
-        std::string state = is_applied(mig, s) ? "applied" : "pending";
-        auto h = s.history.find(mig.name);
-        if (h != s.history.end() && !h->second) state = "failed";
+        const std::string state = state_name(migration_state(mig, s));
         (state == "applied" ? applied : state == "failed" ? failed : pending)++;
         json row = {{"version", mig.version}, {"name", mig.name}, {"origin", mig.pact_broker ? "pact_broker" : "pactflow"},
                     {"state", state}, {"transactional", mig.transactional}, {"reversible", mig.down.has_value()}};

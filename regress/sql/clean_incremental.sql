@@ -22,7 +22,8 @@ CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
 RESET client_min_messages;
 SELECT pactflow_db_version();
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 
 -- §4.1-1's data: env test; Foo 1 (pact with Bar, a webhook triggered and executed for it, tags prod and
 -- dev), one day later Foo 2 (no tags), 3 (prod, pact), 4 (dev, deployed to test, pact), 5 (dev, pact),

@@ -22,7 +22,8 @@ CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
 RESET client_min_messages;
 SELECT pactflow_db_version();
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 SET client_min_messages = warning;
 
 -- Overwritten pact: Foo 1's pact with Bar was published (-10d) and revised (-9d). The old revision goes,

@@ -23,7 +23,8 @@ CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
 RESET client_min_messages;
 SELECT pactflow_db_version();
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 SET client_min_messages = warning;
 
 -- §4.3 {tag:"prod", latest:true}: Foo 1, 2 (prod), Bar 10, 11 (prod), 12 (master only).

@@ -49,11 +49,15 @@ CALL pactflow_migrate(20180101);
 SELECT (SELECT count(*) FROM schema_migrations) = :before_schema_migrations AS schema_migrations_unchanged,
        (SELECT count(*) FROM pactflow.migration_events) = :before_events AS no_new_event,
        pactflow_db_version();
--- A migration that fails (test hook: an error after the migration's script) is rolled back, the state
--- before it is kept, the failure is recorded in a transaction of its own, and the lock is released.
-SET pactflow.test_fail_after_migration = '20190510_set_version_sequence';
+-- A migration whose script fails is rolled back, the state before it is kept, the failure is recorded in a
+-- transaction of its own, and the lock is released. The test makes it fail: a statement trigger on the table
+-- the migration's script writes divides by zero.
+CREATE FUNCTION public.divide_by_zero() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM 1/0; RETURN NULL; END $$;
+CREATE TRIGGER divide_by_zero BEFORE INSERT OR DELETE ON version_sequence_number
+    FOR EACH STATEMENT EXECUTE FUNCTION public.divide_by_zero();
 CALL pactflow_migrate();
-RESET pactflow.test_fail_after_migration;
+DROP TRIGGER divide_by_zero ON version_sequence_number;
+DROP FUNCTION public.divide_by_zero();
 SELECT pactflow_db_version();
 SELECT state FROM pactflow_migrations() WHERE name = '20190510_set_version_sequence';
 SELECT migration, sqlstate, message FROM pactflow.migration_events WHERE event = 'failed' AND id > :first_event ORDER BY id;

@@ -180,17 +180,6 @@ TEST(FlywayStatements, DetectsWhatCannotRunInATransaction) {
     EXPECT_EQ(fw::non_transactional_reason(""), "");
 }
 
-TEST(FlywayStatements, KeepsStandardFunctionBodiesWhole) {
-    auto s = fw::statements("CREATE TABLE t (x int);\n"
-                            "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n"
-                            "  SELECT CASE WHEN a > 0 THEN 1 ELSE 0 END;\n  SELECT a;\nEND;\n"
-                            "CREATE INDEX CONCURRENTLY i ON t (x);");
-    ASSERT_EQ(s.size(), 3u);
-    EXPECT_NE(s[1].find("BEGIN ATOMIC"), std::string::npos);
-    EXPECT_EQ(s[1].substr(s[1].size() - 3), "END");
-    EXPECT_EQ(s[2], "CREATE INDEX CONCURRENTLY i ON t (x)");
-}
-
 TEST(FlywayAnalysis, FreshDatabaseAppliesVersionsInOrderThenRepeatablesByDescription) {
     std::vector<fw::Script> s = {script("V20190712122100__Big.sql"), script("R__Beta.sql"), script("V2__Two.sql"),
                                  script("V1.1__One_one.sql"),        script("R__Alpha.sql"), script("V1__One.sql"),
