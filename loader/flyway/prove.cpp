@@ -46,6 +46,16 @@ std::string run_capture(const std::string &cmd) {
     return out;
 }
 
+// The last lines of a log file (read here: PATH may hold no tail).
+std::string tail_of(const std::string &file, std::size_t lines = 20) {
+    std::ifstream in(file);
+    std::vector<std::string> all;
+    for (std::string line; std::getline(in, line);) all.push_back(line);
+    std::string out;
+    for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += all[i] + "\n";
+    return out;
+}
+
 bool executable(const fs::path &p) {
     std::error_code ec;
     return fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0;
@@ -161,7 +171,7 @@ private:
                           " -U postgres --auth=trust -E UTF8 --no-locale >" + sh_quote(dir_ + "/initdb.log") + " 2>&1";
         if (std::system(cmd.c_str()) != 0)
             throw Error("08001", "initdb failed for the throwaway cluster",
-                        run_capture("tail -20 " + sh_quote(dir_ + "/initdb.log")));
+                        tail_of(dir_ + "/initdb.log"));
         const int port = free_port();
         {
             std::ofstream conf(data + "/postgresql.conf", std::ios::app);
@@ -173,7 +183,7 @@ private:
         started_ = true;
         if (std::system(cmd.c_str()) != 0)
             throw Error("08001", "the throwaway PostgreSQL server did not start",
-                        run_capture("tail -20 " + sh_quote(dir_ + "/server.log")));
+                        tail_of(dir_ + "/server.log"));
         conninfo_ = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres sslmode=disable";
     }
 

@@ -249,6 +249,21 @@ TEST(Flyway, NonTransactionalScriptsRunStatementByStatement) {
                      "WHERE table_name = 'item' AND column_name = 'price')"), "t");
 }
 
+// An E'' string with an escaped quote before CREATE INDEX CONCURRENTLY: three statements, run outside BEGIN
+// (one lexer for the catalog and the runner; the runner once read it as one statement and ran it in BEGIN).
+TEST(Flyway, AnEscapedQuoteDoesNotHideAConcurrentIndex) {
+    std::string db = live::fresh_database("fw_escape");
+    auto r = flyway("migrate --locations " + fixture("escape_concurrently"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "V2__Escaped_quote_then_index.sql outside a transaction (it contains CREATE INDEX "
+                                "CONCURRENTLY)"))
+        << r.out;
+    Connection c(db);
+    EXPECT_EQ(one(c, "SELECT a FROM t"), "it's");
+    EXPECT_EQ(one(c, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'i'::regclass"), "t");
+    EXPECT_EQ(count(c, "SELECT count(*) FROM flyway_schema_history WHERE success"), 2);
+}
+
 TEST(Flyway, AFailedNonTransactionalScriptIsRecordedAndRepairClearsIt) {
     std::string db = live::fresh_database("fw_nontx_fail");
     TempCopy folder("nontx_fail");
@@ -425,6 +440,77 @@ TEST(Flyway, CleanIsRefusedUnlessEnabledThenDropsEverything) {
     EXPECT_EQ(count(o, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('app', 'extra')"), 0);
 }
 
+namespace {
+std::string callback_log(Connection &c) {
+    std::string out;
+    for (const auto &r : c.query("SELECT event FROM callback_log ORDER BY n")) out += r[0].value_or("") + "\n";
+    return out;
+}
+}  // namespace
+
+// SQL callbacks as Flyway names them, at Flyway's events: each one logs its file name (a placeholder).
+TEST(FlywayCallbacks, RunAtTheirEventsInOrder) {
+    std::string db = live::fresh_database("fw_callbacks");
+    auto r = flyway("migrate --locations " + fixture("callbacks"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "executing SQL callback: afterMigrate - afterMigrate.sql outside a transaction (it "
+                                "contains VACUUM)"))
+        << r.out;
+    Connection c(db);
+    const std::string each = "beforeEachMigrate.sql\n", stmt = "beforeEachMigrateStatement.sql\n"
+                                                               "afterEachMigrateStatement.sql\n",
+                      after_each = "afterEachMigrate.sql\n";
+    EXPECT_EQ(callback_log(c), "beforeValidate.sql\nafterValidate.sql\nbeforeMigrate.sql\n" +
+                                   each + stmt + after_each +         // V1
+                                   each + stmt + stmt + after_each +  // V2, two statements
+                                   "afterVersioned.sql\nbeforeRepeatables.sql\n" +
+                                   each + stmt + after_each +  // R__People_view
+                                   "afterMigrateApplied.sql\nafterMigrate.sql\nafterMigrate__Grants.sql\n");
+    EXPECT_EQ(count(c, "SELECT count(*) FROM people"), 2);
+    // Callbacks are not migrations: the history holds the three scripts only.
+    EXPECT_EQ(count(c, "SELECT count(*) FROM flyway_schema_history"), 3);
+
+    // Nothing pending: no each-migrate callbacks, no afterMigrateApplied.
+    c.exec("TRUNCATE callback_log");
+    r = flyway("migrate --locations " + fixture("callbacks"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(callback_log(c), "beforeValidate.sql\nafterValidate.sql\nbeforeMigrate.sql\nafterMigrate.sql\n"
+                               "afterMigrate__Grants.sql\n");
+    c.exec("TRUNCATE callback_log");
+    r = flyway("info --locations " + fixture("callbacks"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(callback_log(c), "beforeInfo.sql\nafterInfo.sql\n");
+    // clean drops the log with everything else; afterClean starts a new one.
+    r = flyway("clean --clean-enabled --locations " + fixture("callbacks"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(callback_log(c), "afterClean.sql\n");
+}
+
+TEST(FlywayCallbacks, ErrorCallbacksRunAfterTheFailedMigrationIsRolledBack) {
+    std::string db = live::fresh_database("fw_callbacks_failing");
+    auto r = flyway("migrate --locations " + fixture("callbacks_failing"), db);
+    EXPECT_EQ(r.status, 7) << r.out;
+    EXPECT_TRUE(contains(r.out, "migration V2__Broken.sql failed: relation \"missing\" does not exist")) << r.out;
+    Connection c(db);
+    // V2's beforeEachMigrate ran in V2's transaction and went with it; afterMigrate did not run.
+    EXPECT_EQ(callback_log(c), "beforeEachMigrate.sql\nafterEachMigrateStatementError.sql\n"
+                               "afterEachMigrateError.sql\nafterMigrateError.sql\n");
+    EXPECT_EQ(count(c, "SELECT count(*) FROM ok"), 0);
+    EXPECT_EQ(history(c).find("V2__Broken.sql"), std::string::npos);
+
+    // A failing callback fails the verb, naming the callback and its statement.
+    db = live::fresh_database("fw_callbacks_failing_callback");
+    TempCopy folder("callbacks");
+    folder.write("beforeMigrate.sql", "SELECT * FROM no_such_table;\n");
+    r = flyway("migrate --locations " + folder.arg(), db);
+    EXPECT_EQ(r.status, 7) << r.out;
+    EXPECT_TRUE(contains(r.out, "callback beforeMigrate.sql failed: relation \"no_such_table\" does not exist"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out, "statement: SELECT * FROM no_such_table")) << r.out;
+    Connection c2(db);
+    EXPECT_EQ(one(c2, "SELECT to_regclass('person') IS NULL"), "t");
+}
+
 TEST(Flyway, ConcurrentRunsApplyEachScriptOnceWithoutHoldingATransactionWhileWaiting) {
     std::string db = live::fresh_database("fw_concurrent");
     const std::string cmd = std::string(PACTFLOW_LOADER_PATH) + " flyway migrate --lock-wait 60 --locations " +
@@ -517,7 +603,6 @@ TEST(FlywayProve, AppliesTheFolderToAThrowawayClusterAndReports) {
     auto r = live::loader("flyway prove --locations " + fixture("basic"));
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "prove: OK: 7 migrations applied to a fresh PostgreSQL")) << r.out;
-    EXPECT_TRUE(contains(r.out, "scripts/pg-cluster")) << r.out;
     EXPECT_TRUE(contains(r.out, "throwaway cluster removed")) << r.out;
 
     r = live::loader("flyway prove --locations " + fixture("prove_bad"));
@@ -528,10 +613,55 @@ TEST(FlywayProve, AppliesTheFolderToAThrowawayClusterAndReports) {
     EXPECT_TRUE(contains(r.out, "throwaway cluster removed")) << r.out;
 }
 
-TEST(FlywayProve, FallsBackToInitdbFromPgConfig) {
-    auto r = live::loader("flyway prove --locations " + fixture("non transactional"), "PACTFLOW_PROVE_INITDB=1 ");
-    ASSERT_EQ(r.status, 0) << r.out;
-    EXPECT_TRUE(contains(r.out, "initdb/pg_ctl from")) << r.out;
+// prove from an installed loader: a copy of the binary outside the source tree, run from another folder,
+// finds PostgreSQL through pg_config on PATH, else through initdb and pg_ctl on PATH, else says what it needs.
+TEST(FlywayProve, WorksFromACopyOfTheLoaderOutsideTheSourceTree) {
+    char tmpl[] = "/tmp/pactflow-installed-XXXXXX";
+    const fs::path dir = mkdtemp(tmpl);
+    // Readable by the server user too (as root, prove runs initdb as "postgres"): it holds the pgbin/ links.
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
+    fs::create_directories(dir / "bin");
+    fs::copy_file(PACTFLOW_LOADER_PATH, dir / "bin" / "pactflow-db");
+    fs::copy(fixtures + "/non transactional", dir / "scripts");
+    const std::string loader = quote((dir / "bin" / "pactflow-db").string());
+    auto run = [&](const std::string &env) {
+        live::Run r{-1, ""};
+        std::string cmd = "cd " + quote(dir.string()) + " && " + env + " " + loader + " flyway prove --locations scripts 2>&1";
+        FILE *p = popen(cmd.c_str(), "r");
+        char buf[4096];
+        while (std::fgets(buf, sizeof buf, p)) r.out += buf;
+        int st = pclose(p);
+        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        return r;
+    };
+    auto r = run("");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "found through pg_config --bindir")) << r.out;
     EXPECT_TRUE(contains(r.out, "prove: OK: 3 migrations applied")) << r.out;
     EXPECT_TRUE(contains(r.out, "throwaway cluster removed")) << r.out;
+
+    // No pg_config on PATH: initdb and pg_ctl found on PATH.
+    const std::string bindir = [] {
+        std::string out;
+        FILE *p = popen("pg_config --bindir", "r");
+        char buf[1024];
+        while (std::fgets(buf, sizeof buf, p)) out += buf;
+        pclose(p);
+        while (!out.empty() && out.back() == '\n') out.pop_back();
+        return out;
+    }();
+    fs::create_directories(dir / "pgbin");
+    for (const char *tool : {"initdb", "pg_ctl"}) fs::create_symlink(bindir + "/" + tool, dir / "pgbin" / tool);
+    r = run("PATH=" + quote((dir / "pgbin").string() + ":/usr/sbin"));  // runuser, when root
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "found through PATH")) << r.out;
+    EXPECT_TRUE(contains(r.out, "prove: OK: 3 migrations applied")) << r.out;
+
+    // Neither: exit 3 with what to install.
+    r = run("PATH=" + quote((dir / "nothing").string()));
+    EXPECT_EQ(r.status, 3) << r.out;
+    EXPECT_TRUE(contains(r.out, "cannot start a throwaway PostgreSQL: no initdb found")) << r.out;
+    std::error_code ec;
+    fs::remove_all(dir, ec);
 }
