@@ -3,6 +3,7 @@
 #   make demo    install dependencies, build, start a throwaway cluster, run the demo
 #   make test    install dependencies, build, run every test suite against a throwaway cluster
 #   make deps    install build and test dependencies (Debian 12, apt-get; idempotent)
+#   make format  rewrite the C++ files with .clang-format (make format-check: list those that differ)
 #   make         build the extension (this file, PGXS) and the loader + unit tests (CMake, in build/cmake)
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
@@ -92,3 +93,18 @@ core/src/%.o: override CPPFLAGS += -DPACTFLOW_CORE_ONLY
 
 bench: build
 	@bench/run
+
+# C++ formatting with .clang-format (clang-format comes with `make deps`): `make format` rewrites the files in
+# place; `make format-check` lists the files that differ and fails.
+FORMAT_FILES = $(sort $(shell find core extension loader tests -name '*.cpp' -o -name '*.hpp'))
+format: deps
+	@clang-format -i $(FORMAT_FILES)
+
+format-check: deps
+	@out=$$(clang-format --dry-run --Werror $(FORMAT_FILES) 2>&1 \
+		| sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error:.*/\1/p' | sort -u); \
+	if [ -n "$$out" ]; then \
+		echo "format-check: these files differ from .clang-format (make format rewrites them):"; \
+		echo "$$out" | sed 's/^/  /'; exit 1; \
+	fi; \
+	echo "format-check: every file matches .clang-format"

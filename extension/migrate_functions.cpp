@@ -102,7 +102,8 @@ void release_migrate_lock() {
 
 std::string strip_rb(const std::string &filename) {
     const std::string suffix = ".rb";
-    if (filename.size() > suffix.size() && filename.compare(filename.size() - suffix.size(), suffix.size(), suffix) == 0)
+    if (filename.size() > suffix.size() &&
+        filename.compare(filename.size() - suffix.size(), suffix.size(), suffix) == 0)
         return filename.substr(0, filename.size() - suffix.size());
     return filename;
 }

@@ -93,7 +93,8 @@ std::optional<Version> parse_version(std::string_view text) {
     std::size_t start = 0;
     while (true) {
         std::size_t end = text.find_first_of("._", start);
-        std::string_view part = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        std::string_view part =
+            text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (!is_digits(part)) return std::nullopt;
         std::size_t nz = part.find_first_not_of('0');
         v.parts.push_back(nz == std::string_view::npos ? "0" : std::string(part.substr(nz)));
@@ -331,7 +332,8 @@ std::string non_transactional_reason(std::string_view statement) {
     }
     if (first == "ALTER") {
         if (at(1) == "SYSTEM") return "ALTER SYSTEM";
-        if (at(1) == "DATABASE" && has_word(w, "TABLESPACE") && has_word(w, "SET")) return "ALTER DATABASE SET TABLESPACE";
+        if (at(1) == "DATABASE" && has_word(w, "TABLESPACE") && has_word(w, "SET"))
+            return "ALTER DATABASE SET TABLESPACE";
         if (at(1) == "TABLE" && has_word(w, "DETACH") && has_word(w, "PARTITION") && has_word(w, "CONCURRENTLY"))
             return "ALTER TABLE DETACH PARTITION CONCURRENTLY";
         return "";
@@ -539,8 +541,9 @@ Analysis analyse(const std::vector<Script> &scripts, const std::vector<HistoryRo
                 else if (!r.success) {
                     e.state = local ? State::failed : (future ? State::future_failed : State::missing_failed);
                     a.has_failed = true;
-                    a.errors.push_back("detected failed migration to version " + e.version + " (" + r.description +
-                                       "): remove any half-completed changes, then run repair to fix the schema history");
+                    a.errors.push_back(
+                        "detected failed migration to version " + e.version + " (" + r.description +
+                        "): remove any half-completed changes, then run repair to fix the schema history");
                 } else if (!local) {
                     e.state = future ? State::future : State::missing;
                     if (!future)
@@ -576,8 +579,9 @@ Analysis analyse(const std::vector<Script> &scripts, const std::vector<HistoryRo
                 else if (!r.success) {
                     e.state = local ? State::failed : State::missing_failed;
                     a.has_failed = true;
-                    a.errors.push_back("detected failed repeatable migration \"" + r.description +
-                                       "\": remove any half-completed changes, then run repair to fix the schema history");
+                    a.errors.push_back(
+                        "detected failed repeatable migration \"" + r.description +
+                        "\": remove any half-completed changes, then run repair to fix the schema history");
                 } else if (!local) {
                     e.state = State::missing;
                     a.errors.push_back("detected applied migration not resolved locally: repeatable \"" +
@@ -631,7 +635,8 @@ Analysis analyse(const std::vector<Script> &scripts, const std::vector<HistoryRo
         if (s.kind != Kind::repeatable) continue;
         auto latest = h.repeatable.find(abbreviate_description(s.description));
         if (latest == h.repeatable.end()) repeatables.push_back(i);
-        else if (rows[latest->second].success && rows[latest->second].checksum != std::optional<std::int32_t>(s.checksum))
+        else if (rows[latest->second].success &&
+                 rows[latest->second].checksum != std::optional<std::int32_t>(s.checksum))
             repeatables.push_back(i);
     }
     std::stable_sort(repeatables.begin(), repeatables.end(),

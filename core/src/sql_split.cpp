@@ -64,9 +64,9 @@ public:
         if ((l == "create" || l == "function" || l == "procedure" || l == "or" || l == "replace") && count_ < 4)
             first_[count_] = l[0];
         ++count_;
-        const bool routine = first_[0] == 'c' && (first_[1] == 'f' || first_[1] == 'p' ||
-                                                  (first_[1] == 'o' && first_[2] == 'r' &&
-                                                   (first_[3] == 'f' || first_[3] == 'p')));
+        const bool routine =
+            first_[0] == 'c' && (first_[1] == 'f' || first_[1] == 'p' ||
+                                 (first_[1] == 'o' && first_[2] == 'r' && (first_[3] == 'f' || first_[3] == 'p')));
         if (!routine || paren_depth != 0) return;
         if (l == "begin") ++depth_;
         else if (l == "case" && depth_ >= 1) ++depth_;
@@ -114,12 +114,12 @@ std::vector<Statement> parse_script(std::string_view s) {
         if (t.kind == TokenKind::whitespace) continue;
         if (t.kind == TokenKind::meta_command) {
             std::string command(text.substr(0, std::min<std::size_t>(text.find_first_of(" \t\r"), 40)));
-            throw Error(sqlstate::feature_not_supported,
-                        "psql meta-command " + command + " at line " + std::to_string(lines.at(t.begin)) +
-                            " is not supported",
-                        "Scripts are plain SQL, run statement by statement; a backslash outside quotes starts a psql "
-                        "command, which only psql understands.",
-                        "Write it as SQL (SET for \\set, COPY ... FROM STDIN for \\copy), or run the script with psql.");
+            throw Error(
+                sqlstate::feature_not_supported,
+                "psql meta-command " + command + " at line " + std::to_string(lines.at(t.begin)) + " is not supported",
+                "Scripts are plain SQL, run statement by statement; a backslash outside quotes starts a psql "
+                "command, which only psql understands.",
+                "Write it as SQL (SET for \\set, COPY ... FROM STDIN for \\copy), or run the script with psql.");
         }
         if (start == std::string_view::npos) start = t.begin;
         const bool comment = t.kind == TokenKind::line_comment || t.kind == TokenKind::block_comment;

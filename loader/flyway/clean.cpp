@@ -93,8 +93,7 @@ int cmd_clean(const Options &o, const std::string &conninfo, const Folder *folde
             } catch (...) {
                 try {
                     c.exec("ROLLBACK");
-                } catch (...) {
-                }
+                } catch (...) {}
                 throw;
             }
             return 0;

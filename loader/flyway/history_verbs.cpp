@@ -73,9 +73,10 @@ int cmd_repair(const Options &o, const std::string &conninfo, Folder &folder) {
                 std::printf("removed failed entry (installed_rank %d)\n", rank);
             }
             for (const auto &al : p.align) {
-                c.query("UPDATE " + s.table() +
-                            " SET checksum = $2::integer, description = $3, type = $4 WHERE installed_rank = $1::integer",
-                        {std::to_string(al.installed_rank), std::to_string(al.checksum), al.description, al.type});
+                c.query(
+                    "UPDATE " + s.table() +
+                        " SET checksum = $2::integer, description = $3, type = $4 WHERE installed_rank = $1::integer",
+                    {std::to_string(al.installed_rank), std::to_string(al.checksum), al.description, al.type});
                 std::printf("realigned installed_rank %d with its file (checksum %d, description \"%s\")\n",
                             al.installed_rank, al.checksum, al.description.c_str());
             }
@@ -89,8 +90,7 @@ int cmd_repair(const Options &o, const std::string &conninfo, Folder &folder) {
         } catch (...) {
             try {
                 c.exec("ROLLBACK");
-            } catch (...) {
-            }
+            } catch (...) {}
             throw;
         }
         std::printf("successfully repaired schema history table %s\n", s.table().c_str());

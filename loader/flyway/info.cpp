@@ -30,9 +30,14 @@ void print_json(const fw::Analysis &a, const std::string &schema) {
     j["schemaName"] = schema;
     j["migrations"] = nlohmann::json::array();
     for (const auto &e : a.entries)
-        j["migrations"].push_back({{"category", e.category}, {"version", e.version}, {"description", e.description},
-                                   {"type", e.type}, {"filepath", e.script}, {"installedOn", e.installed_on},
-                                   {"state", fw::state_name(e.state)}, {"undoable", e.undoable ? "Yes" : "No"}});
+        j["migrations"].push_back({{"category", e.category},
+                                   {"version", e.version},
+                                   {"description", e.description},
+                                   {"type", e.type},
+                                   {"filepath", e.script},
+                                   {"installedOn", e.installed_on},
+                                   {"state", fw::state_name(e.state)},
+                                   {"undoable", e.undoable ? "Yes" : "No"}});
     std::cout << j.dump(2) << "\n";
 }
 

@@ -87,8 +87,8 @@ MigrateOutcome do_migrate(const Options &o, Session &s, Folder &folder) {
         if (out.applied == 0) {
             info("schema " + fw::quote_ident(s.default_schema()) + " is up to date: no migration necessary");
         } else {
-            info("successfully applied " + std::to_string(out.applied) + " migration" +
-                 (out.applied == 1 ? "" : "s") + " to schema " + fw::quote_ident(s.default_schema()) +
+            info("successfully applied " + std::to_string(out.applied) + " migration" + (out.applied == 1 ? "" : "s") +
+                 " to schema " + fw::quote_ident(s.default_schema()) +
                  (out.version.empty() ? "" : ", now at version " + out.version));
             s.run_callbacks("afterMigrateApplied");
         }

@@ -96,10 +96,12 @@ Options parse(const std::vector<std::string> &raw) {
     if (auto v = env("FLYWAY_TABLE")) o.table = *v;
     if (auto v = env("FLYWAY_BASELINE_VERSION")) o.baseline_version = *v;
     if (auto v = env("FLYWAY_BASELINE_DESCRIPTION")) o.baseline_description = *v;
-    if (auto v = env("FLYWAY_BASELINE_ON_MIGRATE")) o.baseline_on_migrate = parse_bool("FLYWAY_BASELINE_ON_MIGRATE", *v);
+    if (auto v = env("FLYWAY_BASELINE_ON_MIGRATE"))
+        o.baseline_on_migrate = parse_bool("FLYWAY_BASELINE_ON_MIGRATE", *v);
     if (auto v = env("FLYWAY_OUT_OF_ORDER")) o.out_of_order = parse_bool("FLYWAY_OUT_OF_ORDER", *v);
     if (auto v = env("FLYWAY_TARGET")) o.target = *v;
-    if (auto v = env("FLYWAY_VALIDATE_ON_MIGRATE")) o.validate_on_migrate = parse_bool("FLYWAY_VALIDATE_ON_MIGRATE", *v);
+    if (auto v = env("FLYWAY_VALIDATE_ON_MIGRATE"))
+        o.validate_on_migrate = parse_bool("FLYWAY_VALIDATE_ON_MIGRATE", *v);
     if (auto v = env("FLYWAY_CLEAN_DISABLED")) o.clean_enabled = !parse_bool("FLYWAY_CLEAN_DISABLED", *v);
     if (auto v = env("FLYWAY_INSTALLED_BY")) o.installed_by = *v;
     bool cli_locations = false;
@@ -140,7 +142,8 @@ Options parse(const std::vector<std::string> &raw) {
         else if (a == "--placeholder" || a.rfind("--placeholders.", 0) == 0) {
             std::string kv = a == "--placeholder" ? value() : a.substr(15) + "=" + value();
             std::size_t eq = kv.find('=');
-            if (eq == std::string::npos || eq == 0) throw bad_argument("--placeholder needs NAME=VALUE, got \"" + kv + "\"");
+            if (eq == std::string::npos || eq == 0)
+                throw bad_argument("--placeholder needs NAME=VALUE, got \"" + kv + "\"");
             o.placeholders.set(kv.substr(0, eq), kv.substr(eq + 1));
         } else if (a == "--baseline-version") o.baseline_version = value();
         else if (a == "--baseline-description") o.baseline_description = value();
@@ -168,7 +171,8 @@ Options parse(const std::vector<std::string> &raw) {
     for (char **e = environ; e && *e; ++e) environment.emplace_back(*e);
     o.placeholders.add_environment(environment);
     if (!fw::parse_version(o.baseline_version))
-        throw bad_argument("invalid --baseline-version \"" + o.baseline_version + "\" (digits separated by '.' or '_')");
+        throw bad_argument("invalid --baseline-version \"" + o.baseline_version +
+                           "\" (digits separated by '.' or '_')");
     if (o.target && *o.target != "latest" && !fw::parse_version(*o.target))
         throw bad_argument("invalid --target \"" + *o.target + "\" (a version, or latest)");
     if (o.target && *o.target == "latest") o.target.reset();

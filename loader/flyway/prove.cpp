@@ -137,10 +137,9 @@ public:
     void stop() {
         if (stopped_) return;
         stopped_ = true;
-        if (started_ &&
-            std::system((as_server_user() + sh_quote(bindir_ + "/pg_ctl") + " -D " + sh_quote(dir_ + "/data") +
-                         " -m immediate -w -t 60 stop >/dev/null 2>&1")
-                            .c_str()) != 0)
+        if (started_ && std::system((as_server_user() + sh_quote(bindir_ + "/pg_ctl") + " -D " +
+                                     sh_quote(dir_ + "/data") + " -m immediate -w -t 60 stop >/dev/null 2>&1")
+                                        .c_str()) != 0)
             warn("could not stop the throwaway server in " + dir_);
         std::error_code ec;
         fs::remove_all(dir_, ec);
@@ -161,7 +160,8 @@ private:
         if (geteuid() == 0) {  // initdb refuses to run as root
             struct passwd *pw = getpwnam("postgres");
             if (!pw)
-                throw Error("08001", "running as root and there is no unprivileged \"postgres\" user to run the server");
+                throw Error("08001",
+                            "running as root and there is no unprivileged \"postgres\" user to run the server");
             server_user_ = "postgres";
             if (chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0)
                 throw Error("58030", "cannot hand " + dir_ + " to the postgres user");
@@ -170,8 +170,7 @@ private:
         std::string cmd = as_server_user() + sh_quote(bindir_ + "/initdb") + " -D " + sh_quote(data) +
                           " -U postgres --auth=trust -E UTF8 --no-locale >" + sh_quote(dir_ + "/initdb.log") + " 2>&1";
         if (std::system(cmd.c_str()) != 0)
-            throw Error("08001", "initdb failed for the throwaway cluster",
-                        tail_of(dir_ + "/initdb.log"));
+            throw Error("08001", "initdb failed for the throwaway cluster", tail_of(dir_ + "/initdb.log"));
         const int port = free_port();
         {
             std::ofstream conf(data + "/postgresql.conf", std::ios::app);
@@ -182,8 +181,7 @@ private:
               sh_quote(dir_ + "/server.log") + " -w -t 60 start >/dev/null 2>&1";
         started_ = true;
         if (std::system(cmd.c_str()) != 0)
-            throw Error("08001", "the throwaway PostgreSQL server did not start",
-                        tail_of(dir_ + "/server.log"));
+            throw Error("08001", "the throwaway PostgreSQL server did not start", tail_of(dir_ + "/server.log"));
         conninfo_ = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres sslmode=disable";
     }
 

@@ -19,8 +19,9 @@ Session::Session(const Options &o, const std::string &conninfo, const Folder *fo
     if (o.schemas.empty()) {
         auto s = conn_.scalar("SELECT current_schema()");
         if (!s)
-            throw Error(sqlstate::invalid_parameter_value, "no current schema: the search_path names no existing schema",
-                        "", "Pass --schemas, or set search_path for this user.");
+            throw Error(sqlstate::invalid_parameter_value,
+                        "no current schema: the search_path names no existing schema", "",
+                        "Pass --schemas, or set search_path for this user.");
         schemas_ = {*s};
     } else {
         schemas_ = o.schemas;
@@ -55,16 +56,15 @@ void Session::checksum_repeatables(std::vector<Local> &locals) const {
         if (l.meta.kind == fw::Kind::repeatable) l.meta.checksum = flyway_checksum(resolved(l));
 }
 
-bool Session::history_exists() {
-    return conn_.scalar("SELECT to_regclass($1) IS NOT NULL", {table_}) == Value("t");
-}
+bool Session::history_exists() { return conn_.scalar("SELECT to_regclass($1) IS NOT NULL", {table_}) == Value("t"); }
 
 std::vector<fw::HistoryRow> Session::history() {
     std::vector<fw::HistoryRow> rows;
     if (!history_exists()) return rows;
     for (const auto &r : conn_.query("SELECT installed_rank, version, description, type, script, checksum, "
                                      "installed_by, to_char(installed_on, 'YYYY-MM-DD HH24:MI:SS'), execution_time, "
-                                     "success FROM " + table_ + " ORDER BY installed_rank")) {
+                                     "success FROM " +
+                                     table_ + " ORDER BY installed_rank")) {
         fw::HistoryRow h;
         h.installed_rank = std::stoi(r[0].value_or("0"));
         h.version = r[1];
@@ -122,7 +122,8 @@ void Session::create_history(const std::vector<std::string> &created_schemas) {
     const std::string pk = fw::quote_ident(o_.table + "_pk"), idx = fw::quote_ident(o_.table + "_s_idx");
     conn_.exec("BEGIN");
     try {
-        conn_.exec("CREATE TABLE " + table_ + " (\n"
+        conn_.exec("CREATE TABLE " + table_ +
+                   " (\n"
                    "    \"installed_rank\" INT NOT NULL,\n"
                    "    \"version\" VARCHAR(50),\n"
                    "    \"description\" VARCHAR(200) NOT NULL,\n"
@@ -148,8 +149,7 @@ void Session::create_history(const std::vector<std::string> &created_schemas) {
     } catch (...) {
         try {
             conn_.exec("ROLLBACK");
-        } catch (...) {
-        }
+        } catch (...) {}
         throw;
     }
     info("created schema history table " + table_);
@@ -160,8 +160,8 @@ void Session::insert_row(const std::optional<std::string> &version, const std::s
                          const std::optional<std::int32_t> &checksum, long long ms, bool success) {
     conn_.query("INSERT INTO " + table_ +
                     " (installed_rank, version, description, type, script, checksum, installed_by, execution_time, "
-                    "success) VALUES ((SELECT coalesce(max(installed_rank), 0) + 1 FROM " + table_ +
-                    "), $1, $2, $3, $4, $5::integer, $6, $7::integer, $8::boolean)",
+                    "success) VALUES ((SELECT coalesce(max(installed_rank), 0) + 1 FROM " +
+                    table_ + "), $1, $2, $3, $4, $5::integer, $6, $7::integer, $8::boolean)",
                 {version, fw::abbreviate_description(description), type, fw::abbreviate_script(script),
                  checksum ? Value(std::to_string(*checksum)) : Value(), installed_by_, std::to_string(ms),
                  success ? "true" : "false"});
@@ -216,8 +216,7 @@ void Session::run_callbacks(const std::string &event) {
             if (conn_.in_transaction()) {
                 try {
                     conn_.exec("ROLLBACK");
-                } catch (const Error &) {
-                }
+                } catch (const Error &) {}
             }
             throw ScriptFailed(e, c->name, current, "callback");
         }
@@ -243,8 +242,7 @@ void Session::apply(const Local &l, const std::string &sql, const std::string &t
     }
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
-            .count();
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     };
     const bool transactional = ss.non_transactional.empty();
     const std::string label = l.meta.version ? "version " + l.meta.version->text : "repeatable";
@@ -258,8 +256,7 @@ void Session::apply(const Local &l, const std::string &sql, const std::string &t
         if (conn_.in_transaction()) {
             try {
                 conn_.exec("ROLLBACK");
-            } catch (const Error &) {
-            }
+            } catch (const Error &) {}
         }
         // Recorded as failed (when the statements ran in autocommit) so that repair can clear it.
         if (record) {

@@ -45,9 +45,8 @@ public:
     bool schema_has_objects(const std::string &schema);
     // Flyway's createMetaDataTable.sql for PostgreSQL, plus its SCHEMA marker row when it created schemas.
     void create_history(const std::vector<std::string> &created_schemas);
-    void insert_row(const std::optional<std::string> &version, const std::string &description,
-                    const std::string &type, const std::string &script, const std::optional<std::int32_t> &checksum,
-                    long long ms, bool success);
+    void insert_row(const std::optional<std::string> &version, const std::string &description, const std::string &type,
+                    const std::string &script, const std::optional<std::int32_t> &checksum, long long ms, bool success);
 
     // Runs one migration (`verb`: "Migrate" or "Undo") with its history row and its each-callbacks: in a
     // transaction, or (when a statement cannot run in one) statement by statement in autocommit, recording a

@@ -59,7 +59,8 @@ Compared compare(const std::string &name, const std::string &file_name, const st
     live::fresh_database(name + "_psql");
     live::fresh_database(name + "_runner");
     c.psql = shell("psql -X -q -v ON_ERROR_STOP=1 -d " + name + "_psql -f " + quote(file.string()));
-    c.runner = live::loader("flyway migrate --locations " + quote(dir.string()) + " --dbname dbname=" + name + "_runner");
+    c.runner =
+        live::loader("flyway migrate --locations " + quote(dir.string()) + " --dbname dbname=" + name + "_runner");
     c.psql_state = state(name + "_psql", state_sql);
     c.runner_state = state(name + "_runner", state_sql);
     std::error_code ec;
@@ -77,6 +78,16 @@ TEST(FlywayLikePsql, AFileHoldingOnlyComments) {
                      "-- nothing to do here; not even this: SELECT 1;\n/* nor 'this' */\n-- the end", relations);
     EXPECT_EQ(c.psql.status, 0) << c.psql.out;
     EXPECT_EQ(c.runner.status, 0) << c.runner.out;
+    EXPECT_EQ(c.psql_state, c.runner_state);
+}
+
+// psql sends a comment left open at the end of the file, and the server refuses it: so does the runner.
+TEST(FlywayLikePsql, AFileHoldingOnlyAnUnterminatedComment) {
+    auto c = compare("psql_open_comment", "V1__Open_comment.sql", "-- a comment\n/* never closed; CREATE TABLE t ();\n",
+                     relations);
+    EXPECT_NE(c.psql.status, 0) << c.psql.out;
+    EXPECT_NE(c.runner.status, 0) << c.runner.out;
+    EXPECT_TRUE(contains(c.runner.out, "unterminated /* comment")) << c.runner.out;
     EXPECT_EQ(c.psql_state, c.runner_state);
 }
 

@@ -200,7 +200,7 @@ TEST(LoaderStatus, AgreesWithPactflowMigrationsOnAFailedThenAppliedMigration) {
               pactflow::Value("false"));
     // Then the Pact Broker's own migrator applies it: its indexes exist and schema_migrations lists it.
     c.exec("DROP TABLE idx_verifications_provider_lookup");
-    c.exec("CREATE INDEX idx_pp_provider_created ON pact_publications (provider_id, created_at)");
+    c.exec("CREATE INDEX IF NOT EXISTS idx_pp_provider_created ON pact_publications (provider_id, created_at)");
     c.exec("CREATE INDEX idx_verifications_provider_lookup ON verifications "
            "(provider_id, provider_version_id, success, wip, pact_version_id)");
     c.exec("INSERT INTO schema_migrations (filename) VALUES ('20260217_add_wip_query_optimization_indexes.rb')");
@@ -208,7 +208,8 @@ TEST(LoaderStatus, AgreesWithPactflowMigrationsOnAFailedThenAppliedMigration) {
     r = live::loader("status --json", "PACTFLOW_LOG_LEVEL=ERROR PGDATABASE=status_agree ");
     ASSERT_EQ(r.status, 0) << r.out;
     std::map<std::string, std::string> loader_states;
-    for (const auto &m : json::parse(r.out)["migrations"]) loader_states[m["name"]] = m["state"];
+    const json st = json::parse(r.out);
+    for (const auto &m : st["migrations"]) loader_states[m["name"]] = m["state"];
     std::map<std::string, std::string> server_states;
     for (const auto &row : c.query("SELECT name, state FROM pactflow_migrations() WHERE state <> 'unknown'"))
         server_states[*row[0]] = *row[1];

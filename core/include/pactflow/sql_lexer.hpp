@@ -23,9 +23,9 @@ enum class TokenKind {
     dollar_string,      // $tag$ ... $tag$
     parameter,          // $1
     number,
-    punctuation,        // any other single character: ( ) , . :: operators, one character at a time
+    punctuation,  // any other single character: ( ) , . :: operators, one character at a time
     semicolon,
-    meta_command,       // a psql backslash command: from the backslash to the end of the line
+    meta_command,  // a psql backslash command: from the backslash to the end of the line
 };
 
 struct Token {
