@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 struct pg_conn;
 
@@ -54,6 +55,29 @@ private:
     StatementHook hook_;
     NoticeHook notice_hook_;
 };
+
+// Runs fn() between BEGIN and COMMIT; when anything throws, rolls back (a failing ROLLBACK is ignored: the first
+// error is the one that matters) and rethrows.
+template <typename F>
+auto in_transaction(Connection &c, F &&fn) -> decltype(fn()) {
+    c.exec("BEGIN");
+    try {
+        if constexpr (std::is_void_v<decltype(fn())>) {
+            fn();
+            c.exec("COMMIT");
+        } else {
+            auto result = fn();
+            c.exec("COMMIT");
+            return result;
+        }
+    } catch (...) {
+        try {
+            c.exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+    }
+}
 
 // Log callback (level, message), as pactflow::Log.
 using ConnectLog = std::function<void(const std::string &level, const std::string &message)>;

@@ -72,8 +72,7 @@ int cmd_clean(const Options &o, const std::string &conninfo, const Folder *folde
     try {
         with_callbacks(s, "Clean", [&] {
             Connection &c = s.conn();
-            c.exec("BEGIN");
-            try {
+            in_transaction(c, [&] {
                 for (const auto &schema : s.schemas()) {
                     if (!c.scalar("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema})) continue;
                     if (std::find(created_by_flyway.begin(), created_by_flyway.end(), schema) !=
@@ -89,13 +88,7 @@ int cmd_clean(const Options &o, const std::string &conninfo, const Folder *folde
                     }
                     std::printf("cleaned schema %s (%d drop statements)\n", fw::quote_ident(schema).c_str(), dropped);
                 }
-                c.exec("COMMIT");
-            } catch (...) {
-                try {
-                    c.exec("ROLLBACK");
-                } catch (...) {}
-                throw;
-            }
+            });
             return 0;
         });
     } catch (const ScriptFailed &) {

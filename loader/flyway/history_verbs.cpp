@@ -65,8 +65,7 @@ int cmd_repair(const Options &o, const std::string &conninfo, Folder &folder) {
             return exit_code::ok;
         }
         Connection &c = s.conn();
-        c.exec("BEGIN");
-        try {
+        in_transaction(c, [&] {
             for (int rank : p.delete_ranks) {
                 c.query("DELETE FROM " + s.table() + " WHERE installed_rank = $1::integer AND NOT success",
                         {std::to_string(rank)});
@@ -86,13 +85,7 @@ int cmd_repair(const Options &o, const std::string &conninfo, Folder &folder) {
                 std::printf("marked missing migration %s (%s) as deleted\n", r.version.value_or("repeatable").c_str(),
                             r.script.c_str());
             }
-            c.exec("COMMIT");
-        } catch (...) {
-            try {
-                c.exec("ROLLBACK");
-            } catch (...) {}
-            throw;
-        }
+        });
         std::printf("successfully repaired schema history table %s\n", s.table().c_str());
         return exit_code::ok;
     });

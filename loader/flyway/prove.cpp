@@ -1,6 +1,7 @@
 // prove: applies the folder to a fresh throwaway PostgreSQL cluster and reports, then removes the cluster. The
 // server binaries are found the way an installed loader can find them: `pg_config --bindir` (pg_config on
 // PATH), else the first PATH folder holding initdb and pg_ctl.
+#include "config.hpp"
 #include "exit_codes.hpp"
 #include "flyway/output.hpp"
 #include "flyway/verbs.hpp"
@@ -25,15 +26,6 @@ namespace fs = std::filesystem;
 namespace {
 volatile std::sig_atomic_t interrupted = 0;
 void note_signal(int sig) { interrupted = sig; }
-
-std::string sh_quote(const std::string &s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'') q += "'\\''";
-        else q += c;
-    }
-    return q + "'";
-}
 
 std::string run_capture(const std::string &cmd) {
     std::string out;
@@ -82,7 +74,7 @@ bool server_binaries_in(const fs::path &dir) { return executable(dir / "initdb")
 std::pair<std::string, std::string> find_server_binaries() {
     for (const auto &dir : path_folders()) {
         if (!executable(dir / "pg_config")) continue;
-        const std::string bindir = run_capture(sh_quote((dir / "pg_config").string()) + " --bindir 2>/dev/null");
+        const std::string bindir = run_capture(shell_quote((dir / "pg_config").string()) + " --bindir 2>/dev/null");
         if (!bindir.empty() && server_binaries_in(bindir))
             return {bindir, "pg_config --bindir (" + (dir / "pg_config").string() + ")"};
         break;  // the pg_config PATH names first is the one that counts
@@ -137,8 +129,8 @@ public:
     void stop() {
         if (stopped_) return;
         stopped_ = true;
-        if (started_ && std::system((as_server_user() + sh_quote(bindir_ + "/pg_ctl") + " -D " +
-                                     sh_quote(dir_ + "/data") + " -m immediate -w -t 60 stop >/dev/null 2>&1")
+        if (started_ && std::system((as_server_user() + shell_quote(bindir_ + "/pg_ctl") + " -D " +
+                                     shell_quote(dir_ + "/data") + " -m immediate -w -t 60 stop >/dev/null 2>&1")
                                         .c_str()) != 0)
             warn("could not stop the throwaway server in " + dir_);
         std::error_code ec;
@@ -148,7 +140,7 @@ public:
 
 private:
     std::string as_server_user() const {
-        return server_user_.empty() ? "" : "runuser -u " + sh_quote(server_user_) + " -- ";
+        return server_user_.empty() ? "" : "runuser -u " + shell_quote(server_user_) + " -- ";
     }
 
     void start() {
@@ -167,8 +159,9 @@ private:
                 throw Error("58030", "cannot hand " + dir_ + " to the postgres user");
         }
         const std::string data = dir_ + "/data";
-        std::string cmd = as_server_user() + sh_quote(bindir_ + "/initdb") + " -D " + sh_quote(data) +
-                          " -U postgres --auth=trust -E UTF8 --no-locale >" + sh_quote(dir_ + "/initdb.log") + " 2>&1";
+        std::string cmd = as_server_user() + shell_quote(bindir_ + "/initdb") + " -D " + shell_quote(data) +
+                          " -U postgres --auth=trust -E UTF8 --no-locale >" + shell_quote(dir_ + "/initdb.log") +
+                          " 2>&1";
         if (std::system(cmd.c_str()) != 0)
             throw Error("08001", "initdb failed for the throwaway cluster", tail_of(dir_ + "/initdb.log"));
         const int port = free_port();
@@ -177,8 +170,8 @@ private:
             conf << "\nlisten_addresses = '127.0.0.1'\nport = " << port
                  << "\nunix_socket_directories = ''\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
         }
-        cmd = as_server_user() + sh_quote(bindir_ + "/pg_ctl") + " -D " + sh_quote(data) + " -l " +
-              sh_quote(dir_ + "/server.log") + " -w -t 60 start >/dev/null 2>&1";
+        cmd = as_server_user() + shell_quote(bindir_ + "/pg_ctl") + " -D " + shell_quote(data) + " -l " +
+              shell_quote(dir_ + "/server.log") + " -w -t 60 start >/dev/null 2>&1";
         started_ = true;
         if (std::system(cmd.c_str()) != 0)
             throw Error("08001", "the throwaway PostgreSQL server did not start", tail_of(dir_ + "/server.log"));

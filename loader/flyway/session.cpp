@@ -120,8 +120,7 @@ FROM pg_namespace n WHERE n.nspname = $1)";
 
 void Session::create_history(const std::vector<std::string> &created_schemas) {
     const std::string pk = fw::quote_ident(o_.table + "_pk"), idx = fw::quote_ident(o_.table + "_s_idx");
-    conn_.exec("BEGIN");
-    try {
+    in_transaction(conn_, [&] {
         conn_.exec("CREATE TABLE " + table_ +
                    " (\n"
                    "    \"installed_rank\" INT NOT NULL,\n"
@@ -137,21 +136,14 @@ void Session::create_history(const std::vector<std::string> &created_schemas) {
                    ")");
         conn_.exec("ALTER TABLE " + table_ + " ADD CONSTRAINT " + pk + " PRIMARY KEY (\"installed_rank\")");
         conn_.exec("CREATE INDEX " + idx + " ON " + table_ + " (\"success\")");
-        if (!created_schemas.empty()) {
-            std::string list;
-            for (const auto &s : created_schemas) list += (list.empty() ? "" : ",") + fw::quote_ident(s);
-            conn_.query("INSERT INTO " + table_ +
-                            " (installed_rank, version, description, type, script, checksum, installed_by, "
-                            "execution_time, success) VALUES (0, NULL, $1, $2, $3, NULL, $4, 0, true)",
-                        {fw::schema_creation_description, fw::type::schema, list, installed_by_});
-        }
-        conn_.exec("COMMIT");
-    } catch (...) {
-        try {
-            conn_.exec("ROLLBACK");
-        } catch (...) {}
-        throw;
-    }
+        if (created_schemas.empty()) return;
+        std::string list;
+        for (const auto &s : created_schemas) list += (list.empty() ? "" : ",") + fw::quote_ident(s);
+        conn_.query("INSERT INTO " + table_ +
+                        " (installed_rank, version, description, type, script, checksum, installed_by, "
+                        "execution_time, success) VALUES (0, NULL, $1, $2, $3, NULL, $4, 0, true)",
+                    {fw::schema_creation_description, fw::type::schema, list, installed_by_});
+    });
     info("created schema history table " + table_);
 }
 
@@ -223,9 +215,17 @@ void Session::run_callbacks(const std::string &event) {
     }
 }
 
-void Session::run_error_callbacks(const std::string &event) noexcept {
+void Session::end_failed_transaction() noexcept {
     try {
         if (conn_.in_transaction()) conn_.exec("ROLLBACK");
+    } catch (const std::exception &) {
+        // The connection is gone: whatever comes next reports that.
+    }
+}
+
+void Session::run_error_callbacks(const std::string &event) noexcept {
+    try {
+        end_failed_transaction();
         run_callbacks(event);
     } catch (const std::exception &e) {
         warn(std::string("the ") + event + " callback failed too: " + e.what());

@@ -61,6 +61,8 @@ public:
     void run_error_callbacks(const std::string &event) noexcept;
 
 private:
+    // Rolls back a transaction left open (aborted) by a failed statement; quiet.
+    void end_failed_transaction() noexcept;
     // One statement: plain, or COPY ... FROM STDIN with its data.
     void run_statement(const sql::Statement &st);
     // The callbacks of `event` inside whatever transaction is open (each-migrate and each-statement events).

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,26 +12,12 @@
 #include <fstream>
 
 using live::contains;
+using live::quote;
+using live::shell;
 using pactflow::loader::Connection;
 namespace fs = std::filesystem;
 
 namespace {
-std::string quote(const std::string &s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-live::Run shell(const std::string &cmd) {
-    live::Run r{-1, ""};
-    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p)) r.out += buf;
-    int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
-
 // Every row of `state_sql` (the database as the script left it), one line per row.
 std::string state(const std::string &db, const std::string &state_sql) {
     Connection c("dbname=" + db);

@@ -19,18 +19,13 @@
 #include <thread>
 
 using live::contains;
+using live::quote;
 using pactflow::loader::Connection;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string fixtures = std::string(PACTFLOW_SOURCE_DIR) + "/tests/fixtures/flyway";
-
-std::string quote(const std::string &s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
 
 std::string fixture(const std::string &name) { return quote(fixtures + "/" + name); }
 
@@ -672,15 +667,8 @@ TEST(FlywayProve, WorksFromACopyOfTheLoaderOutsideTheSourceTree) {
     fs::copy(fixtures + "/non transactional", dir / "scripts");
     const std::string loader = quote((dir / "bin" / "pactflow-db").string());
     auto run = [&](const std::string &env) {
-        live::Run r{-1, ""};
-        std::string cmd =
-            "cd " + quote(dir.string()) + " && " + env + " " + loader + " flyway prove --locations scripts 2>&1";
-        FILE *p = popen(cmd.c_str(), "r");
-        char buf[4096];
-        while (std::fgets(buf, sizeof buf, p)) r.out += buf;
-        int st = pclose(p);
-        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        return r;
+        return live::shell("cd " + quote(dir.string()) + " && " + env + " " + loader +
+                           " flyway prove --locations scripts");
     };
     auto r = run("");
     EXPECT_EQ(r.status, 0) << r.out;
@@ -689,15 +677,8 @@ TEST(FlywayProve, WorksFromACopyOfTheLoaderOutsideTheSourceTree) {
     EXPECT_TRUE(contains(r.out, "throwaway cluster removed")) << r.out;
 
     // No pg_config on PATH: initdb and pg_ctl found on PATH.
-    const std::string bindir = [] {
-        std::string out;
-        FILE *p = popen("pg_config --bindir", "r");
-        char buf[1024];
-        while (std::fgets(buf, sizeof buf, p)) out += buf;
-        pclose(p);
-        while (!out.empty() && out.back() == '\n') out.pop_back();
-        return out;
-    }();
+    std::string bindir = live::shell("pg_config --bindir").out;
+    while (!bindir.empty() && bindir.back() == '\n') bindir.pop_back();
     fs::create_directories(dir / "pgbin");
     for (const char *tool : {"initdb", "pg_ctl"}) fs::create_symlink(bindir + "/" + tool, dir / "pgbin" / tool);
     r = run("PATH=" + quote((dir / "pgbin").string() + ":/usr/sbin"));  // runuser, when root
