@@ -45,6 +45,9 @@ options:
   --installed-by NAME          installed_by column (default: the database user)
   --lock-wait SECONDS          how long to wait for another migrator (default 60)
   --output-type json           info: JSON instead of a table
+SQL callbacks: files named after Flyway's events in the locations, e.g. beforeMigrate.sql, afterEachMigrate.sql,
+afterMigrate__Grants.sql (see README "Flyway folders" for the list). Scripts may hold COPY ... FROM STDIN blocks;
+psql meta-commands (\set, \copy, ...) are refused.
 Environment, as Flyway's: FLYWAY_LOCATIONS, FLYWAY_SCHEMAS, FLYWAY_TABLE, FLYWAY_BASELINE_VERSION,
 FLYWAY_BASELINE_DESCRIPTION, FLYWAY_BASELINE_ON_MIGRATE, FLYWAY_OUT_OF_ORDER, FLYWAY_TARGET,
 FLYWAY_VALIDATE_ON_MIGRATE, FLYWAY_CLEAN_DISABLED, FLYWAY_INSTALLED_BY, FLYWAY_PLACEHOLDERS_*.

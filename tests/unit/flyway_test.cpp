@@ -354,3 +354,31 @@ TEST(FlywayLock, UsesFlywaysKeyDerivation) {
     EXPECT_NE(fw::lock_key("public", "flyway_schema_history"), fw::lock_key("other", "flyway_schema_history"));
     EXPECT_EQ(fw::quote_ident("a\"b"), "\"a\"\"b\"");
 }
+
+TEST(FlywayCallbacks, NamesAreFlywaysEventsWithAnOptionalDescription) {
+    auto c = fw::parse_callback_name("afterMigrate__Grant_read_access.sql");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->event, "afterMigrate");
+    EXPECT_EQ(c->description, "Grant read access");
+    c = fw::parse_callback_name("beforeEachMigrateStatement.sql");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->event, "beforeEachMigrateStatement");
+    EXPECT_EQ(c->description, "");
+    for (const char *event : {"createSchema", "afterEachUndoError", "afterValidateError", "beforeInfo", "afterClean",
+                              "beforeBaseline", "afterRepairError", "afterVersioned", "beforeRepeatables",
+                              "afterMigrateApplied"})
+        EXPECT_TRUE(fw::parse_callback_name(std::string(event) + ".sql")) << event;
+    // Not callbacks: unknown events, the wrong case, another suffix, migrations.
+    for (const char *name : {"beforeMigration.sql", "BeforeMigrate.sql", "beforemigrate.sql", "afterMigrate.txt",
+                             "V1__afterMigrate.sql", "R__beforeMigrate.sql"})
+        EXPECT_FALSE(fw::parse_callback_name(name)) << name;
+}
+
+TEST(FlywayNames, InvalidUtf8BecomesReplacementCharacters) {
+    EXPECT_EQ(fw::valid_utf8("V1__caf\xc3\xa9.sql"), "V1__caf\xc3\xa9.sql");
+    EXPECT_EQ(fw::valid_utf8("V1__caf\xe9.sql"), "V1__caf\xef\xbf\xbd.sql");
+    EXPECT_EQ(fw::valid_utf8("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");  // overlong '/'
+    EXPECT_EQ(fw::valid_utf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a surrogate
+    EXPECT_EQ(fw::valid_utf8("\xf0\x9f\x98\x80 ok"), "\xf0\x9f\x98\x80 ok");
+    EXPECT_EQ(fw::valid_utf8("cut \xe2\x82"), "cut \xef\xbf\xbd\xef\xbf\xbd");
+}
