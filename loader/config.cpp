@@ -150,15 +150,39 @@ bool secret_option(const std::string &key) {
     return key.find("password") != std::string::npos || (k && k->secret);
 }
 
+// The raw name=value parts of a URL's query.
+std::vector<std::string> query_parameters(const std::string &query) {
+    std::vector<std::string> out;
+    for (std::size_t pos = 0; pos <= query.size();) {
+        const std::size_t amp = std::min(query.find('&', pos), query.size());
+        out.push_back(query.substr(pos, amp - pos));
+        pos = amp + 1;
+    }
+    return out;
+}
+
+// With a password in the query, a parameter that is not a libpq keyword may be the password's tail after an
+// unencoded '&': its name is then not shown either.
+bool query_has_secret(const std::vector<std::string> &params) {
+    for (const auto &kv : params)
+        if (const std::string key = kv.substr(0, kv.find('=')); secret_option(key) || key.find('%') != std::string::npos)
+            return true;
+    return false;
+}
+
 // A URL as error messages show it. Hidden: everything between the first ':' after the scheme and the LAST '@'
-// (the password, also when it holds an unencoded '/', '?', '#' or '@' that makes the URL malformed), every
-// query value except those of libpq's non-secret keywords, and any fragment. A value without "://" is not
+// (the password, also when it holds an unencoded '/' or '@' that makes the URL malformed), everything after the
+// scheme when an '@' follows a '?' or '#', every query value except those of libpq's non-secret keywords, and
+// any fragment. A value without "://" is not
 // shown at all: it may be a libpq conninfo string with a password, or a bare password.
 std::optional<std::string> shown_url(const std::string &url) {
     const std::size_t sep = url.find("://");
     if (sep == std::string::npos) return std::nullopt;
     const std::size_t start = sep + 3;
     std::string out = url.substr(0, start), rest = url.substr(start);
+    // An '@' after a '?' or '#': a password in the query or the user information holds unencoded reserved
+    // characters, and no part after the scheme can be shown safely.
+    if (std::size_t at = rest.rfind('@'); at != std::string::npos && rest.find_first_of("?#") < at) return out + "***";
     if (std::size_t at = rest.rfind('@'); at != std::string::npos) {
         const std::size_t colon = rest.find(':');
         out += colon < at ? rest.substr(0, colon + 1) + "***@" : rest.substr(0, at + 1);
@@ -172,23 +196,16 @@ std::optional<std::string> shown_url(const std::string &url) {
     std::size_t q = rest.find('?');
     if (q == std::string::npos) return out + rest + fragment;
     out += rest.substr(0, q + 1);
-    std::string query = rest.substr(q + 1);
-    std::size_t pos = 0;
-    bool first = true;
-    while (pos <= query.size()) {
-        std::size_t amp = std::min(query.find('&', pos), query.size());
-        const std::string kv = query.substr(pos, amp - pos);
-        pos = amp + 1;
-        out += first ? "" : "&";
-        first = false;
+    const std::vector<std::string> params = query_parameters(rest.substr(q + 1));
+    const bool names_shown = !query_has_secret(params);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const std::string &kv = params[i];
         const std::size_t eq = kv.find('=');
-        if (eq == std::string::npos) {
-            out += kv.empty() ? "" : "***";
-            continue;
-        }
         const std::string key = kv.substr(0, eq);
-        const bool shown = libpq_keyword(key) && !secret_option(key);
-        out += key + "=" + (shown ? kv.substr(eq + 1) : "***");
+        out += i ? "&" : "";
+        if (eq == std::string::npos) out += kv.empty() ? "" : "***";
+        else if (libpq_keyword(key) && !secret_option(key)) out += kv;
+        else out += (libpq_keyword(key) || names_shown ? key : "***") + "=***";
     }
     return out + fragment;
 }
@@ -325,19 +342,20 @@ ParsedUrl parse_url(const Setting &s) {
     if (path.find('/') != std::string::npos) fail("The database name must not contain \"/\" (encode it as %2F).");
     u.dbname = decode(path, "database name");
 
-    std::size_t pos = 0;
-    while (pos < query.size()) {
-        std::size_t amp = query.find('&', pos);
-        if (amp == std::string::npos) amp = query.size();
-        std::string kv = query.substr(pos, amp - pos);
-        pos = amp + 1;
+    const std::vector<std::string> params = query.empty() ? std::vector<std::string>() : query_parameters(query);
+    const bool names_shown = !query_has_secret(params);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const std::string &kv = params[i];
         if (kv.empty()) continue;
+        const std::string which = "Parameter " + std::to_string(i + 1) + " of the query";
         auto eq = kv.find('=');
-        if (eq == std::string::npos) fail("A parameter has no value (parameters are name=value, joined by &).");
+        if (eq == std::string::npos) fail(which + " has no value (parameters are name=value, joined by &).");
         std::string key = decode(kv.substr(0, eq), "parameter name");
         std::string value = decode(kv.substr(eq + 1), "parameter value");
         const std::optional<LibpqKeyword> keyword = libpq_keyword(key);
-        if (!keyword) fail("The parameter \"" + key + "\" is not a libpq connection keyword.");
+        if (!keyword)
+            fail(which + (names_shown ? " (\"" + key + "\")" : std::string()) +
+                 " is not a libpq connection keyword (https://www.postgresql.org/docs/15/libpq-connect.html).");
         if (keyword->debug)
             fail("The parameter \"" + key + "\" is not allowed: the loader needs an ordinary connection.");
         check_option_value(Setting{"the " + key + " parameter of " + s.name, value}, key);
