@@ -3,6 +3,7 @@
 #   make demo    install dependencies, build, start a throwaway cluster, run the demo
 #   make test    install dependencies, build, run every test suite against a throwaway cluster
 #   make deps    install build and test dependencies (Debian 12, apt-get; idempotent)
+#   make deb     build the Debian packages into build/deb/ (postgresql-15-pactflow, pactflow-db)
 #   make         build the extension (this file, PGXS) and the loader + unit tests (CMake, in build/cmake)
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
@@ -47,7 +48,7 @@ $(OBJS): $(wildcard core/include/pactflow/*.hpp extension/*.hpp)
 
 FORCE:
 
-.PHONY: deps build loader test demo bench stage FORCE
+.PHONY: deps build loader test demo bench stage deb FORCE
 
 deps:
 	@scripts/install-deps
@@ -62,6 +63,10 @@ build: deps
 
 test: build
 	@scripts/run-tests
+
+# debian/ (debhelper + pg_buildext) on a copy of the tree; scripts/test-packages installs and tests them.
+deb: deps
+	@scripts/build-deb
 
 demo: build
 	@scripts/demo

@@ -1,13 +1,20 @@
 #include "live_support.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <sys/wait.h>
 
 namespace live {
 
+std::string loader_path() {
+    // PACTFLOW_LOADER: an installed loader (scripts/test-packages runs these tests with /usr/bin/pactflow-db).
+    const char *installed = std::getenv("PACTFLOW_LOADER");
+    return installed && *installed ? installed : PACTFLOW_LOADER_PATH;
+}
+
 Run loader(const std::string &args, const std::string &env) {
     // Plain-text log lines unless a test asks for another format.
-    std::string cmd = "PACTFLOW_LOG_FORMAT=default " + env + std::string(PACTFLOW_LOADER_PATH) + " " + args + " 2>&1";
+    std::string cmd = "PACTFLOW_LOG_FORMAT=default " + env + loader_path() + " " + args + " 2>&1";
     FILE *p = popen(cmd.c_str(), "r");
     Run r{-1, ""};
     char buf[4096];

@@ -11,6 +11,9 @@ struct Run {
     std::string out;  // stdout and stderr together
 };
 
+// The loader under test: $PACTFLOW_LOADER when set (an installed one), else the one this build made.
+std::string loader_path();
+
 // Runs the loader binary with `args` (a shell fragment), environment prefix `env` (e.g. "X=1 ").
 Run loader(const std::string &args, const std::string &env = "");
 
