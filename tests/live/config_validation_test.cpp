@@ -1,6 +1,7 @@
-// Configuration against a live server (issue 10, point 7). `schedule` validates exactly what `clean` validates (issue 10, point 7): every input the clean refuses, from a
-// variable or a flag, is refused by `schedule` with the same exit code and the same message, and no pg_cron job
-// is registered; nor one in a database without the extension, where it would fail every night.
+// The loader's configuration against a live server (issue 10, point 7): `schedule` validates exactly what `clean`
+// validates (every input the clean refuses, from a variable or a flag, is refused by `schedule` with the same exit
+// code and message, and no pg_cron job is registered; nor one in a database without the extension, where it
+// would fail every night), and an invalid variable never falls back to another source.
 #include "live_support.hpp"
 
 #include <gtest/gtest.h>
