@@ -173,8 +173,8 @@ bool query_has_secret(const std::vector<std::string> &params) {
 // A URL as error messages show it. Hidden: everything between the first ':' after the scheme and the LAST '@'
 // (the password, also when it holds an unencoded '/' or '@' that makes the URL malformed), everything after the
 // scheme when an '@' follows a '?' or '#', every query value except those of libpq's non-secret keywords, and
-// any fragment. A value without "://" is not
-// shown at all: it may be a libpq conninfo string with a password, or a bare password.
+// any fragment. A value without "://" is not shown at all: it may be a libpq conninfo string with a password,
+// or a bare password.
 std::optional<std::string> shown_url(const std::string &url) {
     const std::size_t sep = url.find("://");
     if (sep == std::string::npos) return std::nullopt;
