@@ -165,7 +165,8 @@ std::vector<std::string> query_parameters(const std::string &query) {
 // unencoded '&': its name is then not shown either.
 bool query_has_secret(const std::vector<std::string> &params) {
     for (const auto &kv : params)
-        if (const std::string key = kv.substr(0, kv.find('=')); secret_option(key) || key.find('%') != std::string::npos)
+        if (const std::string key = kv.substr(0, kv.find('='));
+            secret_option(key) || key.find('%') != std::string::npos)
             return true;
     return false;
 }
@@ -284,7 +285,8 @@ ParsedUrl parse_url(const Setting &s) {
     const std::size_t first_at = s.value.find('@', sep + 3);
     if (first_at != std::string::npos) {
         if (authority_end != std::string::npos && s.value.find('@', authority_end) != std::string::npos)
-            fail("An \"@\" follows the host: the user name or password holds an unencoded \"/\", \"?\", \"#\" or \"@\".");
+            fail("An \"@\" follows the host: the user name or password holds an unencoded \"/\", \"?\", \"#\" "
+                 "or \"@\".");
         if (s.value.find('@', first_at + 1) < authority_end)
             fail("The user name or password holds an unencoded \"@\".");
     }

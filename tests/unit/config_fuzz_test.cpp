@@ -75,7 +75,8 @@ public:
         // Every host that parses is this machine at `port`: the binary runs connect nowhere.
         u += chance(0.85) ? pick<std::string>({"127.0.0.1:" + port, "[::1]:" + port, ":" + port})
                           : pick<std::string>({"127.0.0.1:x", "127.0.0.1:99999", "127.0.0.1:" + port + ",h:1"});
-        u += chance(0.85) ? pick<std::string>({"/pactflow", "/", "", "/pact%20flow"}) : pick<std::string>({"/a/b", "/p%zz"});
+        u += chance(0.85) ? pick<std::string>({"/pactflow", "/", "", "/pact%20flow"})
+                          : pick<std::string>({"/a/b", "/p%zz"});
         if (chance(0.5)) {
             std::vector<std::string> params;
             const std::size_t n = 1 + below(3);
@@ -134,21 +135,22 @@ Environment generate(Generator &g, const std::string &port) {
     Environment env;
     const std::size_t n = g.below(3);
     for (std::size_t i = 0; i < n; ++i) env[g.pick(names)] = g.value();
-    if (g.chance(0.3)) env[g.pick<std::string>({"PACTFLOW_DATABASE_URL", "PACT_BROKER_DATABASE_URL"})] = g.url(port, {});
+    const std::vector<std::string> urls = {"PACTFLOW_DATABASE_URL", "PACT_BROKER_DATABASE_URL"};
+    const std::vector<std::string> passwords = {"PACTFLOW_DATABASE_PASSWORD", "PACT_BROKER_DATABASE_PASSWORD",
+                                                "PGPASSWORD"};
+    if (g.chance(0.3)) env[g.pick(urls)] = g.url(port, {});
     if (g.chance(0.8)) {
         switch (g.below(5)) {
         case 0:
-        case 1: env[g.pick<std::string>({"PACTFLOW_DATABASE_URL", "PACT_BROKER_DATABASE_URL"})] = g.url(port, g.secret());
-            break;
-        case 2: env[g.pick<std::string>({"PACTFLOW_DATABASE_PASSWORD", "PACT_BROKER_DATABASE_PASSWORD", "PGPASSWORD"})] =
-                    g.secret();
-            break;
+        case 1: env[g.pick(urls)] = g.url(port, g.secret()); break;
+        case 2: env[g.pick(passwords)] = g.secret(); break;
         case 3:  // IAM: the AWS secrets go into the signature only
             env["AWS_SECRET_ACCESS_KEY"] = g.secret();
             if (g.chance(0.5)) env["AWS_SESSION_TOKEN"] = g.secret();
             if (g.chance(0.7)) env["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
             if (g.chance(0.7)) env["AWS_REGION"] = "us-east-1";
-            env["PACTFLOW_DATABASE_URL"] = g.url(port, g.chance(0.5) ? std::optional<std::string>(g.secret()) : std::nullopt);
+            env["PACTFLOW_DATABASE_URL"] =
+                g.url(port, g.chance(0.5) ? std::optional<std::string>(g.secret()) : std::nullopt);
             break;
         default:  // everywhere at once
             env["PACTFLOW_DATABASE_PASSWORD"] = g.secret();

@@ -226,7 +226,8 @@ TEST(ConfigUrl, AValueWithoutASchemeIsNotShownAtAll) {
     for (const std::string v : {"host=h password=hunter2", "hunter2", "u:hunter2@h/d"}) {
         auto e = error_of({{"PACTFLOW_DATABASE_URL", v}});
         ASSERT_TRUE(e) << v;
-        EXPECT_EQ(std::string(e->what()), "invalid value for PACTFLOW_DATABASE_URL (not shown: it may hold a password)");
+        EXPECT_EQ(std::string(e->what()),
+                  "invalid value for PACTFLOW_DATABASE_URL (not shown: it may hold a password)");
         EXPECT_TRUE(has(e->detail(), "no scheme"));
     }
 }
@@ -603,7 +604,8 @@ TEST(ConfigClean, CheckedByTheCleansOwnValidation) {
     auto e = error_of({{"PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE", "36501"}});
     ASSERT_TRUE(e);
     EXPECT_TRUE(has(e->detail(), "36500")) << e->detail();
-    EXPECT_EQ(load({{"PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE", "36500"}}).clean.overwritten_data_max_age, 36500);
+    EXPECT_EQ(load({{"PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE", "36500"}}).clean.overwritten_data_max_age,
+              36500);
 }
 
 TEST(ConfigClean, LimitsAndDryRun) {
