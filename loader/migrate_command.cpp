@@ -18,14 +18,7 @@ bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log) {
     }
     log("INFO", "the pactflow extension is not available on this server: running the migration catalog from the client");
     conn.exec("SET client_min_messages = warning");
-    conn.exec("BEGIN");
-    try {
-        ensure_client_bookkeeping(conn, Catalog::builtin());
-        conn.exec("COMMIT");
-    } catch (...) {
-        try { conn.exec("ROLLBACK"); } catch (...) {}
-        throw;
-    }
+    in_transaction(conn, [&] { ensure_client_bookkeeping(conn, Catalog::builtin()); });
     conn.exec("RESET client_min_messages");
     return false;
 }
@@ -38,7 +31,6 @@ MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log 
     Migrator m(Catalog::builtin(), conn, tx, log);
     MigrateOptions o;
     o.target = s.target;
-    o.fail_after = s.fail_after;
     o.schema = application_schema(conn);
     return m.migrate(o);
 }
