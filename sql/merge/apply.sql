@@ -817,7 +817,8 @@ UPDATE @app@.version_sequence_number s SET value = m.v + 100
 INSERT INTO @app@.version_sequence_number (value)
 SELECT m.v + 100 FROM (SELECT coalesce(max("order"), 0) AS v FROM @app@.versions) m
  WHERE NOT EXISTS (SELECT 1 FROM @app@.version_sequence_number);
+-- (verifications.number has no index of its own: the numbers this run gave are the highest.)
 -- @step verification_sequence_number update
 UPDATE @app@.verification_sequence_number s SET value = m.v + 100
-  FROM (SELECT coalesce(max(number), 0) AS v FROM @app@.verifications) m
- WHERE s.value <= m.v;
+  FROM (SELECT max(new_number) AS v FROM x_ver_new) m
+ WHERE m.v IS NOT NULL AND s.value <= m.v;
