@@ -29,8 +29,13 @@ public:
     std::vector<Row> query(const std::string &sql, const Params &params = {}) override;
     void run_script(const std::string &sql) override;
     long long affected() const override { return affected_; }
+    // Whether a transaction block is open (also a failed one).
+    bool in_transaction() const;
 
     void exec(const std::string &sql) { run_script(sql); }
+    // Runs a script of several statements in one round trip, passing the first value of each statement that
+    // returns rows to on_rows, in order; the first error stops the script and is thrown.
+    void run_script_each(const std::string &sql, const std::function<void(const Value &)> &on_rows);
 
     // Called after every statement (also a failed one) with its text and duration: SQL logging and the
     // slow-statement warning (PACTFLOW_SQL_LOG_LEVEL, PACTFLOW_SQL_LOG_WARN_DURATION).

@@ -22,16 +22,26 @@
 -- could read that whole index. "SET LOCAL jit = off" (this transaction only): the statement never gains from JIT,
 -- and the complete check's estimates could buy a compilation that costs more than the statement.
 SET LOCAL jit = off;
+DO $$
+DECLARE
+    -- A tracking trigger missing, disabled or not ENABLE ALWAYS: writes may have gone unrecorded.
+    untracked boolean := (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger g
+                           WHERE g.tgrelid IN ('versions'::regclass, 'branch_versions'::regclass) AND g.tgenabled = 'A'
+                             AND g.tgname IN ('pactflow_dm_versions_insert',
+                               'pactflow_dm_versions_update',
+                               'pactflow_dm_branch_versions_delete',
+                               'pactflow_dm_branch_versions_update',
+                               'pactflow_dm_branch_versions_truncate')) <> 5;
+BEGIN
+    -- Nothing recorded and the tracking intact: nothing can be missing, and no broker table is read.
+    IF NOT untracked AND NOT EXISTS (SELECT FROM pactflow_data_migration_changes c WHERE c.data_migration = 12) THEN
+        RETURN;
+    END IF;
 
 WITH taken AS MATERIALIZED (
     DELETE FROM pactflow_data_migration_changes c WHERE c.data_migration = 12 RETURNING c.version_id
 ), everything AS MATERIALIZED (
-    SELECT EXISTS (SELECT FROM taken t WHERE t.version_id IS NULL)
-           OR (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger g
-                WHERE g.tgrelid IN ('versions'::regclass, 'branch_versions'::regclass) AND g.tgenabled = 'A'
-                  AND g.tgname IN ('pactflow_dm_versions_insert', 'pactflow_dm_versions_update',
-                                   'pactflow_dm_branch_versions_delete', 'pactflow_dm_branch_versions_update',
-                                   'pactflow_dm_branch_versions_truncate')) <> 5 AS yes
+    SELECT untracked OR EXISTS (SELECT FROM taken t WHERE t.version_id IS NULL) AS yes
 ), candidates AS (
     SELECT v.id, v.pacticipant_id, v.branch, v."order", v.created_at
       FROM versions v
@@ -102,3 +112,5 @@ SELECT h.pacticipant_id, h.branch_id, h.id, h.version_id, h.branch_name
        version_id = EXCLUDED.version_id
  WHERE branch_heads.branch_version_id IS DISTINCT FROM EXCLUDED.branch_version_id
     OR branch_heads.version_id IS DISTINCT FROM EXCLUDED.version_id;
+END
+$$;

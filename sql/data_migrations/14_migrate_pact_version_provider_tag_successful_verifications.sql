@@ -23,28 +23,41 @@
 -- For a missing key, the row recorded is its earliest successful verification (execution_date, then id) among all
 -- verifications of that pact version whose provider version has the tag, as the Pact Broker's ordered INSERT ...
 -- ON CONFLICT DO NOTHING keeps; rows get their ids in that order. For recorded keys the LATERAL ... OFFSET 0
--- sub-selects keep the joins and the comparison as per-row index probes. "SET LOCAL jit = off" (this transaction only): the statement never gains from
--- JIT, and the complete check's estimates could buy a compilation that costs more than the statement.
+-- sub-selects keep the joins and the comparison as per-row index probes. "SET LOCAL jit = off" (this transaction
+-- only): the statement never gains from JIT, and the complete check's estimates could buy a compilation that costs
+-- more than the statement. "enable_hashagg = off": a hash aggregate sizes its table for the complete comparison's
+-- estimate (up to work_mem) when the statement starts, even when that part does not run; the sorts it is replaced
+-- by start empty.
 SET LOCAL jit = off;
 SET LOCAL work_mem = '64MB';
+SET LOCAL enable_hashagg = off;
+DO $$
+DECLARE
+    -- A tracking trigger missing, disabled or not ENABLE ALWAYS: writes may have gone unrecorded.
+    untracked boolean := (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger g
+                           WHERE g.tgrelid IN ('verifications'::regclass, 'tags'::regclass, 'pact_version_provider_tag_successful_verifications'::regclass) AND g.tgenabled = 'A'
+                             AND g.tgname IN ('pactflow_dm_verifications_insert',
+                               'pactflow_dm_verifications_update',
+                               'pactflow_dm_tags_insert',
+                               'pactflow_dm_tags_update',
+                               'pactflow_dm_successful_verifications_delete',
+                               'pactflow_dm_successful_verifications_update',
+                               'pactflow_dm_successful_verifications_truncate')) <> 7;
+BEGIN
+    -- Nothing recorded and the tracking intact: nothing can be missing, and no broker table is read.
+    IF NOT untracked AND NOT EXISTS (SELECT FROM pactflow_data_migration_changes c WHERE c.data_migration = 14) THEN
+        RETURN;
+    END IF;
 
 WITH taken AS MATERIALIZED (
     DELETE FROM pactflow_data_migration_changes c WHERE c.data_migration = 14 RETURNING c.version_id, c.pact_version_id
 ), everything AS MATERIALIZED (
-    SELECT EXISTS (SELECT FROM taken t WHERE t.version_id IS NULL AND t.pact_version_id IS NULL)
-           OR (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger g
-                WHERE g.tgrelid IN ('verifications'::regclass, 'tags'::regclass,
-                                    'pact_version_provider_tag_successful_verifications'::regclass)
-                  AND g.tgenabled = 'A'
-                  AND g.tgname IN ('pactflow_dm_verifications_insert', 'pactflow_dm_verifications_update',
-                                   'pactflow_dm_tags_insert', 'pactflow_dm_tags_update',
-                                   'pactflow_dm_successful_verifications_delete',
-                                   'pactflow_dm_successful_verifications_update',
-                                   'pactflow_dm_successful_verifications_truncate')) <> 7
+    SELECT untracked
+           OR EXISTS (SELECT FROM taken t WHERE t.version_id IS NULL AND t.pact_version_id IS NULL)
            -- After a bulk load, comparing the whole tables costs less than a probe per recorded key.
            OR (SELECT pg_catalog.count(*) FROM taken) > GREATEST(100000, (SELECT c.reltuples / 10
-                                                         FROM pg_catalog.pg_class c
-                                                        WHERE c.oid = 'verifications'::regclass)) AS yes
+                                                                          FROM pg_catalog.pg_class c
+                                                                         WHERE c.oid = 'verifications'::regclass)) AS yes
 ), missing_keys AS (
     -- The successful verifications of the recorded provider versions, with the tags of those versions.
     SELECT v.pact_version_id, t.name AS tag_name, v.wip
@@ -95,3 +108,5 @@ SELECT k.pact_version_id, k.tag_name, k.wip, first.id, first.execution_date
                       LIMIT 1) first
  ORDER BY first.execution_date, first.id
 ON CONFLICT DO NOTHING;
+END
+$$;
