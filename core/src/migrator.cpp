@@ -99,18 +99,22 @@ AppliedState Migrator::read_state(const std::string &schema) {
     AppliedState s;
     const std::string q = quote_ident(schema);
     // Two round trips: which bookkeeping tables exist, then everything in them at once.
-    const Row exists = ex_.query("SELECT pg_catalog.to_regclass($1) IS NOT NULL, pg_catalog.to_regclass($2) IS NOT NULL, "
+    const Row exists = ex_.query("SELECT pg_catalog.to_regclass($1) IS NOT NULL, "
+                                 "pg_catalog.to_regclass($2) IS NOT NULL, "
                                  "pg_catalog.to_regclass('pactflow.migration_history') IS NOT NULL",
                                  {q + ".schema_migrations", q + ".schema_info"})
                              .at(0);
     s.schema_migrations_exists = exists.at(0) == Value("t");
     const bool schema_info_exists = exists.at(1) == Value("t"), history_exists = exists.at(2) == Value("t");
     std::vector<std::string> parts;
-    if (s.schema_migrations_exists) parts.push_back("SELECT 'f', filename, NULL::boolean FROM " + q + ".schema_migrations");
-    if (schema_info_exists) parts.push_back("(SELECT 'i', version::text, NULL::boolean FROM " + q + ".schema_info LIMIT 1)");
+    if (s.schema_migrations_exists)
+        parts.push_back("SELECT 'f', filename, NULL::boolean FROM " + q + ".schema_migrations");
+    if (schema_info_exists)
+        parts.push_back("(SELECT 'i', version::text, NULL::boolean FROM " + q + ".schema_info LIMIT 1)");
     if (history_exists) {
         parts.push_back("SELECT 'h', name, success FROM pactflow.migration_history");
-        parts.push_back("SELECT DISTINCT 'p', product_version, NULL::boolean FROM pactflow.migration_history WHERE NOT adopted");
+        parts.push_back("SELECT DISTINCT 'p', product_version, NULL::boolean FROM pactflow.migration_history "
+                        "WHERE NOT adopted");
     }
     std::string sql;
     for (const auto &p : parts) sql += (sql.empty() ? "" : " UNION ALL ") + p;

@@ -5,13 +5,12 @@
 -- No "unless": versions.branch still exists in the latest Pact Broker schema, so (like the Pact Broker, whose guard is
 -- "the column and the three tables exist") this runs whenever the branch tables exist.
 --
--- Which versions are checked: those recorded in pactflow_data_migration_changes since the last run (a version
--- written with a branch, a branch version deleted while its version keeps that legacy branch; see migration
--- 20260220_pactflow_track_data_migration_changes), taken out of the table by this statement; every legacy version
--- when a "check everything" row is there (first run, TRUNCATE) or when one of the tracking triggers is missing or
--- not ENABLE ALWAYS. So the versions found missing are exactly the Pact Broker's "versions without a branch
--- version", and nothing is read when nothing was written. 12_create_branches_full_scan.sql does the same without
--- the change table.
+-- Which versions are checked: those recorded in pactflow_data_migration_changes since the last run (a version written
+-- with a branch or given an order, a branch version deleted while its version keeps that legacy branch; see migration
+-- 20260220_pactflow_track_data_migration_changes), taken out of that table by the statement; every legacy version
+-- when a "check everything" row is there (the first run, a TRUNCATE) or a tracking trigger is missing or disabled.
+-- So the versions found are exactly the Pact Broker's "versions without a branch version", and when nothing was
+-- recorded no broker table is read. 12_create_branches_full_scan.sql does the same without the change table.
 --
 -- As in the Pact Broker: a new branch takes its timestamps from the lowest-ordered such version of that branch, branch
 -- versions take theirs from their version, inserts skip rows that already exist (branches and branch versions get
@@ -26,12 +25,12 @@ DO $$
 DECLARE
     -- A tracking trigger missing, disabled or not ENABLE ALWAYS: writes may have gone unrecorded.
     untracked boolean := (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger g
-                           WHERE g.tgrelid IN ('versions'::regclass, 'branch_versions'::regclass) AND g.tgenabled = 'A'
-                             AND g.tgname IN ('pactflow_dm_versions_insert',
-                               'pactflow_dm_versions_update',
-                               'pactflow_dm_branch_versions_delete',
-                               'pactflow_dm_branch_versions_update',
-                               'pactflow_dm_branch_versions_truncate')) <> 5;
+                           WHERE g.tgrelid IN ('versions'::regclass, 'branch_versions'::regclass)
+                             AND g.tgenabled = 'A'
+                             AND g.tgname IN ('pactflow_dm_versions_insert', 'pactflow_dm_versions_update',
+                                              'pactflow_dm_branch_versions_delete',
+                                              'pactflow_dm_branch_versions_update',
+                                              'pactflow_dm_branch_versions_truncate')) <> 5;
 BEGIN
     -- Nothing recorded and the tracking intact: nothing can be missing, and no broker table is read.
     IF NOT untracked AND NOT EXISTS (SELECT FROM pactflow_data_migration_changes c WHERE c.data_migration = 12) THEN
@@ -59,7 +58,8 @@ WITH taken AS MATERIALIZED (
       FROM candidates c
      WHERE c.branch IS NOT NULL
        AND c."order" IS NOT NULL
-       AND NOT EXISTS (SELECT FROM branch_versions bv WHERE bv.version_id = c.id AND bv.branch_name = c.branch OFFSET 0)
+       AND NOT EXISTS (SELECT FROM branch_versions bv
+                        WHERE bv.version_id = c.id AND bv.branch_name = c.branch OFFSET 0)
 ), new_branches AS (
     INSERT INTO branches (name, pacticipant_id, created_at, updated_at)
     SELECT f.branch, f.pacticipant_id, f.created_at, f.created_at
@@ -76,7 +76,8 @@ WITH taken AS MATERIALIZED (
       FROM branches b
      WHERE (b.pacticipant_id, b.name) IN (SELECT m.pacticipant_id, m.branch FROM missing m)
 ), new_branch_versions AS (
-    INSERT INTO branch_versions (pacticipant_id, version_id, version_order, branch_id, branch_name, created_at, updated_at)
+    INSERT INTO branch_versions
+           (pacticipant_id, version_id, version_order, branch_id, branch_name, created_at, updated_at)
     SELECT m.pacticipant_id, m.id, m."order", b.id, m.branch, m.created_at, m.created_at
       FROM missing m
       JOIN touched_branches b ON b.pacticipant_id = m.pacticipant_id AND b.name = m.branch

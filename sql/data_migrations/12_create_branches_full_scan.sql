@@ -18,7 +18,8 @@ WITH candidates AS (
       FROM candidates c
      WHERE c.branch IS NOT NULL
        AND c."order" IS NOT NULL
-       AND NOT EXISTS (SELECT FROM branch_versions bv WHERE bv.version_id = c.id AND bv.branch_name = c.branch OFFSET 0)
+       AND NOT EXISTS (SELECT FROM branch_versions bv
+                        WHERE bv.version_id = c.id AND bv.branch_name = c.branch OFFSET 0)
 ), new_branches AS (
     INSERT INTO branches (name, pacticipant_id, created_at, updated_at)
     SELECT f.branch, f.pacticipant_id, f.created_at, f.created_at
@@ -35,7 +36,8 @@ WITH candidates AS (
       FROM branches b
      WHERE (b.pacticipant_id, b.name) IN (SELECT m.pacticipant_id, m.branch FROM missing m)
 ), new_branch_versions AS (
-    INSERT INTO branch_versions (pacticipant_id, version_id, version_order, branch_id, branch_name, created_at, updated_at)
+    INSERT INTO branch_versions
+           (pacticipant_id, version_id, version_order, branch_id, branch_name, created_at, updated_at)
     SELECT m.pacticipant_id, m.id, m."order", b.id, m.branch, m.created_at, m.created_at
       FROM missing m
       JOIN touched_branches b ON b.pacticipant_id = m.pacticipant_id AND b.name = m.branch

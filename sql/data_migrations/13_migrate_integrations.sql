@@ -8,28 +8,28 @@
 --
 -- Which pairs are checked: those recorded in pactflow_data_migration_changes since the last run (a publication
 -- inserted or re-keyed, an integration deleted or re-keyed; see migration
--- 20260220_pactflow_track_data_migration_changes), taken out of the table by this statement; every pair of every
--- publication when a "check everything" row is there (first run, TRUNCATE) or when one of the tracking triggers is
--- missing or not ENABLE ALWAYS. So the pairs found missing are exactly the Pact Broker's, and a run after no writes
--- reads nothing. 13_migrate_integrations_full_scan.sql does the same without the change table.
+-- 20260220_pactflow_track_data_migration_changes), taken out of that table by the statement; every pair of every
+-- publication when a "check everything" row is there (the first run, a TRUNCATE) or a tracking trigger is missing or
+-- disabled. So the pairs found are exactly the Pact Broker's, and when nothing was recorded no broker table is read.
+-- 13_migrate_integrations_full_scan.sql does the same without the change table.
 -- As in the Pact Broker, a pair counts when both pacticipants exist; the row gets the pacticipants' names and the
 -- consumer's created_at. A row inserted meanwhile by a Pact Broker node is left as it is (ON CONFLICT DO NOTHING,
 -- where the Pact Broker's plain INSERT would fail).
--- "SET LOCAL jit = off" (this transaction only): the statement never gains from JIT. "enable_hashagg = off": a
--- hash aggregate sizes its table for the complete comparison's estimate when the statement starts, even when that
--- part does not run; the sorts it is replaced by start empty.
+-- "SET LOCAL jit = off" (this transaction only): the statement never gains from JIT. "enable_hashagg = off": a hash
+-- aggregate sizes its table for the complete comparison's estimate when the statement starts, even when that part
+-- does not run; the sorts it is replaced by start empty.
 SET LOCAL jit = off;
 SET LOCAL enable_hashagg = off;
 DO $$
 DECLARE
     -- A tracking trigger missing, disabled or not ENABLE ALWAYS: writes may have gone unrecorded.
     untracked boolean := (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger g
-                           WHERE g.tgrelid IN ('pact_publications'::regclass, 'integrations'::regclass) AND g.tgenabled = 'A'
+                           WHERE g.tgrelid IN ('pact_publications'::regclass, 'integrations'::regclass)
+                             AND g.tgenabled = 'A'
                              AND g.tgname IN ('pactflow_dm_pact_publications_insert',
-                               'pactflow_dm_pact_publications_update',
-                               'pactflow_dm_integrations_delete',
-                               'pactflow_dm_integrations_update',
-                               'pactflow_dm_integrations_truncate')) <> 5;
+                                              'pactflow_dm_pact_publications_update',
+                                              'pactflow_dm_integrations_delete', 'pactflow_dm_integrations_update',
+                                              'pactflow_dm_integrations_truncate')) <> 5;
 BEGIN
     -- Nothing recorded and the tracking intact: nothing can be missing, and no broker table is read.
     IF NOT untracked AND NOT EXISTS (SELECT FROM pactflow_data_migration_changes c WHERE c.data_migration = 13) THEN
@@ -45,7 +45,8 @@ WITH taken AS MATERIALIZED (
       FROM taken t
      WHERE t.consumer_id IS NOT NULL
        AND NOT (SELECT e.yes FROM everything e)
-       AND EXISTS (SELECT FROM pact_publications pp WHERE pp.consumer_id = t.consumer_id AND pp.provider_id = t.provider_id)
+       AND EXISTS (SELECT FROM pact_publications pp
+                    WHERE pp.consumer_id = t.consumer_id AND pp.provider_id = t.provider_id)
     UNION ALL
     SELECT DISTINCT pp.consumer_id, pp.provider_id
       FROM pact_publications pp

@@ -7,19 +7,20 @@
 -- pactflow:requires=20260220_pactflow_track_data_migration_changes
 --
 -- The Pact Broker compares every successful verification x tag of its provider version with the table on every
--- start. A key is missing after a successful verification was stored by a node running code from before 20211121,
--- after a tag was added to a provider version once its verifications were stored (current code records only the
--- tags present at verification time), or after a row of the table was deleted. Which keys are checked: those of the
--- provider versions and pact versions recorded in pactflow_data_migration_changes since the last run (a successful
--- verification written, a tag written, a row of the table deleted while its pact version remains; see migration
--- 20260220_pactflow_track_data_migration_changes), taken out of the table by this statement; every key when a
--- "check everything" row is there (first run, TRUNCATE), when one of the tracking triggers is missing or not
--- ENABLE ALWAYS, or when more rows were recorded than a tenth of the verifications (and 100,000: a bulk load, where
--- comparing the whole tables with hash joins, in up to 64 MB of work_mem, costs less than probing key by key). A missing key needs a successful verification and a tag, both written at some time: the later of
--- the two writes is recorded, and the run that takes that record sees both. So the keys found missing are exactly
--- the Pact Broker's, a tag added to a provider version of any age included, and a run after no writes reads
--- nothing. 14_migrate_pact_version_provider_tag_successful_verifications_full_scan.sql does the same without the
--- change table.
+-- start. A key goes missing when a node running code from before 20211121 stores a successful verification, when a
+-- tag is added to a provider version after its verifications were stored (current code records only the tags the
+-- version has at verification time), or when a row of the table is deleted.
+-- Which keys are checked: those of the provider versions and pact versions recorded in
+-- pactflow_data_migration_changes since the last run (a successful verification written, a tag written, a row of the
+-- table deleted while its pact version remains; see migration 20260220_pactflow_track_data_migration_changes), taken
+-- out of that table by the statement; every key when a "check everything" row is there (the first run, a TRUNCATE),
+-- a tracking trigger is missing or disabled, or more rows were recorded than a tenth of the verifications and
+-- 100,000 (a bulk load: comparing whole tables with hash joins, in up to 64 MB of work_mem, costs less than a probe
+-- per key). A missing key needs a successful verification and a tag, both written at some time: the later of the two
+-- writes is recorded, and the run that takes that record sees both. So the keys found are exactly the Pact Broker's,
+-- a tag added to a provider version of any age included, and when nothing was recorded no broker table is read.
+-- 14_migrate_pact_version_provider_tag_successful_verifications_full_scan.sql does the same without the change table.
+--
 -- For a missing key, the row recorded is its earliest successful verification (execution_date, then id) among all
 -- verifications of that pact version whose provider version has the tag, as the Pact Broker's ordered INSERT ...
 -- ON CONFLICT DO NOTHING keeps; rows get their ids in that order. For recorded keys the LATERAL ... OFFSET 0
@@ -35,14 +36,14 @@ DO $$
 DECLARE
     -- A tracking trigger missing, disabled or not ENABLE ALWAYS: writes may have gone unrecorded.
     untracked boolean := (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger g
-                           WHERE g.tgrelid IN ('verifications'::regclass, 'tags'::regclass, 'pact_version_provider_tag_successful_verifications'::regclass) AND g.tgenabled = 'A'
-                             AND g.tgname IN ('pactflow_dm_verifications_insert',
-                               'pactflow_dm_verifications_update',
-                               'pactflow_dm_tags_insert',
-                               'pactflow_dm_tags_update',
-                               'pactflow_dm_successful_verifications_delete',
-                               'pactflow_dm_successful_verifications_update',
-                               'pactflow_dm_successful_verifications_truncate')) <> 7;
+                           WHERE g.tgrelid IN ('verifications'::regclass, 'tags'::regclass,
+                                               'pact_version_provider_tag_successful_verifications'::regclass)
+                             AND g.tgenabled = 'A'
+                             AND g.tgname IN ('pactflow_dm_verifications_insert', 'pactflow_dm_verifications_update',
+                                              'pactflow_dm_tags_insert', 'pactflow_dm_tags_update',
+                                              'pactflow_dm_successful_verifications_delete',
+                                              'pactflow_dm_successful_verifications_update',
+                                              'pactflow_dm_successful_verifications_truncate')) <> 7;
 BEGIN
     -- Nothing recorded and the tracking intact: nothing can be missing, and no broker table is read.
     IF NOT untracked AND NOT EXISTS (SELECT FROM pactflow_data_migration_changes c WHERE c.data_migration = 14) THEN
@@ -55,9 +56,9 @@ WITH taken AS MATERIALIZED (
     SELECT untracked
            OR EXISTS (SELECT FROM taken t WHERE t.version_id IS NULL AND t.pact_version_id IS NULL)
            -- After a bulk load, comparing the whole tables costs less than a probe per recorded key.
-           OR (SELECT pg_catalog.count(*) FROM taken) > GREATEST(100000, (SELECT c.reltuples / 10
-                                                                          FROM pg_catalog.pg_class c
-                                                                         WHERE c.oid = 'verifications'::regclass)) AS yes
+           OR (SELECT pg_catalog.count(*) FROM taken)
+              > GREATEST(100000, (SELECT c.reltuples / 10 FROM pg_catalog.pg_class c
+                                   WHERE c.oid = 'verifications'::regclass)) AS yes
 ), missing_keys AS (
     -- The successful verifications of the recorded provider versions, with the tags of those versions.
     SELECT v.pact_version_id, t.name AS tag_name, v.wip
@@ -103,7 +104,8 @@ SELECT k.pact_version_id, k.tag_name, k.wip, first.id, first.execution_date
                       WHERE v.pact_version_id = k.pact_version_id
                         AND v.wip = k.wip
                         AND v.success
-                        AND EXISTS (SELECT FROM tags t WHERE t.version_id = v.provider_version_id AND t.name = k.tag_name)
+                        AND EXISTS (SELECT FROM tags t
+                                     WHERE t.version_id = v.provider_version_id AND t.name = k.tag_name)
                       ORDER BY v.execution_date, v.id
                       LIMIT 1) first
  ORDER BY first.execution_date, first.id

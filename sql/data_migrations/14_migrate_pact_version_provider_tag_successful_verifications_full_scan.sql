@@ -32,7 +32,8 @@ SELECT k.pact_version_id, k.tag_name, k.wip, first.id, first.execution_date
                       WHERE v.pact_version_id = k.pact_version_id
                         AND v.wip = k.wip
                         AND v.success
-                        AND EXISTS (SELECT FROM tags t WHERE t.version_id = v.provider_version_id AND t.name = k.tag_name)
+                        AND EXISTS (SELECT FROM tags t
+                                     WHERE t.version_id = v.provider_version_id AND t.name = k.tag_name)
                       ORDER BY v.execution_date, v.id
                       LIMIT 1) first
  ORDER BY first.execution_date, first.id

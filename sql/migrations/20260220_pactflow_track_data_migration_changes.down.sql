@@ -13,9 +13,12 @@ DROP TRIGGER IF EXISTS pactflow_dm_verifications_insert ON verifications;
 DROP TRIGGER IF EXISTS pactflow_dm_verifications_update ON verifications;
 DROP TRIGGER IF EXISTS pactflow_dm_tags_insert ON tags;
 DROP TRIGGER IF EXISTS pactflow_dm_tags_update ON tags;
-DROP TRIGGER IF EXISTS pactflow_dm_successful_verifications_delete ON pact_version_provider_tag_successful_verifications;
-DROP TRIGGER IF EXISTS pactflow_dm_successful_verifications_update ON pact_version_provider_tag_successful_verifications;
-DROP TRIGGER IF EXISTS pactflow_dm_successful_verifications_truncate ON pact_version_provider_tag_successful_verifications;
+DROP TRIGGER IF EXISTS pactflow_dm_successful_verifications_delete
+    ON pact_version_provider_tag_successful_verifications;
+DROP TRIGGER IF EXISTS pactflow_dm_successful_verifications_update
+    ON pact_version_provider_tag_successful_verifications;
+DROP TRIGGER IF EXISTS pactflow_dm_successful_verifications_truncate
+    ON pact_version_provider_tag_successful_verifications;
 DROP FUNCTION IF EXISTS pactflow_dm_track_version();
 DROP FUNCTION IF EXISTS pactflow_dm_track_branch_version();
 DROP FUNCTION IF EXISTS pactflow_dm_track_pact_publications();

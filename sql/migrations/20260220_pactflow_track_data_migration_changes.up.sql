@@ -36,7 +36,8 @@ CREATE TABLE pactflow_data_migration_changes (
 ) WITH (autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_scale_factor = 0,
         autovacuum_vacuum_insert_threshold = 10000, autovacuum_vacuum_insert_scale_factor = 0);
 COMMENT ON TABLE pactflow_data_migration_changes IS
-    'pactflow-db: keys written since the last data-migration run (migration 20260220_pactflow_track_data_migration_changes)';
+    'pactflow-db: keys written since the last data-migration run '
+    '(migration 20260220_pactflow_track_data_migration_changes)';
 
 -- Not yet tracked: the first run checks everything, as the Pact Broker does on every start.
 INSERT INTO pactflow_data_migration_changes (data_migration) VALUES (12), (13), (14);
@@ -51,8 +52,9 @@ $$;
 CREATE TRIGGER pactflow_dm_versions_insert AFTER INSERT ON versions
     FOR EACH ROW WHEN (NEW.branch IS NOT NULL) EXECUTE FUNCTION pactflow_dm_track_version();
 CREATE TRIGGER pactflow_dm_versions_update AFTER UPDATE OF id, branch, "order" ON versions
-    FOR EACH ROW WHEN (NEW.branch IS NOT NULL AND (OLD.id IS DISTINCT FROM NEW.id OR OLD.branch IS DISTINCT FROM NEW.branch
-                       OR OLD."order" IS DISTINCT FROM NEW."order"))
+    FOR EACH ROW WHEN (NEW.branch IS NOT NULL AND (OLD.id IS DISTINCT FROM NEW.id
+                                                    OR OLD.branch IS DISTINCT FROM NEW.branch
+                                                    OR OLD."order" IS DISTINCT FROM NEW."order"))
     EXECUTE FUNCTION pactflow_dm_track_version();
 
 -- 12: a branch version gone. Only when its version still exists with that legacy branch: a version deleted (the
@@ -68,7 +70,8 @@ $$;
 CREATE TRIGGER pactflow_dm_branch_versions_delete AFTER DELETE ON branch_versions
     FOR EACH ROW EXECUTE FUNCTION pactflow_dm_track_branch_version();
 CREATE TRIGGER pactflow_dm_branch_versions_update AFTER UPDATE OF version_id, branch_name ON branch_versions
-    FOR EACH ROW WHEN (OLD.version_id IS DISTINCT FROM NEW.version_id OR OLD.branch_name IS DISTINCT FROM NEW.branch_name)
+    FOR EACH ROW WHEN (OLD.version_id IS DISTINCT FROM NEW.version_id
+                       OR OLD.branch_name IS DISTINCT FROM NEW.branch_name)
     EXECUTE FUNCTION pactflow_dm_track_branch_version();
 
 -- 13: pairs of new or re-keyed publications (every one: whether its integration exists is decided by the run,
@@ -88,7 +91,8 @@ BEGIN
 END
 $$;
 CREATE TRIGGER pactflow_dm_pact_publications_insert AFTER INSERT ON pact_publications
-    REFERENCING NEW TABLE AS pactflow_new_rows FOR EACH STATEMENT EXECUTE FUNCTION pactflow_dm_track_pact_publications();
+    REFERENCING NEW TABLE AS pactflow_new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_dm_track_pact_publications();
 CREATE TRIGGER pactflow_dm_pact_publications_update AFTER UPDATE OF consumer_id, provider_id ON pact_publications
     FOR EACH ROW WHEN (NEW.consumer_id IS NOT NULL AND (OLD.consumer_id IS DISTINCT FROM NEW.consumer_id
                        OR OLD.provider_id IS DISTINCT FROM NEW.provider_id))
@@ -105,7 +109,8 @@ $$;
 CREATE TRIGGER pactflow_dm_integrations_delete AFTER DELETE ON integrations
     FOR EACH ROW EXECUTE FUNCTION pactflow_dm_track_integration();
 CREATE TRIGGER pactflow_dm_integrations_update AFTER UPDATE OF consumer_id, provider_id ON integrations
-    FOR EACH ROW WHEN (OLD.consumer_id IS DISTINCT FROM NEW.consumer_id OR OLD.provider_id IS DISTINCT FROM NEW.provider_id)
+    FOR EACH ROW WHEN (OLD.consumer_id IS DISTINCT FROM NEW.consumer_id
+                       OR OLD.provider_id IS DISTINCT FROM NEW.provider_id)
     EXECUTE FUNCTION pactflow_dm_track_integration();
 
 -- 14: successful verifications (by their provider version: its tags are what the keys are made of).
@@ -124,10 +129,13 @@ END
 $$;
 CREATE TRIGGER pactflow_dm_verifications_insert AFTER INSERT ON verifications
     REFERENCING NEW TABLE AS pactflow_new_rows FOR EACH STATEMENT EXECUTE FUNCTION pactflow_dm_track_verifications();
-CREATE TRIGGER pactflow_dm_verifications_update AFTER UPDATE OF success, pact_version_id, provider_version_id, wip ON verifications
+CREATE TRIGGER pactflow_dm_verifications_update
+    AFTER UPDATE OF success, pact_version_id, provider_version_id, wip ON verifications
     FOR EACH ROW WHEN (NEW.success AND NEW.provider_version_id IS NOT NULL
-                       AND (OLD.success IS DISTINCT FROM NEW.success OR OLD.pact_version_id IS DISTINCT FROM NEW.pact_version_id
-                            OR OLD.provider_version_id IS DISTINCT FROM NEW.provider_version_id OR OLD.wip IS DISTINCT FROM NEW.wip))
+                       AND (OLD.success IS DISTINCT FROM NEW.success
+                            OR OLD.pact_version_id IS DISTINCT FROM NEW.pact_version_id
+                            OR OLD.provider_version_id IS DISTINCT FROM NEW.provider_version_id
+                            OR OLD.wip IS DISTINCT FROM NEW.wip))
     EXECUTE FUNCTION pactflow_dm_track_verification();
 
 -- 14: tags (a tag added to a provider version after its verifications were stored is the usual case).
@@ -160,10 +168,12 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER pactflow_dm_successful_verifications_delete AFTER DELETE ON pact_version_provider_tag_successful_verifications
+CREATE TRIGGER pactflow_dm_successful_verifications_delete
+    AFTER DELETE ON pact_version_provider_tag_successful_verifications
     FOR EACH ROW EXECUTE FUNCTION pactflow_dm_track_successful_verification();
 CREATE TRIGGER pactflow_dm_successful_verifications_update
-    AFTER UPDATE OF pact_version_id, provider_version_tag_name, wip ON pact_version_provider_tag_successful_verifications
+    AFTER UPDATE OF pact_version_id, provider_version_tag_name, wip
+    ON pact_version_provider_tag_successful_verifications
     FOR EACH ROW WHEN (OLD.pact_version_id IS DISTINCT FROM NEW.pact_version_id
                        OR OLD.provider_version_tag_name IS DISTINCT FROM NEW.provider_version_tag_name
                        OR OLD.wip IS DISTINCT FROM NEW.wip)
@@ -180,7 +190,8 @@ CREATE TRIGGER pactflow_dm_branch_versions_truncate AFTER TRUNCATE ON branch_ver
     FOR EACH STATEMENT EXECUTE FUNCTION pactflow_dm_track_truncate('12');
 CREATE TRIGGER pactflow_dm_integrations_truncate AFTER TRUNCATE ON integrations
     FOR EACH STATEMENT EXECUTE FUNCTION pactflow_dm_track_truncate('13');
-CREATE TRIGGER pactflow_dm_successful_verifications_truncate AFTER TRUNCATE ON pact_version_provider_tag_successful_verifications
+CREATE TRIGGER pactflow_dm_successful_verifications_truncate
+    AFTER TRUNCATE ON pact_version_provider_tag_successful_verifications
     FOR EACH STATEMENT EXECUTE FUNCTION pactflow_dm_track_truncate('14');
 
 -- Fixed search_path (pg_catalog first, then the application's schema, pg_temp last), set here because the schema's

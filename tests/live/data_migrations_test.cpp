@@ -90,7 +90,8 @@ void expect_same(const Snapshot &ours, const Snapshot &pact_broker) {
 const char *const changed_tables[] = {
     "verifications", "pact_publications", "version_sequence_number", "webhooks", "webhook_executions",
     "latest_pact_publication_ids", "latest_verification_ids", "tags", "pacticipants", "triggered_webhooks",
-    "branches", "branch_versions", "branch_heads", "integrations", "pact_version_provider_tag_successful_verifications"};
+    "branches", "branch_versions", "branch_heads", "integrations",
+    "pact_version_provider_tag_successful_verifications"};
 
 // The whole comparison on one server; `extra` are loader options for every migrate (e.g. a rollback target).
 void fixes_exactly_what_the_pact_broker_fixes(const Server &s, const std::string &name, const std::string &extra) {
@@ -110,12 +111,17 @@ void fixes_exactly_what_the_pact_broker_fixes(const Server &s, const std::string
     copy_database(s, name, oracle);
     run_fixture(s.conninfo(oracle), {"pact_broker_data_migrations.sql"});
     const Snapshot pact_broker = snapshot(s.conninfo(oracle));
-    for (const char *t : changed_tables) EXPECT_NE(before.at(t), pact_broker.at(t)) << "the fixture leaves no work in " << t;
+    for (const char *t : changed_tables)
+        EXPECT_NE(before.at(t), pact_broker.at(t)) << "the fixture leaves no work in " << t;
 
     r = migrate(s, name, extra);
     ASSERT_EQ(r.status, 0) << r.out;
     const Snapshot ours = snapshot(db);
     expect_same(ours, pact_broker);
+    // One random uuid for every triggered webhook a run gives one (SecureRandom.uuid once per run).
+    EXPECT_EQ(count(db, "SELECT count(DISTINCT left(uuid, 36)) FROM triggered_webhooks"
+                        " WHERE trigger_uuid LIKE 'trigger-old-%'"),
+              1);
     // A second run finds nothing more, as the Pact Broker's.
     ASSERT_EQ(migrate(s, name, extra).status, 0);
     expect_same(snapshot(db), ours);
@@ -232,13 +238,15 @@ TEST(DataMigrations, WritesDuringARunAndFailedRunsAreNotLost) {
     // A run that fails in data migration 14 rolls back what it took from the change table.
     {
         Connection c(db);
-        c.exec("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;"
+        c.exec("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql"
+               " AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;"
                "CREATE TRIGGER refuse BEFORE INSERT ON pact_version_provider_tag_successful_verifications"
                " FOR EACH ROW EXECUTE FUNCTION refuse()");
     }
     auto r = migrate(with_extension, "dm_during_run");
     EXPECT_NE(r.status, 0) << r.out;
-    EXPECT_TRUE(contains(r.out, "data migration 14_migrate_pact_version_provider_tag_successful_verifications failed")) << r.out;
+    EXPECT_TRUE(contains(r.out, "data migration 14_migrate_pact_version_provider_tag_successful_verifications failed"))
+        << r.out;
     EXPECT_EQ(count(db, "SELECT count(*) FROM pactflow_data_migration_changes"), 1);
     {
         Connection c(db);
@@ -268,10 +276,12 @@ TEST(DataMigrations, TrackingNeedsNoPrivilegeOnTheChangeTable) {
                "SET ROLE dm_deleter;"
                "DELETE FROM branches WHERE name = 'feat/x';"
                "DELETE FROM integrations WHERE provider_id = (SELECT id FROM pacticipants WHERE name = 'Baz');"
-               "DELETE FROM pact_version_provider_tag_successful_verifications WHERE provider_version_tag_name = 'prod';"
+               "DELETE FROM pact_version_provider_tag_successful_verifications"
+               " WHERE provider_version_tag_name = 'prod';"
                "RESET ROLE");
         // One row per branch version of a legacy version (80), per integration (1), per deleted recorded row.
-        EXPECT_EQ(std::stoll(c.scalar("SELECT count(*) FROM pactflow_data_migration_changes").value_or("0")), 80 + 1 + prod);
+        EXPECT_EQ(std::stoll(c.scalar("SELECT count(*) FROM pactflow_data_migration_changes").value_or("0")),
+                  80 + 1 + prod);
     }
     EXPECT_NE(snapshot(db).at("branch_versions"), before.at("branch_versions"));
     auto r = migrate(with_extension, "dm_roles");
@@ -280,7 +290,9 @@ TEST(DataMigrations, TrackingNeedsNoPrivilegeOnTheChangeTable) {
     // Re-created from versions.branch, publications and verifications: the same rows, newer ids.
     for (const char *t : {"integrations", "pact_version_provider_tag_successful_verifications"})
         EXPECT_EQ(after.at(t).size(), before.at(t).size()) << t;
-    EXPECT_EQ(count(db, "SELECT count(*) FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE b.name = 'feat/x'"), 80);
+    EXPECT_EQ(count(db, "SELECT count(*) FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id"
+                        " WHERE b.name = 'feat/x'"),
+              80);
     EXPECT_EQ(count(db, "SELECT count(*) FROM integrations"), 3);
     EXPECT_EQ(count(db, prod_rows), prod);
 }

@@ -70,7 +70,8 @@ public:
     // Runs each script in a transaction of its own, in order, and stops at the first that fails: returns it, its
     // transaction rolled back (nullopt when all committed). Default: begin, script, commit for each; the loader
     // sends them all in one round trip.
-    virtual std::optional<ScriptFailure> run_each_in_transaction(Executor &ex, const std::vector<std::string> &scripts);
+    virtual std::optional<ScriptFailure> run_each_in_transaction(Executor &ex,
+                                                                 const std::vector<std::string> &scripts);
 };
 
 struct MigrateOptions {
@@ -95,7 +96,8 @@ public:
     AppliedState read_state(const std::string &schema);
     MigrateResult migrate(const MigrateOptions &o);
     // Data migrations only (each in its own transaction, with the application schema `schema` on the search_path).
-    std::vector<std::string> run_data_migrations(const AppliedState &s, const std::string &schema, long long &elapsed_ms);
+    std::vector<std::string> run_data_migrations(const AppliedState &s, const std::string &schema,
+                                                 long long &elapsed_ms);
 
 private:
     void apply(const Step &step, const MigrateOptions &o);
