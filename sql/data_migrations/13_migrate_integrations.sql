@@ -41,10 +41,9 @@ WITH taken AS MATERIALIZED (
 ), everything AS MATERIALIZED (
     SELECT untracked OR EXISTS (SELECT FROM taken t WHERE t.consumer_id IS NULL AND t.provider_id IS NULL) AS yes
 ), pairs AS (
-    SELECT DISTINCT t.consumer_id, t.provider_id
-      FROM taken t
-     WHERE t.consumer_id IS NOT NULL
-       AND NOT (SELECT e.yes FROM everything e)
+    SELECT t.consumer_id, t.provider_id
+      FROM (SELECT DISTINCT t.consumer_id, t.provider_id FROM taken t WHERE t.consumer_id IS NOT NULL) t
+     WHERE NOT (SELECT e.yes FROM everything e)
        AND EXISTS (SELECT FROM pact_publications pp
                     WHERE pp.consumer_id = t.consumer_id AND pp.provider_id = t.provider_id)
     UNION ALL
