@@ -22,8 +22,9 @@
 -- not need to know about them), and, being ENABLE ALWAYS, also for sessions with session_replication_role =
 -- replica (logical replication, bulk loaders). Inserts are tracked per statement through transition tables (one
 -- append per statement, cheap for bulk loads); updates and deletes per row, only when a key column changes. The
--- functions are SECURITY DEFINER with a fixed search_path: a role that may only delete (the clean's) needs no
--- privilege on the change table, and no object on the caller's search_path is ever resolved.
+-- functions are SECURITY DEFINER, so a role that may only delete (the clean's) needs no privilege on the change
+-- table; their search_path is pg_catalog, the schema of the table that fired them (read at every call: the change
+-- table is next to it, and a renamed schema keeps working), pg_temp; nothing on the caller's path is resolved.
 -- CREATE TRIGGER waits for transactions writing these tables to finish, so every write is either committed before
 -- this migration (and found by the first run's complete check) or tracked.
 
@@ -43,8 +44,11 @@ COMMENT ON TABLE pactflow_data_migration_changes IS
 INSERT INTO pactflow_data_migration_changes (data_migration) VALUES (12), (13), (14);
 
 -- 12: versions with a legacy branch.
-CREATE FUNCTION pactflow_dm_track_version() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_version() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     INSERT INTO pactflow_data_migration_changes (data_migration, version_id) VALUES (12, NEW.id);
     RETURN NULL;
 END
@@ -59,8 +63,11 @@ CREATE TRIGGER pactflow_dm_versions_update AFTER UPDATE OF id, branch, "order" O
 
 -- 12: a branch version gone. Only when its version still exists with that legacy branch: a version deleted (the
 -- clean) takes its branch versions with it and leaves nothing to re-create.
-CREATE FUNCTION pactflow_dm_track_branch_version() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_branch_version() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     IF EXISTS (SELECT FROM versions v WHERE v.id = OLD.version_id AND v.branch = OLD.branch_name) THEN
         INSERT INTO pactflow_data_migration_changes (data_migration, version_id) VALUES (12, OLD.version_id);
     END IF;
@@ -76,15 +83,21 @@ CREATE TRIGGER pactflow_dm_branch_versions_update AFTER UPDATE OF version_id, br
 
 -- 13: pairs of new or re-keyed publications (every one: whether its integration exists is decided by the run,
 -- which sees both committed; a check here could miss an integration deleted by a concurrent transaction).
-CREATE FUNCTION pactflow_dm_track_pact_publications() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_pact_publications() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     INSERT INTO pactflow_data_migration_changes (data_migration, consumer_id, provider_id)
     SELECT 13, n.consumer_id, n.provider_id FROM pactflow_new_rows n WHERE n.consumer_id IS NOT NULL;
     RETURN NULL;
 END
 $$;
-CREATE FUNCTION pactflow_dm_track_pact_publication() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_pact_publication() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     INSERT INTO pactflow_data_migration_changes (data_migration, consumer_id, provider_id)
     VALUES (13, NEW.consumer_id, NEW.provider_id);
     RETURN NULL;
@@ -99,8 +112,11 @@ CREATE TRIGGER pactflow_dm_pact_publications_update AFTER UPDATE OF consumer_id,
     EXECUTE FUNCTION pactflow_dm_track_pact_publication();
 
 -- 13: an integration gone (deleted, also with a pacticipant, or re-keyed).
-CREATE FUNCTION pactflow_dm_track_integration() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_integration() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     INSERT INTO pactflow_data_migration_changes (data_migration, consumer_id, provider_id)
     VALUES (13, OLD.consumer_id, OLD.provider_id);
     RETURN NULL;
@@ -114,15 +130,21 @@ CREATE TRIGGER pactflow_dm_integrations_update AFTER UPDATE OF consumer_id, prov
     EXECUTE FUNCTION pactflow_dm_track_integration();
 
 -- 14: successful verifications (by their provider version: its tags are what the keys are made of).
-CREATE FUNCTION pactflow_dm_track_verifications() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_verifications() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     INSERT INTO pactflow_data_migration_changes (data_migration, version_id)
     SELECT 14, n.provider_version_id FROM pactflow_new_rows n WHERE n.success AND n.provider_version_id IS NOT NULL;
     RETURN NULL;
 END
 $$;
-CREATE FUNCTION pactflow_dm_track_verification() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_verification() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     INSERT INTO pactflow_data_migration_changes (data_migration, version_id) VALUES (14, NEW.provider_version_id);
     RETURN NULL;
 END
@@ -139,15 +161,21 @@ CREATE TRIGGER pactflow_dm_verifications_update
     EXECUTE FUNCTION pactflow_dm_track_verification();
 
 -- 14: tags (a tag added to a provider version after its verifications were stored is the usual case).
-CREATE FUNCTION pactflow_dm_track_tags() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_tags() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     INSERT INTO pactflow_data_migration_changes (data_migration, version_id)
     SELECT 14, n.version_id FROM pactflow_new_rows n;
     RETURN NULL;
 END
 $$;
-CREATE FUNCTION pactflow_dm_track_tag() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_tag() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     INSERT INTO pactflow_data_migration_changes (data_migration, version_id) VALUES (14, NEW.version_id);
     RETURN NULL;
 END
@@ -160,8 +188,11 @@ CREATE TRIGGER pactflow_dm_tags_update AFTER UPDATE OF name, version_id ON tags
 
 -- 14: a recorded key gone while its pact version remains (a pact version deleted takes these rows with it and
 -- leaves nothing to record).
-CREATE FUNCTION pactflow_dm_track_successful_verification() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_successful_verification() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     IF EXISTS (SELECT FROM pact_versions pv WHERE pv.id = OLD.pact_version_id) THEN
         INSERT INTO pactflow_data_migration_changes (data_migration, pact_version_id) VALUES (14, OLD.pact_version_id);
     END IF;
@@ -180,8 +211,11 @@ CREATE TRIGGER pactflow_dm_successful_verifications_update
     EXECUTE FUNCTION pactflow_dm_track_successful_verification();
 
 -- TRUNCATE fires no row trigger: the migration whose "missing" rows it can create checks everything next time.
-CREATE FUNCTION pactflow_dm_track_truncate() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION pactflow_dm_track_truncate() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM pg_catalog.set_config('search_path',
+                                  'pg_catalog, ' || pg_catalog.quote_ident(TG_TABLE_SCHEMA) || ', pg_temp', true);
     INSERT INTO pactflow_data_migration_changes (data_migration) VALUES (TG_ARGV[0]::smallint);
     RETURN NULL;
 END
@@ -194,27 +228,37 @@ CREATE TRIGGER pactflow_dm_successful_verifications_truncate
     AFTER TRUNCATE ON pact_version_provider_tag_successful_verifications
     FOR EACH STATEMENT EXECUTE FUNCTION pactflow_dm_track_truncate('14');
 
--- Fixed search_path (pg_catalog first, then the application's schema, pg_temp last), set here because the schema's
--- name is only known now; and ENABLE ALWAYS.
-DO $$
-DECLARE
-    app text := pg_catalog.quote_ident(pg_catalog.current_schema());
-    f text;
-    t record;
-BEGIN
-    FOREACH f IN ARRAY ARRAY['pactflow_dm_track_version', 'pactflow_dm_track_branch_version',
-                             'pactflow_dm_track_pact_publications', 'pactflow_dm_track_pact_publication',
-                             'pactflow_dm_track_integration', 'pactflow_dm_track_verifications',
-                             'pactflow_dm_track_verification', 'pactflow_dm_track_tags', 'pactflow_dm_track_tag',
-                             'pactflow_dm_track_successful_verification', 'pactflow_dm_track_truncate'] LOOP
-        EXECUTE pg_catalog.format('ALTER FUNCTION %s.%I() SET search_path = pg_catalog, %s, pg_temp', app, f, app);
-        EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s.%I() FROM PUBLIC', app, f);
-    END LOOP;
-    FOR t IN SELECT g.tgname, g.tgrelid::regclass AS rel FROM pg_catalog.pg_trigger g
-                JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
-                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-              WHERE g.tgname LIKE 'pactflow\_dm\_%' AND n.nspname = pg_catalog.current_schema() LOOP
-        EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', t.rel, t.tgname);
-    END LOOP;
-END
-$$;
+-- Trigger functions are called without an EXECUTE check; nobody needs to call them directly.
+REVOKE ALL ON FUNCTION pactflow_dm_track_version() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_branch_version() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_pact_publications() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_pact_publication() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_integration() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_verifications() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_verification() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_tags() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_tag() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_successful_verification() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pactflow_dm_track_truncate() FROM PUBLIC;
+
+-- Fired also for sessions with session_replication_role = replica.
+ALTER TABLE versions ENABLE ALWAYS TRIGGER pactflow_dm_versions_insert;
+ALTER TABLE versions ENABLE ALWAYS TRIGGER pactflow_dm_versions_update;
+ALTER TABLE branch_versions ENABLE ALWAYS TRIGGER pactflow_dm_branch_versions_delete;
+ALTER TABLE branch_versions ENABLE ALWAYS TRIGGER pactflow_dm_branch_versions_update;
+ALTER TABLE branch_versions ENABLE ALWAYS TRIGGER pactflow_dm_branch_versions_truncate;
+ALTER TABLE pact_publications ENABLE ALWAYS TRIGGER pactflow_dm_pact_publications_insert;
+ALTER TABLE pact_publications ENABLE ALWAYS TRIGGER pactflow_dm_pact_publications_update;
+ALTER TABLE integrations ENABLE ALWAYS TRIGGER pactflow_dm_integrations_delete;
+ALTER TABLE integrations ENABLE ALWAYS TRIGGER pactflow_dm_integrations_update;
+ALTER TABLE integrations ENABLE ALWAYS TRIGGER pactflow_dm_integrations_truncate;
+ALTER TABLE verifications ENABLE ALWAYS TRIGGER pactflow_dm_verifications_insert;
+ALTER TABLE verifications ENABLE ALWAYS TRIGGER pactflow_dm_verifications_update;
+ALTER TABLE tags ENABLE ALWAYS TRIGGER pactflow_dm_tags_insert;
+ALTER TABLE tags ENABLE ALWAYS TRIGGER pactflow_dm_tags_update;
+ALTER TABLE pact_version_provider_tag_successful_verifications
+    ENABLE ALWAYS TRIGGER pactflow_dm_successful_verifications_delete;
+ALTER TABLE pact_version_provider_tag_successful_verifications
+    ENABLE ALWAYS TRIGGER pactflow_dm_successful_verifications_update;
+ALTER TABLE pact_version_provider_tag_successful_verifications
+    ENABLE ALWAYS TRIGGER pactflow_dm_successful_verifications_truncate;

@@ -337,6 +337,24 @@ TEST(DataMigrations, TruncateDisabledTriggersAndReplicaSessionsStayExact) {
               1);
 }
 
+// The tracking functions find the change table next to the table that fired them, at every call: renaming the
+// application's schema does not make the broker's writes fail.
+TEST(DataMigrations, TrackingFollowsARenamedSchema) {
+    const std::string db = current_base("dm_renamed");
+    const std::string expected = scalar_with_helpers(db, expected_late_row);
+    {
+        Connection c(db);
+        c.exec("SET client_min_messages = warning");
+        c.exec(read_fixture("helpers.sql"));
+        c.exec("ALTER SCHEMA public RENAME TO broker; SET search_path = broker");
+        c.exec("SELECT pg_temp.fx_tag(pg_temp.fx_vid('Bar', '3'), 'late', pg_temp.fx_at(10))");
+        EXPECT_EQ(c.scalar("SELECT count(*) FROM broker.pactflow_data_migration_changes"), pactflow::Value("1"));
+        c.exec("ALTER SCHEMA broker RENAME TO public");
+    }
+    ASSERT_EQ(migrate(with_extension, "dm_renamed").status, 0);
+    EXPECT_EQ(scalar_with_helpers(db, late_row), expected);
+}
+
 // Where we differ from the Pact Broker on purpose: a legacy version without an order (branch_versions.version_order
 // is NOT NULL) makes the Pact Broker's data migration 12 fail on every start; ours leaves that version alone and
 // creates its branch version once it has an order.
