@@ -5,7 +5,7 @@
 #include "connection.hpp"
 #include "exit_codes.hpp"
 #include "extension_install.hpp"
-#include "flyway_command.hpp"
+#include "flyway/command.hpp"
 #include "log.hpp"
 #include "migrate_command.hpp"
 #include "schedule_command.hpp"
@@ -206,7 +206,6 @@ private:
         s.target = o_.target ? o_.target : cfg_.migration_target;
         s.lock_wait_seconds = o_.lock_wait;
         s.use_extension = !o_.no_extension;
-        if (const char *f = std::getenv("PACTFLOW_TEST_FAIL_AFTER_MIGRATION")) s.fail_after = f;
         auto conn = connect();
         const std::int64_t before = read_db_version(*conn);
         log_.info("Database schema version is " + std::to_string(before));

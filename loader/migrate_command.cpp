@@ -43,14 +43,7 @@ bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log) {
     const auto &steps = Catalog::builtin().bookkeeping_steps();
     if (!steps.empty() && bookkeeping_version(conn) == steps.back().version) return false;  // current: nothing to run
     conn.exec("SET client_min_messages = warning");
-    conn.exec("BEGIN");
-    try {
-        ensure_client_bookkeeping(conn, Catalog::builtin());
-        conn.exec("COMMIT");
-    } catch (...) {
-        try { conn.exec("ROLLBACK"); } catch (...) {}
-        throw;
-    }
+    in_transaction(conn, [&] { ensure_client_bookkeeping(conn, Catalog::builtin()); });
     conn.exec("RESET client_min_messages");
     return false;
 }
@@ -63,7 +56,6 @@ MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log 
     Migrator m(Catalog::builtin(), conn, tx, log);
     MigrateOptions o;
     o.target = s.target;
-    o.fail_after = s.fail_after;
     o.schema = application_schema(conn);
     return m.migrate(o);
 }

@@ -577,7 +577,7 @@ TEST(EnvExports, IamModeExportsAFreshTokenThatAShellReadsBack) {
                                {"PACTFLOW_DATABASE_NAME", "pactflow"}}));
     const std::string out = env_exports(c, t2016);
     EXPECT_TRUE(has(out, "export PGHOST='prod-instance.us-east-1.rds.amazonaws.com'\nexport PGPORT='3306'\n"));
-    // Vector 2 of anchors.md §6: same inputs, same signature.
+    // Vector 2 of tests/unit/sigv4_test.cpp (botocore's): same inputs, same signature.
     EXPECT_TRUE(has(out, "X-Amz-Signature=d1138cdbc0ca63eec012ec0fc6c2267e03642168f5884a7795320d4c18374c61'\n"));
     EXPECT_NE(out, env_exports(c, t2016 + 1));
     // The quoting survives a real shell.
