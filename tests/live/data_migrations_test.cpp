@@ -218,6 +218,23 @@ TEST(DataMigrations, LateTagOnAnOldProviderVersionIsRecorded) {
     EXPECT_EQ(scalar_with_helpers(db, late_row), expected);
 }
 
+// CALL pactflow_migrate() (the extension's procedure, e.g. from pg_cron) runs the same data migrations over SPI.
+TEST(DataMigrations, TheExtensionsProcedureRunsThemToo) {
+    const std::string db = current_base("dm_procedure");
+    const std::string expected = scalar_with_helpers(db, expected_late_row);
+    {
+        Connection c(db);
+        c.exec("SET client_min_messages = warning");
+        c.exec(read_fixture("helpers.sql"));
+        c.exec("SELECT pg_temp.fx_tag(pg_temp.fx_vid('Bar', '3'), 'late', pg_temp.fx_at(10))");
+        c.exec("DELETE FROM integrations WHERE provider_id = (SELECT id FROM pacticipants WHERE name = 'Baz')");
+        c.exec("CALL pactflow_migrate()");
+        EXPECT_EQ(c.scalar("SELECT count(*) FROM pactflow_data_migration_changes"), pactflow::Value("0"));
+        EXPECT_EQ(c.scalar("SELECT count(*) FROM integrations"), pactflow::Value("3"));
+    }
+    EXPECT_EQ(scalar_with_helpers(db, late_row), expected);
+}
+
 // A write committed after a run's snapshot stays recorded for the next run; a run that fails keeps what it took.
 TEST(DataMigrations, WritesDuringARunAndFailedRunsAreNotLost) {
     const std::string db = current_base("dm_during_run");
