@@ -4,6 +4,7 @@
 #   make test    install dependencies, build, run every test suite against a throwaway cluster
 #   make deps    install build and test dependencies (Debian 12, apt-get; idempotent)
 #   make format  rewrite the C++ files with .clang-format (make format-check: list those that differ)
+#   make deb     build the Debian packages into build/deb/ (postgresql-15-pactflow, pactflow-db)
 #   make         build the extension (this file, PGXS) and the loader + unit tests (CMake, in build/cmake)
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
@@ -69,7 +70,7 @@ $(shlib): extension/exports.map
 
 FORCE:
 
-.PHONY: deps build loader test demo bench stage format format-check FORCE
+.PHONY: deps build loader test demo bench stage format format-check deb FORCE
 
 deps:
 	@scripts/install-deps
@@ -84,6 +85,10 @@ build: deps
 
 test: build
 	@scripts/run-tests
+
+# debian/ (debhelper + pg_buildext) on a copy of the tree; scripts/test-packages installs and tests them.
+deb: deps
+	@scripts/build-deb
 
 demo: build
 	@scripts/demo

@@ -1,9 +1,16 @@
 #include "live_support.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <sys/wait.h>
 
 namespace live {
+
+std::string loader_path() {
+    // PACTFLOW_LOADER: an installed loader (scripts/test-packages runs these tests with /usr/bin/pactflow-db).
+    const char *installed = std::getenv("PACTFLOW_LOADER");
+    return installed && *installed ? installed : PACTFLOW_LOADER_PATH;
+}
 
 Run shell(const std::string &command) {
     FILE *p = popen((command + " 2>&1").c_str(), "r");
@@ -17,7 +24,7 @@ Run shell(const std::string &command) {
 
 Run loader(const std::string &args, const std::string &env) {
     // Plain-text log lines unless a test asks for another format.
-    return shell("PACTFLOW_LOG_FORMAT=default " + env + std::string(PACTFLOW_LOADER_PATH) + " " + args);
+    return shell("PACTFLOW_LOG_FORMAT=default " + env + loader_path() + " " + args);
 }
 
 std::string quote(const std::string &text) {

@@ -14,6 +14,9 @@ struct Run {
 // Runs a shell command, stdout and stderr together.
 Run shell(const std::string &command);
 
+// The loader under test: $PACTFLOW_LOADER when set (an installed one), else the one this build made.
+std::string loader_path();
+
 // Runs the loader binary with `args` (a shell fragment), environment prefix `env` (e.g. "X=1 ").
 Run loader(const std::string &args, const std::string &env = "");
 

@@ -65,7 +65,8 @@ TEST(Migrate, FreshDatabaseToLatestThenNothingToDo) {
 
 TEST(Migrate, EntryPointNamesWork) {
     std::string db = live::fresh_database("mig_entry");
-    std::string dir = std::string(PACTFLOW_LOADER_PATH).substr(0, std::string(PACTFLOW_LOADER_PATH).rfind('/'));
+    const std::string loader = live::loader_path();
+    std::string dir = loader.substr(0, loader.rfind('/'));
     FILE *p = popen(("PGDATABASE=mig_entry " + dir + "/db-migrate 2>/dev/null && PGDATABASE=mig_entry " + dir + "/db-version").c_str(), "r");
     char buf[64] = {0};
     std::fgets(buf, sizeof buf, p);
@@ -202,11 +203,12 @@ TEST(Migrate, FailingMigrationLeavesThePreviousStateAndAFailureEvent) {
 
 TEST(Migrate, EightConcurrentMigratorsApplyEachMigrationOnce) {
     std::string db = live::fresh_database("mig_concurrent");
+    const std::string loader = live::loader_path();
     std::vector<pid_t> pids;
     for (int i = 0; i < 8; ++i) {
         pid_t pid = fork();
         if (pid == 0) {
-            execl(PACTFLOW_LOADER_PATH, PACTFLOW_LOADER_PATH, "migrate", "--dbname", db.c_str(), "--lock-wait", "120",
+            execl(loader.c_str(), loader.c_str(), "migrate", "--dbname", db.c_str(), "--lock-wait", "120",
                   static_cast<char *>(nullptr));
             _exit(127);
         }
