@@ -299,8 +299,11 @@ TEST(MergeScenarios, RowsWhoseParentsTheTargetLostAreReadAgainWhole) {
 // role that may only SELECT. PostgreSQL then checks the foreign keys row by row, and the result is the same.
 TEST(MergeScenarios, TheApplicationRoleMergesFromReadOnlySources) {
     Connection admin("dbname=postgres");
-    admin.exec("DO $$ BEGIN CREATE ROLE merge_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-    admin.exec("DO $$ BEGIN CREATE ROLE merge_reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    // With passwords: a cluster that authenticates TCP connections (the Debian package suite's) asks for them.
+    admin.exec("DO $$ BEGIN CREATE ROLE merge_app LOGIN PASSWORD 'Merge-app-pw-1'; "
+               "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    admin.exec("DO $$ BEGIN CREATE ROLE merge_reader LOGIN PASSWORD 'Merge-reader-pw-1'; "
+               "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
     const std::string a = broker_database("ms_role_a");
     {
         Broker x(a);
@@ -314,8 +317,9 @@ TEST(MergeScenarios, TheApplicationRoleMergesFromReadOnlySources) {
         Connection t("dbname=ms_role_t");
         t.exec("ALTER SCHEMA public OWNER TO merge_app");
     }
-    auto r = live::loader("merge --no-extension --json --dbname 'dbname=ms_role_t user=merge_app' "
-                          "--from 'dbname=ms_role_a user=merge_reader'");
+    auto r =
+        live::loader("merge --no-extension --json --dbname 'dbname=ms_role_t user=merge_app password=Merge-app-pw-1' "
+                     "--from 'dbname=ms_role_a user=merge_reader password=Merge-reader-pw-1'");
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(report(r)["foreign_keys"], "checked by PostgreSQL row by row") << r.out;
     Connection t("dbname=ms_role_t");
