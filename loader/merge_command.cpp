@@ -77,9 +77,11 @@ struct SourceState {
 };
 
 void session_settings(Connection &c) {
-    // Both sides render values identically (the verification identity hashes their text).
+    // Both sides render values identically (the verification identity hashes their text); a source's transaction
+    // waits, idle, while the other sources are read, and must outlast a server's idle-in-transaction timeout.
     c.exec("SET DateStyle = ISO, YMD; SET IntervalStyle = postgres; SET extra_float_digits = 3; "
-           "SET statement_timeout = 0; SET client_min_messages = warning");
+           "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
+           "SET client_min_messages = warning");
 }
 
 std::string connection_key(Connection &c, const std::string &schema) {
