@@ -23,36 +23,6 @@ namespace {
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-// The application tables a merge writes, locked against the broker's writers (not its readers) for the run, in
-// the order the broker itself writes them.
-const char *const written_tables[] = {"pacticipants",
-                                      "versions",
-                                      "branches",
-                                      "branch_versions",
-                                      "branch_heads",
-                                      "tags",
-                                      "pact_versions",
-                                      "pact_publications",
-                                      "latest_pact_publication_ids_for_consumer_versions",
-                                      "verifications",
-                                      "latest_verification_id_for_pact_version_and_provider_version",
-                                      "pact_version_provider_tag_successful_verifications",
-                                      "integrations",
-                                      "environments",
-                                      "deployed_versions",
-                                      "currently_deployed_version_ids",
-                                      "released_versions",
-                                      "webhooks",
-                                      "webhook_events",
-                                      "webhook_headers",
-                                      "triggered_webhooks",
-                                      "webhook_executions",
-                                      "labels",
-                                      "certificates",
-                                      "config",
-                                      "version_sequence_number",
-                                      "verification_sequence_number"};
-
 // From this many staged rows on, a merge writes without the per-row foreign-key triggers when it may (see apply).
 constexpr long long replica_threshold = 50000;
 
@@ -163,7 +133,8 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
             for (const auto &row : s.conn->query("SELECT filename FROM " + q + ".schema_migrations"))
                 s.files.insert(*row[0]);
         } else {  // a broker old enough to have only Sequel's schema_info: every file up to its version
-            const std::int64_t v = std::stoll(s.conn->scalar("SELECT version FROM " + q + ".schema_info").value_or("0"));
+            const std::int64_t v =
+                std::stoll(s.conn->scalar("SELECT version FROM " + q + ".schema_info").value_or("0"));
             for (const auto &m : catalog.migrations())
                 if (m.pact_broker && m.version <= v) s.files.insert(m.filename());
         }
@@ -218,8 +189,8 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
 
         target.exec("BEGIN");
         target.exec("SET LOCAL statement_timeout = 0");
-        if (target.scalar("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)",
-                          {std::to_string(locks::merge)}) != Value("t"))
+        if (target.scalar("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)", {std::to_string(locks::merge)}) !=
+            Value("t"))
             throw Error(sqlstate::lock_not_available, "another merge into this database is running",
                         "pactflow-db merge holds advisory lock " + std::to_string(locks::merge) + ".",
                         "Wait for it to finish, then run this merge again (it carries on where that one ends).");
@@ -274,14 +245,30 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
         const auto t_read = Clock::now();
         for (auto &s : sources) stage(s);
 
-        // The broker's writers wait while the merge runs (its readers do not): no publication can slip between
-        // what this run reads of the target and what it writes.
-        std::string lock_list;
-        for (const char *t : written_tables) lock_list += (lock_list.empty() ? "" : ", ") + quote_ident(app) + "." + t;
+        // A large run into an empty target builds the secondary indexes after the rows are in (merge::Options): it
+        // drops them, which needs the tables' owner and locks out the broker's readers too, who would find an empty
+        // database anyway.
+        long long staged = 0;
+        for (const auto &s : sources) staged += s.rows;
+        std::string lock_list, table_list;
+        for (const auto &t : merge::written_tables()) {
+            lock_list += (lock_list.empty() ? "" : ", ") + quote_ident(app) + "." + t;
+            table_list += (table_list.empty() ? "" : ",") + t;
+        }
+        const bool rebuild_indexes =
+            staged >= replica_threshold &&
+            target.scalar("SELECT NOT EXISTS (SELECT 1 FROM " + quote_ident(app) + ".versions) AND NOT EXISTS "
+                          "(SELECT 1 FROM " + quote_ident(app) + ".pacticipants) AND (SELECT pg_catalog.bool_and("
+                          "pg_catalog.pg_has_role(c.relowner, 'USAGE')) FROM pg_catalog.pg_class c WHERE c.relnamespace"
+                          " = $1::pg_catalog.regnamespace AND c.relname = ANY (pg_catalog.string_to_array($2, ',')))",
+                          {quote_ident(app), table_list}) == Value("t");
+        // The broker's writers wait while the merge runs (its readers do not, unless the indexes are rebuilt): no
+        // publication can slip between what this run reads of the target and what it writes.
         target.query("SELECT pg_catalog.set_config('lock_timeout', $1, true)",
                      {std::to_string(r.lock_wait_seconds * 1000)});
         try {
-            target.exec("LOCK TABLE " + lock_list + " IN SHARE ROW EXCLUSIVE MODE");
+            target.exec("LOCK TABLE " + lock_list +
+                        (rebuild_indexes ? " IN ACCESS EXCLUSIVE MODE" : " IN SHARE ROW EXCLUSIVE MODE"));
         } catch (const Error &e) {
             if (e.sqlstate() != sqlstate::lock_not_available) throw;
             throw Error(e.sqlstate(),
@@ -395,20 +382,22 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
 
         // Large runs skip PostgreSQL's per-row foreign-key triggers and check every key set-based afterwards (one
         // scan per table, a fixed cost); small ones (a scheduled sync) are cheaper with the triggers.
-        long long staged = 0;
+        staged = 0;
         for (const auto &s : sources) staged += s.rows;
-        const bool replica = staged >= replica_threshold &&
-                             target.scalar("SELECT pg_catalog.current_setting('is_superuser') = 'on' OR "
-                                           "pg_catalog.has_parameter_privilege('session_replication_role', 'SET')") ==
-                                 Value("t");
+        const bool replica =
+            staged >= replica_threshold &&
+            target.scalar("SELECT pg_catalog.current_setting('is_superuser') = 'on' OR "
+                          "pg_catalog.has_parameter_privilege('session_replication_role', 'SET')") == Value("t");
         merge::Options options;
         options.dry_run = r.dry_run;
         options.replica_role = replica;
+        options.rebuild_indexes = rebuild_indexes;
         json counts = engine.apply(options);
         report["counts"] = counts;
         report["resolve_and_write_seconds"] = seconds_since(t_resolve);
         report["read_seconds"] = read_seconds;
         report["foreign_keys"] = replica ? "checked set-based after the writes" : "checked by PostgreSQL row by row";
+        report["secondary_indexes"] = options.rebuild_indexes ? "built after the rows (empty target)" : "maintained";
         report["steps_ms"] = engine.timings();
         // For --json the whole list goes into the one report line (the text output streamed it above).
         if (r.json_output) report["conflict_list"] = engine.conflicts();

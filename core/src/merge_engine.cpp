@@ -30,6 +30,37 @@ void temp_tables_of(const std::string &file, std::set<std::string> &out) {
 }
 }  // namespace
 
+const std::vector<std::string> &written_tables() {
+    static const std::vector<std::string> t = {"pacticipants",
+                                               "versions",
+                                               "branches",
+                                               "branch_versions",
+                                               "branch_heads",
+                                               "tags",
+                                               "pact_versions",
+                                               "pact_publications",
+                                               "latest_pact_publication_ids_for_consumer_versions",
+                                               "verifications",
+                                               "latest_verification_id_for_pact_version_and_provider_version",
+                                               "pact_version_provider_tag_successful_verifications",
+                                               "integrations",
+                                               "environments",
+                                               "deployed_versions",
+                                               "currently_deployed_version_ids",
+                                               "released_versions",
+                                               "webhooks",
+                                               "webhook_events",
+                                               "webhook_headers",
+                                               "triggered_webhooks",
+                                               "webhook_executions",
+                                               "labels",
+                                               "certificates",
+                                               "config",
+                                               "version_sequence_number",
+                                               "verification_sequence_number"};
+    return t;
+}
+
 Engine::Engine(Executor &ex, std::string app_schema, std::function<void(const std::string &, const std::string &)> log)
     : ex_(ex), app_(quote_ident(app_schema)), log_(std::move(log)) {
     if (!log_) log_ = [](const std::string &, const std::string &) {};
@@ -136,7 +167,16 @@ long long Engine::resolve() {
 json Engine::apply(const Options &o) {
     json counts = json::object();
     if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)");
+    std::vector<std::string> rebuild;
+    if (o.rebuild_indexes) rebuild = drop_secondary_indexes();
     run_steps("apply", counts);
+    if (!rebuild.empty()) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (const auto &sql : rebuild) ex_.run_script(sql);
+        timings_["indexes built again"] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        log_("DEBUG", "merge: " + std::to_string(rebuild.size()) + " statements built the secondary indexes again");
+    }
     if (o.replica_role) {
         ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'origin', true)");
         const auto t0 = std::chrono::steady_clock::now();
@@ -145,6 +185,36 @@ json Engine::apply(const Options &o) {
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
     return counts;
+}
+
+// Secondary indexes of the written tables: not unique (the merge's ON CONFLICT clauses and its own checks rely on
+// the unique ones) and behind no constraint (primary keys, unique constraints, the keys foreign keys point at).
+// Each comes back exactly as it was: pg_get_indexdef (method, columns, predicate, storage parameters), its
+// tablespace and its comment.
+std::vector<std::string> Engine::drop_secondary_indexes() {
+    std::string tables;
+    for (const auto &t : written_tables()) tables += (tables.empty() ? "" : ",") + t;
+    const auto rows = ex_.query(
+        "SELECT pg_catalog.format('%I.%I', n.nspname, ic.relname), pg_catalog.pg_get_indexdef(i.indexrelid) "
+        "  || coalesce(' TABLESPACE ' || pg_catalog.quote_ident(ts.spcname), ''), "
+        "  pg_catalog.obj_description(i.indexrelid, 'pg_class') "
+        "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ic.reltablespace "
+        "WHERE n.nspname = $1 AND c.relname = ANY (pg_catalog.string_to_array($2, ',')) AND NOT i.indisunique "
+        "  AND NOT i.indisprimary AND i.indisvalid "
+        "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid) "
+        "ORDER BY c.relname, ic.relname",
+        {app_.substr(1, app_.size() - 2), tables});
+    std::vector<std::string> build;
+    for (const auto &r : rows) {
+        ex_.run_script("DROP INDEX " + *r[0]);
+        build.push_back(*r[1]);
+        if (r[2])
+            build.push_back("COMMENT ON INDEX " + *r[0] + " IS " +
+                            *ex_.scalar("SELECT pg_catalog.quote_literal($1)", {*r[2]}));
+    }
+    return build;
 }
 
 // With session_replication_role = replica PostgreSQL skips its per-row foreign-key checks (and cascades); this
@@ -174,8 +244,8 @@ void Engine::check_foreign_keys() {
         {app_.substr(1, app_.size() - 2)});
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_child;  // child -> (name, predicate)
     for (const auto &r : fks) {
-        const std::string missing = r[5] ? *r[5] + *r[2] + " p)"
-                                         : "NOT EXISTS (SELECT 1 FROM " + *r[2] + " p WHERE " + *r[4] + ")";
+        const std::string missing =
+            r[5] ? *r[5] + *r[2] + " p)" : "NOT EXISTS (SELECT 1 FROM " + *r[2] + " p WHERE " + *r[4] + ")";
         by_child[*r[0]].push_back({*r[1], "count(*) FILTER (WHERE " + *r[3] + " AND " + missing + ")"});
     }
     std::string bad;

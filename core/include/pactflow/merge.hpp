@@ -74,9 +74,16 @@ struct MissingReference {
     long long rows;
 };
 
+// The application tables a merge writes, in the order the broker itself writes them (the loader locks them so).
+const std::vector<std::string> &written_tables();
+
 struct Options {
     bool dry_run = false;
     bool replica_role = false;  // apply with session_replication_role = replica, then check every foreign key
+    // Into an empty target: the written tables' secondary (non-unique, non-constraint) indexes are dropped before the
+    // rows go in and built again afterwards, in the same transaction (faster than maintaining them row by row; the
+    // broker's readers wait for the commit instead of seeing an empty database).
+    bool rebuild_indexes = false;
 };
 
 class Engine {
@@ -112,6 +119,7 @@ private:
     void run_section(const std::string &file, const std::string &section);
     void run_steps(const std::string &file, nlohmann::json &counts);
     void check_foreign_keys();
+    std::vector<std::string> drop_secondary_indexes();  // returns the statements that build them again
 
     Executor &ex_;
     std::string app_;  // quoted
