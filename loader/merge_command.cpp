@@ -223,27 +223,64 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
         const merge::Policy policy = merge::make_policy(r.prefer, r.policies, source_keys);
         engine.set_sources(list, policy);
 
-        auto stage = [&](SourceState &s) {
+        // Table by table, every source's query at once (each on its own server, all streamed into one COPY);
+        // upgraded copies are read inside the target. The rows travel in COPY's binary format (nothing to print and
+        // parse again), each column cast on the source to the staging column's type.
+        struct StagingColumns {
+            std::string names, casts, aliases;
+        };
+        std::map<std::string, StagingColumns> staging_columns;  // by extract table name
+        for (const auto &row : target.query(
+                 "SELECT substr(c.relname, 3), pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY "
+                 "a.attnum), pg_catalog.string_agg(pg_catalog.format('c%s::%I.%I', a.attnum, tn.nspname, t.typname), "
+                 "', ' ORDER BY a.attnum), pg_catalog.string_agg('c' || a.attnum, ', ' ORDER BY a.attnum) "
+                 "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+                 "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid JOIN pg_catalog.pg_namespace tn ON tn.oid = "
+                 "t.typnamespace WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname LIKE 'm\\_%' "
+                 "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' GROUP BY c.relname"))
+            staging_columns[*row[0]] = {*row[1], *row[2], *row[3]};
+        auto binary_sql = [&](const std::string &table, const std::string &sql) {
+            const auto &c = staging_columns.at(table);
+            return "SELECT " + c.casts + " FROM (" + sql + ") x(" + c.aliases + ")";
+        };
+        auto stage = [&](const std::vector<SourceState *> &which) {
             const auto t0 = Clock::now();
             for (const auto &t : merge::extract_tables()) {
-                if (s.at_latest) {
-                    const merge::Delta *d = s.delta ? &*s.delta : nullptr;
-                    auto st = copy_rows(*s.conn, merge::extract_sql(t, s.source.src, quote_ident(s.schema), d), target,
-                                        "pg_temp.m_" + t.name);
-                    s.rows += st.rows;
-                    s.bytes += st.bytes;
-                } else {
-                    s.rows += engine.stage_local(t.name,
-                                                 merge::extract_sql(t, s.source.src, quote_ident(s.scratch), nullptr));
+                std::vector<CopySource> streamed;
+                std::vector<SourceState *> streamed_by;
+                for (SourceState *s : which) {
+                    if (s->at_latest) {
+                        const merge::Delta *d = s->delta ? &*s->delta : nullptr;
+                        streamed.push_back({s->conn.get(), binary_sql(t.name, merge::extract_sql(t, s->source.src,
+                                                                                               quote_ident(s->schema), d))});
+                        streamed_by.push_back(s);
+                    } else {
+                        s->rows += engine.stage_local(
+                            t.name, merge::extract_sql(t, s->source.src, quote_ident(s->scratch), nullptr));
+                    }
+                }
+                if (streamed.empty()) continue;
+                const auto st = copy_rows(streamed, target,
+                                          "pg_temp.m_" + t.name + " (" + staging_columns.at(t.name).names + ")", "binary");
+                for (std::size_t i = 0; i < st.size(); ++i) {
+                    streamed_by[i]->rows += st[i].rows;
+                    streamed_by[i]->bytes += st[i].bytes;
                 }
             }
-            log.info(
-                "read " + std::to_string(s.rows) + " rows from " + s.source.label +
-                    (s.delta ? " (written since the last merge)" : " (whole)"),
-                {{"source", s.source.label}, {"rows", s.rows}, {"bytes", s.bytes}, {"seconds", seconds_since(t0)}});
+            for (SourceState *s : which)
+                log.info("read " + std::to_string(s->rows) + " rows from " + s->source.label +
+                             (s->delta ? " (written since the last merge)" : " (whole)"),
+                         {{"source", s->source.label},
+                          {"rows", s->rows},
+                          {"bytes", s->bytes},
+                          {"seconds", seconds_since(t0)}});
         };
         const auto t_read = Clock::now();
-        for (auto &s : sources) stage(s);
+        {
+            std::vector<SourceState *> all;
+            for (auto &s : sources) all.push_back(&s);
+            stage(all);
+        }
 
         // A large run into an empty target builds the secondary indexes after the rows are in (merge::Options): it
         // drops them, which needs the tables' owner and locks out the broker's readers too, who would find an empty
@@ -300,7 +337,7 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                 s.delta.reset();
                 s.reread = true;
                 s.rows = s.bytes = 0;
-                stage(s);
+                stage({&s});
             }
         }
         for (auto &s : sources)

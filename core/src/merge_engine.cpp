@@ -248,6 +248,10 @@ void Engine::check_foreign_keys() {
             r[5] ? *r[5] + *r[2] + " p)" : "NOT EXISTS (SELECT 1 FROM " + *r[2] + " p WHERE " + *r[4] + ")";
         by_child[*r[0]].push_back({*r[1], "count(*) FILTER (WHERE " + *r[3] + " AND " + missing + ")"});
     }
+    // One process per scan: parallel workers would each build the same hashes of the parents' keys.
+    const std::string workers =
+        ex_.scalar("SELECT pg_catalog.current_setting('max_parallel_workers_per_gather')").value_or("2");
+    ex_.query("SELECT pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)");
     std::string bad;
     for (const auto &[child, list] : by_child) {
         std::string sql = "SELECT ";
@@ -257,6 +261,7 @@ void Engine::check_foreign_keys() {
         for (std::size_t i = 0; i < list.size(); ++i)
             if (to_ll(row[0][i]) > 0) bad += (bad.empty() ? "" : ", ") + list[i].first + " (" + *row[0][i] + " rows)";
     }
+    ex_.query("SELECT pg_catalog.set_config('max_parallel_workers_per_gather', $1, true)", {workers});
     if (!bad.empty())
         throw Error("23503", "the merge would violate foreign keys: " + bad,
                     "Nothing was merged: the transaction is rolled back.",

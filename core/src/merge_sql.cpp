@@ -83,6 +83,9 @@ std::string expand(const std::string &sql, const std::string &quoted_app_schema)
     return substitute(sql, [&](const std::string &name, const std::string &arg, std::string &out) {
         if (name == "app" && arg.empty()) out = quoted_app_schema;
         else if (name == "seq" && !arg.empty()) out = literal(quoted_app_schema + "." + arg) + "::pg_catalog.regclass";
+        else if (name == "serial" && !arg.empty())
+            out = "(SELECT pg_catalog.pg_get_serial_sequence(" + literal(quoted_app_schema + "." + arg) +
+                  ", 'id')::pg_catalog.regclass)";  // once per statement
         else if (name == "vkey" && !arg.empty()) out = vkey(split(arg, ','));
         else return false;
         return true;

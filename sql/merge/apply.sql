@@ -2,7 +2,8 @@
 -- broker derives from them recomputed for the keys this run touched. Runs after resolve.sql, in the same
 -- transaction. "-- @step TABLE insert|update|delete" steps are counted per table; "compute" steps only build
 -- temporary tables. Rows of the target are never deleted, except branch memberships a version_branch conflict
--- decided against. Placeholders: @app@, @seq:NAME@ (a sequence of the application schema), @vkey:...@.
+-- decided against. Placeholders: @app@, @seq:NAME@ (a sequence of the application schema), @serial:TABLE@ (the
+-- sequence of TABLE.id), @vkey:...@.
 
 -- What the target held before this run (rows above these ids are this run's).
 -- @step marks compute
@@ -166,21 +167,25 @@ UPDATE @app@.pact_publications t SET consumer_version_order = v."order"
 -- Every version the staged rows refer to, by natural key.
 -- @step versions compute
 -- (A source read whole stages every version its rows refer to; one read since a snapshot may refer to older ones.)
-CREATE TEMP TABLE x_vid AS
+-- (The keys first, analyzed: joined to the target by hash at scale, by index for a small sync.)
+CREATE TEMP TABLE x_vkeys AS
 WITH d AS (SELECT src FROM m_sources WHERE delta)
+SELECT vk, min(pacticipant) AS pacticipant, min(number) AS number
+  FROM (SELECT vk, pacticipant, number FROM m_versions
+        UNION ALL SELECT vk, pacticipant, number FROM m_tags WHERE src IN (SELECT src FROM d)
+        UNION ALL SELECT vk, pacticipant, number FROM m_branch_versions WHERE src IN (SELECT src FROM d)
+        UNION ALL SELECT vk, consumer, number FROM m_pact_publications WHERE src IN (SELECT src FROM d)
+        UNION ALL SELECT pvvk, provider, provider_number FROM m_verifications
+                   WHERE provider_number IS NOT NULL AND src IN (SELECT src FROM d)
+        UNION ALL SELECT vk, pacticipant, number FROM m_deployed_versions WHERE src IN (SELECT src FROM d)
+        UNION ALL SELECT vk, pacticipant, number FROM m_released_versions WHERE src IN (SELECT src FROM d)
+        UNION ALL SELECT vk, pp_consumer, pp_number FROM m_triggered_webhooks
+                   WHERE src IN (SELECT src FROM d)) a
+ GROUP BY vk;
+ANALYZE x_vkeys;
+CREATE TEMP TABLE x_vid AS
 SELECT r.vk, r.pacticipant, r.number, p.id AS pid, v.id AS vid, v."order" AS vorder, v.created_at
-  FROM (SELECT vk, min(pacticipant) AS pacticipant, min(number) AS number
-          FROM (SELECT vk, pacticipant, number FROM m_versions
-                UNION ALL SELECT vk, pacticipant, number FROM m_tags WHERE src IN (SELECT src FROM d)
-                UNION ALL SELECT vk, pacticipant, number FROM m_branch_versions WHERE src IN (SELECT src FROM d)
-                UNION ALL SELECT vk, consumer, number FROM m_pact_publications WHERE src IN (SELECT src FROM d)
-                UNION ALL SELECT pvvk, provider, provider_number FROM m_verifications
-                           WHERE provider_number IS NOT NULL AND src IN (SELECT src FROM d)
-                UNION ALL SELECT vk, pacticipant, number FROM m_deployed_versions WHERE src IN (SELECT src FROM d)
-                UNION ALL SELECT vk, pacticipant, number FROM m_released_versions WHERE src IN (SELECT src FROM d)
-                UNION ALL SELECT vk, pp_consumer, pp_number FROM m_triggered_webhooks
-                           WHERE src IN (SELECT src FROM d)) a
-         GROUP BY vk) r
+  FROM x_vkeys r
   JOIN x_pid p ON p.name = r.pacticipant
   JOIN @app@.versions v ON v.pacticipant_id = p.id AND v.number = r.number;
 CREATE UNIQUE INDEX ON x_vid (vk);
@@ -299,17 +304,20 @@ SELECT c.id, p.id, m.sha, m.content, k.created_at, m.messages_count, m.interacti
  ORDER BY k.created_at, m.sha;
 
 -- @step pact_versions compute
-CREATE TEMP TABLE x_pvid AS
+CREATE TEMP TABLE x_pvkeys AS
 WITH d AS (SELECT src FROM m_sources WHERE delta)
+SELECT pvk, min(consumer) AS consumer, min(provider) AS provider, min(sha) AS sha
+  FROM (SELECT pvk, consumer, provider, sha FROM m_pact_versions
+        UNION ALL SELECT pvk, consumer, provider, sha FROM m_pact_publications WHERE src IN (SELECT src FROM d)
+        UNION ALL SELECT pvk, consumer, provider, sha FROM m_verifications WHERE src IN (SELECT src FROM d)
+        UNION ALL SELECT pvk, consumer, provider, sha FROM m_tag_verifications WHERE src IN (SELECT src FROM d)
+        UNION ALL SELECT pvk, pp_consumer, pp_provider, pp_sha FROM m_triggered_webhooks
+                   WHERE src IN (SELECT src FROM d)) a
+ GROUP BY pvk;
+ANALYZE x_pvkeys;
+CREATE TEMP TABLE x_pvid AS
 SELECT r.pvk, r.consumer, r.provider, r.sha, t.id AS pvid, c.id AS cid, p.id AS prid
-  FROM (SELECT pvk, min(consumer) AS consumer, min(provider) AS provider, min(sha) AS sha
-          FROM (SELECT pvk, consumer, provider, sha FROM m_pact_versions
-                UNION ALL SELECT pvk, consumer, provider, sha FROM m_pact_publications WHERE src IN (SELECT src FROM d)
-                UNION ALL SELECT pvk, consumer, provider, sha FROM m_verifications WHERE src IN (SELECT src FROM d)
-                UNION ALL SELECT pvk, consumer, provider, sha FROM m_tag_verifications WHERE src IN (SELECT src FROM d)
-                UNION ALL SELECT pvk, pp_consumer, pp_provider, pp_sha FROM m_triggered_webhooks
-                           WHERE src IN (SELECT src FROM d)) a
-         GROUP BY pvk) r
+  FROM x_pvkeys r
   JOIN x_pid c ON c.name = r.consumer
   JOIN x_pid p ON p.name = r.provider
   JOIN @app@.pact_versions t ON t.consumer_id = c.id AND t.provider_id = p.id AND t.sha = r.sha;
@@ -361,16 +369,23 @@ UPDATE @app@.pact_publications t SET revision_number = -k.rev
 UPDATE @app@.pact_publications t SET revision_number = -t.revision_number
  WHERE t.revision_number < 0 AND t.id IN (SELECT tid FROM x_pp_kept WHERE src = 0);
 
+-- New publications get their ids from the table's sequence in time order (values and rows matched by rank).
 -- @step pact_publications compute
-CREATE TEMP TABLE x_pp_new (id int, cvid int, prid int, rev int, pvid int, cid int);
--- @step pact_publications insert
-WITH ins AS (
-    INSERT INTO @app@.pact_publications (consumer_version_id, provider_id, revision_number, pact_version_id, created_at,
-                                         consumer_id, consumer_version_order)
-    SELECT cvid, prid, rev, pvid, created_at, cid, vorder FROM x_pp_kept WHERE src > 0 ORDER BY created_at, src, sid
-    RETURNING id, consumer_version_id, provider_id, revision_number, pact_version_id, consumer_id
+CREATE TEMP TABLE x_pp_new AS
+WITH n AS MATERIALIZED (
+    SELECT k.cvid, k.prid, k.rev, k.pvid, k.cid, k.created_at, k.vorder,
+           pg_catalog.row_number() OVER (ORDER BY k.created_at, k.src, k.sid) AS rn
+      FROM x_pp_kept k WHERE k.src > 0
+), vals AS (
+    SELECT i, pg_catalog.row_number() OVER (ORDER BY i) AS rn
+      FROM (SELECT pg_catalog.nextval(@serial:pact_publications@) AS i
+              FROM pg_catalog.generate_series(1, (SELECT count(*) FROM n))) s
 )
-INSERT INTO x_pp_new SELECT * FROM ins;
+SELECT vals.i::int AS id, n.* FROM n JOIN vals ON vals.rn = n.rn;
+-- @step pact_publications insert
+INSERT INTO @app@.pact_publications (id, consumer_version_id, provider_id, revision_number, pact_version_id,
+                                     created_at, consumer_id, consumer_version_order)
+SELECT id, cvid, prid, rev, pvid, created_at, cid, vorder FROM x_pp_new ORDER BY rn;
 
 -- The latest revision of each (consumer version, provider) this run changed.
 -- @step latest_pact_publication_ids_for_consumer_versions compute
@@ -418,17 +433,14 @@ ANALYZE x_ppid;
 -- results, ...): the same verification in two sources is kept once.
 -- @step verifications compute
 -- (Narrow: the wide columns stay in m_verifications until the insert reads them by rk.)
+-- (The first copy of each: an anti-join the planner estimates well, so the joins after it hash at scale.)
 CREATE TEMP TABLE x_ver_staged AS
-WITH dup AS (
-    SELECT vkey, min(rk) AS keep FROM m_verifications GROUP BY vkey HAVING count(*) > 1
-)
 SELECT m.rk, m.vkey, m.src, m.sid, m.created_at, m.execution_date, m.success, coalesce(m.wip, false) AS wip,
        pv.pvid, pv.cid, pv.prid, pvv.vid AS provider_version_id
   FROM m_verifications m
   JOIN x_pvid pv ON pv.pvk = m.pvk
   LEFT JOIN x_vid pvv ON pvv.vk = m.pvvk
-  LEFT JOIN dup d ON d.vkey = m.vkey
- WHERE d.vkey IS NULL OR d.keep = m.rk;
+ WHERE NOT EXISTS (SELECT 1 FROM m_verifications o WHERE o.vkey = m.vkey AND o.rk < m.rk);
 ANALYZE x_ver_staged;
 
 CREATE TEMP TABLE x_ver_existing AS
@@ -440,43 +452,42 @@ SELECT @vkey:v,c,p,pv,pvv@ AS vkey, v.id
   LEFT JOIN @app@.versions pvv ON pvv.id = v.provider_version_id
  WHERE v.pact_version_id IN (SELECT DISTINCT pvid FROM x_ver_staged);
 
--- New ones get ids and numbers in time order, numbers from the broker's sequence.
+-- New ones get ids (the table's own sequence) and numbers (the broker's sequence), both in time order: each pair of
+-- values drawn together, the pairs matched to the rows by rank.
 CREATE TEMP TABLE x_ver_new AS
 WITH n AS MATERIALIZED (
     SELECT s.* FROM x_ver_staged s WHERE NOT EXISTS (SELECT 1 FROM x_ver_existing e WHERE e.vkey = s.vkey)
 ), numbered AS (
     SELECT n.*, pg_catalog.row_number() OVER (ORDER BY n.created_at, n.src, n.sid) AS rn FROM n
 ), vals AS (
-    SELECT v, pg_catalog.row_number() OVER (ORDER BY v) AS rn
-      FROM (SELECT pg_catalog.nextval(@seq:verification_number_sequence@) AS v
+    SELECT v, i, pg_catalog.row_number() OVER (ORDER BY v) AS rn
+      FROM (SELECT pg_catalog.nextval(@seq:verification_number_sequence@) AS v,
+                   pg_catalog.nextval(@serial:verifications@) AS i
               FROM pg_catalog.generate_series(1, (SELECT count(*) FROM n))) s
 )
-SELECT numbered.*, vals.v::int AS new_number FROM numbered JOIN vals ON vals.rn = numbered.rn;
+SELECT numbered.*, vals.v::int AS new_number, vals.i::int AS new_id FROM numbered JOIN vals ON vals.rn = numbered.rn;
 ANALYZE x_ver_existing, x_ver_new;
 
--- @step verifications compute
-CREATE TEMP TABLE x_verid (vkey text NOT NULL, id int NOT NULL);
 -- @step verifications insert
-WITH ins AS (
-INSERT INTO @app@.verifications (number, success, provider_version, build_url, pact_version_id, execution_date,
+INSERT INTO @app@.verifications (id, number, success, provider_version, build_url, pact_version_id, execution_date,
                                  created_at, provider_version_id, test_results, consumer_id, provider_id, wip,
                                  consumer_version_selector_hashes, tag_names, pact_pending, verified_by_implementation,
                                  verified_by_version, verified_by_client_implementation, verified_by_client_version,
                                  verified_by_client_test_framework)
-SELECT x.new_number, x.success, m.provider_version, m.build_url, x.pvid, x.execution_date, x.created_at,
+SELECT x.new_id, x.new_number, x.success, m.provider_version, m.build_url, x.pvid, x.execution_date, x.created_at,
        x.provider_version_id, m.test_results, x.cid, x.prid, x.wip, m.consumer_version_selector_hashes, m.tag_names,
        m.pact_pending, m.verified_by_implementation, m.verified_by_version, m.verified_by_client_implementation,
        m.verified_by_client_version, m.verified_by_client_test_framework
   FROM x_ver_new x JOIN m_verifications m ON m.rk = x.rk
- ORDER BY x.rn
-RETURNING id, number
-)
-INSERT INTO x_verid SELECT n.vkey, ins.id FROM ins JOIN x_ver_new n ON n.new_number = ins.number;
+ ORDER BY x.rn;
 
 -- Identity -> target id, for everything that refers to a verification.
 -- @step verifications compute
-INSERT INTO x_verid SELECT vkey, min(id) FROM x_ver_existing GROUP BY vkey;
-CREATE INDEX ON x_verid (vkey);
+CREATE TEMP TABLE x_verid AS
+SELECT vkey, new_id AS id FROM x_ver_new
+UNION ALL
+SELECT vkey, min(id) FROM x_ver_existing GROUP BY vkey;
+CREATE INDEX ON x_verid USING hash (vkey);  -- (no sort of half a million md5 texts)
 ANALYZE x_verid;
 -- Referred to but neither staged nor found yet (rows read since a snapshot): look in the target.
 CREATE TEMP TABLE x_verid_wanted AS
@@ -502,10 +513,11 @@ ANALYZE x_verid;
 -- the highest ids, so it is the last of them.
 -- @step latest_verification_id_for_pact_version_and_provider_version compute
 CREATE TEMP TABLE x_lv AS
-SELECT DISTINCT ON (n.pvid, n.provider_version_id) n.cid, n.pvid, n.prid, n.provider_version_id, k.id, n.created_at
-  FROM x_ver_new n JOIN x_verid k ON k.vkey = n.vkey
+SELECT DISTINCT ON (n.pvid, n.provider_version_id) n.cid, n.pvid, n.prid, n.provider_version_id, n.new_id AS id,
+       n.created_at
+  FROM x_ver_new n
  WHERE n.provider_version_id IS NOT NULL
- ORDER BY n.pvid, n.provider_version_id, k.id DESC;
+ ORDER BY n.pvid, n.provider_version_id, n.new_id DESC;
 ANALYZE x_lv;
 
 -- @step latest_verification_id_for_pact_version_and_provider_version update

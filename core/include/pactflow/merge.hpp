@@ -127,7 +127,8 @@ private:
     nlohmann::json timings_ = nlohmann::json::object();
 };
 
-// Text substitution of the engine's placeholders (exposed for tests): @app@, @seq:NAME@, @vkey:v,c,p,pv,pvv@.
+// Text substitution of the engine's placeholders (exposed for tests): @app@, @seq:NAME@, @serial:TABLE@ (the
+// sequence of TABLE.id), @vkey:v,c,p,pv,pvv@.
 std::string expand(const std::string &sql, const std::string &quoted_app_schema);
 // The named sections of an embedded sql/merge file ("-- @section NAME", "-- @step ...", "-- @query NAME").
 struct Section {
