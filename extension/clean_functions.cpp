@@ -6,6 +6,7 @@
 #include "pactflow/error.hpp"
 
 #include "boundary.hpp"
+#include "search_path.hpp"
 #include "spi_executor.hpp"
 
 #include <chrono>
@@ -110,6 +111,7 @@ PACTFLOW_FUNCTION(pactflow_clean_until_done) {
     std::string budget_text = arg_text(fcinfo, 4, INTERVALOID).value_or("15 minutes");
 
     pactflow::pg::SpiSession spi(SPI_OPT_NONATOMIC);
+    pactflow::pg::pin_search_path();
     pactflow::pg::SpiExecutor ex;
     const double budget_s = std::stod(ex.scalar("SELECT extract(epoch FROM $1::interval)::text", {budget_text}).value_or("900"));
     const auto t0 = std::chrono::steady_clock::now();
@@ -123,6 +125,7 @@ PACTFLOW_FUNCTION(pactflow_clean_until_done) {
         json r = pactflow::clean::clean_pass(ex, o);
         first = false;
         guarded([] { SPI_commit(); });
+        pactflow::pg::pin_search_path();  // the new transaction starts with the caller's search_path
         if (r.value("skipped", false)) {
             skipped = true;  // another clean holds the lock: it does the work
             break;

@@ -1,5 +1,7 @@
 #include "clean_command.hpp"
 
+#include "extension_install.hpp"
+
 #include "pactflow/bookkeeping.hpp"
 #include "pactflow/catalog.hpp"
 #include "pactflow/clean.hpp"
@@ -20,12 +22,12 @@ long long deleted_rows(const json &result) {
     return n;
 }
 
-json one_pass(Connection &conn, const CleanRequest &r, bool extension) {
+json one_pass(Connection &conn, const CleanRequest &r, const std::optional<std::string> &extension) {
     if (extension) {
         Params p{r.selectors ? Value(r.selectors->dump()) : Value(), std::to_string(r.limit), r.dry_run ? "true" : "false",
                  std::to_string(r.overwritten_data_max_age), r.keep_branches ? Value(r.keep_branches->dump()) : Value(),
                  r.now.empty() ? Value() : Value(r.now)};
-        auto v = conn.scalar("SELECT pactflow_clean($1::jsonb, $2::integer, $3::boolean, $4::integer, $5::jsonb, "
+        auto v = conn.scalar("SELECT " + *extension + ".pactflow_clean($1::jsonb, $2::integer, $3::boolean, $4::integer, $5::jsonb, "
                              "coalesce($6::timestamptz, now()))::text", p);
         return json::parse(v.value_or("{}"));
     }
@@ -56,7 +58,7 @@ CleanSummary run_clean(Connection &conn, const CleanRequest &r, const Logger &lo
         return extra;
     };
     conn.exec("SET client_min_messages = warning");  // notices become log lines below, not raw stderr text
-    bool extension = !r.force_client_side && conn.scalar("SELECT 1 FROM pg_extension WHERE extname = 'pactflow'").has_value();
+    const std::optional<std::string> extension = r.force_client_side ? std::nullopt : extension_schema(conn);
     if (!extension) {
         log.info(prefix + "the pactflow extension is not installed: running the clean from the client", fields({}));
         conn.exec("BEGIN");

@@ -11,6 +11,7 @@
 #include "schedule_command.hpp"
 #include "status_command.hpp"
 
+#include "pactflow/app_schema.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/version.hpp"
 
@@ -36,6 +37,7 @@ commands:
   schedule    register the clean as a pg_cron job (--unschedule removes it)
   env [HOST]  print `export PG...` lines for psql (a fresh IAM token as PGPASSWORD when IAM is configured)
   install     create or update the pactflow extension and check loader, library and SQL versions agree
+  repair      remove the records of failed migrations (SQLSTATE PF003) so that the next migrate runs them again
   flyway VERB run a Flyway SQL folder: migrate|info|validate|baseline|repair|clean|undo|prove --locations DIR...
   help        this text
 
@@ -62,6 +64,7 @@ int exit_code_for(const Error &e) {
     if (s == sqlstate::lock_not_available) return exit_code::lock_wait_expired;
     if (s == "58P01") return exit_code::extension_missing;
     if (s == sqlstate::version_skew) return exit_code::version_mismatch;
+    if (s == sqlstate::insufficient_privilege) return exit_code::insufficient_privilege;
     return exit_code::failure;
 }
 
@@ -161,6 +164,7 @@ public:
         if (c == "schedule") return schedule();
         if (c == "env") return env();
         if (c == "install") return install();
+        if (c == "repair") return repair();
         throw bad("unknown command \"" + c + "\"", "");
     }
 
@@ -192,6 +196,8 @@ private:
             log->log(severity == "WARNING" ? Level::warn : severity == "DEBUG" || severity == "LOG" ? Level::debug : Level::info,
                      message, {{"source", "server"}, {"severity", severity}});
         });
+        // Names resolve in pg_catalog only from here on; the application schema was read first.
+        conn->pin_search_path();
         return conn;
     }
 
@@ -208,10 +214,12 @@ private:
         s.use_extension = !o_.no_extension;
         if (const char *f = std::getenv("PACTFLOW_TEST_FAIL_AFTER_MIGRATION")) s.fail_after = f;
         auto conn = connect();
-        const std::int64_t before = read_db_version(*conn);
-        log_.info("Database schema version is " + std::to_string(before));
-        log_.info(s.target ? "Migrating to " + std::to_string(*s.target) : "Migrating to latest");
         try {
+            const DbVersion before = read_db_version(*conn);
+            for (const auto &row : before.unreadable_rows)
+                log_.warn("schema_migrations row '" + row + "' does not name a migration file: left out of the version");
+            log_.info("Database schema version is " + std::to_string(before.version));
+            log_.info(s.target ? "Migrating to " + std::to_string(*s.target) : "Migrating to latest");
             MigrateResult r = run_migrate(*conn, s, engine_log());
             log_.info("Database schema version is now " + std::to_string(r.to_version),
                       {{"applied", r.applied.size()}, {"rolled_back", r.rolled_back.size()}, {"adopted", r.adopted.size()},
@@ -231,7 +239,19 @@ private:
 
     int version_cmd() {
         auto conn = connect();
-        std::printf("%lld\n", static_cast<long long>(read_db_version(*conn)));
+        const DbVersion v = read_db_version(*conn);  // PF006 when no row can be read: reported, exit 1
+        for (const auto &row : v.unreadable_rows)
+            log_.warn("schema_migrations row '" + row + "' does not name a migration file: left out of the version");
+        std::printf("%lld\n", static_cast<long long>(v.version));
+        return exit_code::ok;
+    }
+
+    int repair() {
+        auto conn = connect();
+        const auto repaired = run_repair(*conn, o_.lock_wait);
+        for (const auto &name : repaired)
+            log_.info("removed the failed record of " + name + "; the next migrate runs it again", {{"migration", name}});
+        if (repaired.empty()) log_.info("the migration history holds no failed migration: nothing to repair");
         return exit_code::ok;
     }
 
@@ -292,23 +312,32 @@ private:
         r.overwritten_data_max_age = o_.overwritten_age.value_or(cfg_.clean.overwritten_data_max_age);
         r.keep_branches = o_.keep_branches;
         auto app = connect();
-        r.database = app->scalar("SELECT current_database()").value_or("");
+        const std::string database = app->scalar("SELECT current_database()").value_or("");
         std::string cron_db = o_.cron_database.value_or(
-            app->scalar("SELECT current_setting('cron.database_name', true)").value_or(r.database));
+            app->scalar("SELECT current_setting('cron.database_name', true)").value_or(database));
         std::unique_ptr<Connection> cron_conn;
-        if (cron_db != r.database) {
-            if (o_.dbname) cron_conn = std::make_unique<Connection>(*o_.dbname + " dbname=" + conninfo_quote(cron_db));
-            else cron_conn = connect(cron_db);
+        if (cron_db != database) {
+            if (o_.dbname) {
+                cron_conn = std::make_unique<Connection>(*o_.dbname + " dbname=" + conninfo_quote(cron_db));
+                cron_conn->pin_search_path();
+            } else {
+                cron_conn = connect(cron_db);
+            }
         }
         Connection &cron = cron_conn ? *cron_conn : *app;
         if (o_.unschedule) {
-            bool removed = unschedule_clean(cron, r.job_name);
+            const bool superuser = cron.scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user") == Value("t");
+            const std::string username = superuser ? application_role(*app, application_schema(*app)) : "";
+            bool removed = unschedule_clean(cron, r.job_name, username);
             log_.info(removed ? "removed pg_cron job \"" + r.job_name + "\"" : "no pg_cron job named \"" + r.job_name + "\"");
             return exit_code::ok;
         }
+        resolve_schedule_target(*app, cron, r);
         long long id = schedule_clean(cron, r);
         log_.info("scheduled pg_cron job \"" + r.job_name + "\"",
-                  {{"job_id", id}, {"schedule", r.schedule}, {"database", r.database}, {"command", clean_job_command(*app, r)}});
+                  {{"job_id", id}, {"schedule", r.schedule}, {"database", r.database},
+                   {"username", r.username.empty() ? cron.scalar("SELECT current_user::text").value_or("") : r.username},
+                   {"command", clean_job_command(*app, r)}});
         return exit_code::ok;
     }
 

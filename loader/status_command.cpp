@@ -19,10 +19,11 @@ json collect_status(Connection &conn) {
     json st;
     const std::string schema = application_schema(conn);
     json versions = {{"loader", version}};
-    const bool extension = conn.scalar("SELECT 1 FROM pg_extension WHERE extname = 'pactflow'").has_value();
+    const auto ext_schema = extension_schema(conn);
+    const bool extension = ext_schema.has_value();
     versions["extension_installed"] = extension;
     if (extension) {
-        auto r = conn.query("SELECT pactflow_library_version(), pactflow_sql_version()");
+        auto r = conn.query("SELECT " + *ext_schema + ".pactflow_library_version(), " + *ext_schema + ".pactflow_sql_version()");
         versions["library"] = r.at(0).at(0).value_or("");
         versions["sql"] = r.at(0).at(1).value_or("");
         versions["agree"] = versions["library"] == versions["loader"] && versions["sql"] == versions["library"];
@@ -36,7 +37,9 @@ json collect_status(Connection &conn) {
     AppliedState s = m.read_state(schema);
     st["db_version"] = db_version(s);
     std::map<std::string, std::pair<std::string, std::string>> installed;  // name -> (installed_at, by)
-    if (conn.scalar("SELECT to_regclass('pactflow.migration_history') IS NOT NULL") == Value("t"))
+    const bool bookkeeping = conn.scalar("SELECT CASE WHEN to_regnamespace('pactflow') IS NULL THEN false "
+                                         "ELSE has_schema_privilege('pactflow', 'USAGE') END") == Value("t");
+    if (bookkeeping && conn.scalar("SELECT to_regclass('pactflow.migration_history') IS NOT NULL") == Value("t"))
         for (auto &r : conn.query("SELECT name, to_char(installed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
                                   "installed_by FROM pactflow.migration_history"))
             installed[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or("")};
@@ -57,7 +60,7 @@ json collect_status(Connection &conn) {
     st["summary"] = {{"applied", applied}, {"pending", pending}, {"failed", failed}};
     st["unknown_applied"] = plan_migrations(Catalog::builtin(), s, std::nullopt).unknown_applied;
     json cleans = json::array();
-    if (conn.scalar("SELECT to_regclass('pactflow.clean_runs') IS NOT NULL") == Value("t"))
+    if (bookkeeping && conn.scalar("SELECT to_regclass('pactflow.clean_runs') IS NOT NULL") == Value("t"))
         for (auto &r : conn.query("SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
                                   "(extract(epoch FROM finished_at - started_at) * 1000)::bigint, deleted, more "
                                   "FROM pactflow.clean_runs ORDER BY id DESC LIMIT 5"))

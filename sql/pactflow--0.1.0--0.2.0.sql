@@ -15,4 +15,101 @@ INSERT INTO pactflow.bookkeeping_version (version) VALUES ('0.2.0');
 -- pactflow:bookkeeping end
 
 CREATE OR REPLACE FUNCTION pactflow_sql_version() RETURNS text
-    AS $$ SELECT '0.2.0'::text $$ LANGUAGE sql IMMUTABLE;
+    AS $$ SELECT '0.2.0'::text $$ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp;
+
+-- == install (issue 10): append-only events, the recorded application schema, search_path, privileges, dump ==
+-- pactflow:bookkeeping begin
+-- The event log refuses DELETE and TRUNCATE as it refused UPDATE since 0.1.0 (one trigger function for all).
+CREATE OR REPLACE FUNCTION pactflow.refuse_event_change() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION 'pactflow.migration_events is append-only: % is refused', TG_OP
+        USING ERRCODE = '55000', HINT = 'Events record what happened; add a new event instead of changing one.';
+END
+$$;
+CREATE TRIGGER migration_events_no_delete BEFORE DELETE ON pactflow.migration_events
+    FOR EACH STATEMENT EXECUTE FUNCTION pactflow.refuse_event_change();
+CREATE TRIGGER migration_events_no_truncate BEFORE TRUNCATE ON pactflow.migration_events
+    FOR EACH STATEMENT EXECUTE FUNCTION pactflow.refuse_event_change();
+
+-- The application schema of a database the client-side engine manages, recorded by its first migrate, so that a
+-- later change of the connecting role's search_path (a new "$user" schema, say) cannot point the engine at
+-- another schema. With the extension, the extension's schema is the application schema and this stays empty.
+CREATE TABLE pactflow.application_schema (
+    name text NOT NULL,
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton)
+);
+-- Versions and the schema name are no secret: any role that may use the schema may read them.
+GRANT SELECT ON pactflow.bookkeeping_version, pactflow.application_schema TO PUBLIC;
+UPDATE pactflow.bookkeeping_version SET version = '0.2.0';
+-- pactflow:bookkeeping end
+
+-- pg_dump keeps the identity sequences' positions too, so a restored database goes on numbering after its rows
+-- (pactflow.bookkeeping_version is not dumped: CREATE EXTENSION writes its row).
+SELECT pg_catalog.pg_extension_config_dump(
+    pg_catalog.pg_get_serial_sequence('pactflow.migration_history', 'installed_rank')::pg_catalog.regclass, '');
+SELECT pg_catalog.pg_extension_config_dump(
+    pg_catalog.pg_get_serial_sequence('pactflow.migration_events', 'id')::pg_catalog.regclass, '');
+SELECT pg_catalog.pg_extension_config_dump(
+    pg_catalog.pg_get_serial_sequence('pactflow.clean_runs', 'id')::pg_catalog.regclass, '');
+
+-- Every function resolves names in pg_catalog only (they qualify everything else), whatever the caller's
+-- search_path holds. The two procedures commit, which PostgreSQL forbids under a SET clause: they pin the same
+-- search_path themselves at the start of each of their transactions (extension/search_path.cpp).
+ALTER FUNCTION @extschema@.pactflow_library_version() SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION @extschema@.pactflow_db_version() SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION @extschema@.pactflow_migrations() SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION pactflow._clean_pass(jsonb, integer, boolean, integer, jsonb, timestamptz)
+    SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION @extschema@.pactflow_clean(jsonb, integer, boolean, integer, jsonb, timestamptz)
+    SET search_path = pg_catalog, pg_temp;
+
+-- Removes the records of failed migrations (what the loader leaves when a migration that runs outside a
+-- transaction fails), with a 'repaired' event each, so the next migrate retries them; returns how many.
+CREATE FUNCTION @extschema@.pactflow_repair() RETURNS integer
+    AS 'MODULE_PATHNAME', 'pactflow_repair' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+
+-- Privileges. EXECUTE on what changes or reveals data is not PUBLIC's (the version handshake stays public).
+REVOKE EXECUTE ON FUNCTION @extschema@.pactflow_db_version(), @extschema@.pactflow_migrations(),
+    @extschema@.pactflow_repair() FROM PUBLIC;
+REVOKE EXECUTE ON PROCEDURE @extschema@.pactflow_migrate(bigint) FROM PUBLIC;
+-- Everything is granted, with the right to pass it on (to a maintenance role, README "Roles and privileges"),
+-- to the role creating or updating the extension and to the application role: the owner of the application's
+-- schema_migrations, else of the application schema (of the database, when that is pg_database_owner), exactly
+-- as core/src/app_schema.cpp resolves it. Superusers need no grants. A trusted extension's script runs as the
+-- bootstrap superuser, so the block pins its own search_path (and puts the caller's back).
+DO $grants$
+DECLARE
+    saved_path text := pg_catalog.current_setting('search_path');
+    grantee text;
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    FOR grantee IN
+        SELECT r.oid::regrole::text FROM pg_roles r
+         WHERE NOT r.rolsuper
+           AND r.oid IN ('@extowner@'::regrole,
+                         coalesce((SELECT c.relowner FROM pg_class c
+                                    WHERE c.relnamespace = '@extschema@'::regnamespace
+                                      AND c.relname = 'schema_migrations' AND c.relkind IN ('r', 'p')),
+                                  (SELECT CASE WHEN n.nspowner = 'pg_database_owner'::regrole THEN d.datdba
+                                               ELSE n.nspowner END
+                                     FROM pg_namespace n, pg_database d
+                                    WHERE n.oid = '@extschema@'::regnamespace AND d.datname = current_database())))
+    LOOP
+        EXECUTE format('GRANT USAGE ON SCHEMA pactflow TO %s WITH GRANT OPTION', grantee);
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON pactflow.migration_history, pactflow.clean_cursors, '
+                       'pactflow.clean_runs TO %s WITH GRANT OPTION', grantee);
+        EXECUTE format('GRANT SELECT, INSERT ON pactflow.migration_events TO %s WITH GRANT OPTION', grantee);
+        EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA pactflow TO %s', grantee);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.pactflow_db_version(), @extschema@.pactflow_migrations(), '
+                       '@extschema@.pactflow_repair(), '
+                       'pactflow._clean_pass(jsonb, integer, boolean, integer, jsonb, timestamptz), '
+                       '@extschema@.pactflow_clean(jsonb, integer, boolean, integer, jsonb, timestamptz) '
+                       'TO %s WITH GRANT OPTION', grantee);
+        EXECUTE format('GRANT EXECUTE ON PROCEDURE @extschema@.pactflow_migrate(bigint), '
+                       '@extschema@.pactflow_clean_until_done(jsonb, integer, integer, jsonb, interval) '
+                       'TO %s WITH GRANT OPTION', grantee);
+    END LOOP;
+    PERFORM pg_catalog.set_config('search_path', saved_path, true);
+END
+$grants$;

@@ -1,5 +1,8 @@
 #include "pactflow/clean.hpp"
 
+#include "pactflow/app_schema.hpp"
+#include "pactflow/roles.hpp"
+
 #include "pactflow/clean_selectors.hpp"
 #include "pactflow/clean_sql.hpp"
 #include "pactflow/error.hpp"
@@ -194,6 +197,8 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     const auto t0 = std::chrono::steady_clock::now();
     CleanOptions o = in;
     validate(o);
+    // The role model: a role without README's grants is told which one it lacks before anything runs.
+    roles::check_clean(ex, application_schema(ex), o.dry_run);
     ParsedSelectors parsed = parse_selectors(o.selectors);
     auto branch_selectors = parse_branch_selectors(o.keep_branches);
     // The reference time as ISO 8601 in UTC: now()::text follows the session's DateStyle and TimeZone and

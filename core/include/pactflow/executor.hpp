@@ -25,6 +25,11 @@ public:
     // Rows affected by the last query() that was a command.
     virtual long long affected() const = 0;
 
+    // The session's current schema as it was before the session pinned its search_path (the loader pins it to
+    // pg_catalog, pg_temp right after connecting): the application schema of a database without the extension
+    // and without a recorded one. By default the current schema now.
+    virtual Value session_schema() { return scalar("SELECT pg_catalog.current_schema()"); }
+
     // Convenience: the first column of the first row, or nullopt when there is no row.
     Value scalar(const std::string &sql, const Params &params = {}) {
         auto rows = query(sql, params);
