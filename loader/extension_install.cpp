@@ -84,10 +84,9 @@ std::optional<std::string> create_or_update_extension(Connection &conn, const st
                         "role " + me + " may not create the pactflow extension in database " + db,
                         "The server said: " + e.message() + ". The extension is trusted: a role with CREATE on the "
                         "database may create it. Nothing was changed.",
-                        "As the DBA: GRANT CREATE ON DATABASE " + quote_ident(db) + " TO " + quote_ident(me) +
+                        "As the DBA: GRANT CREATE ON DATABASE " + ident(db) + " TO " + ident(me) +
                             "; or create it yourself, connected to that database: CREATE EXTENSION pactflow SCHEMA " +
-                            quote_ident(schema) + "; (README \"Install\"). Without the extension: pactflow-db migrate "
-                            "--no-extension.");
+                            ident(schema) + "; (README \"Install\").");
         }
         return "created";
     }
@@ -104,7 +103,7 @@ std::optional<std::string> create_or_update_extension(Connection &conn, const st
                         "The server said: " + e.message() + ". The extension belongs to role " + owner +
                             "; only its owner (with CREATE on the database) or a superuser may update it. Nothing was "
                             "changed.",
-                        "As " + owner + " or a superuser, connected to database " + quote_ident(db) +
+                        "As " + owner + " or a superuser, connected to database " + ident(db) +
                             ": ALTER EXTENSION pactflow UPDATE; (README \"Upgrading\").");
         }
         return "updated";

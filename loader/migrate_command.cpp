@@ -69,7 +69,8 @@ MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log 
     o.fail_after = s.fail_after;
     o.schema = application_schema(conn);
     // Every refusal before anything is written, the extension and the bookkeeping included.
-    m.check(o, m.read_state(o.schema));
+    AppliedState state;
+    m.check(o, state);
     prepare_bookkeeping(conn, mode, o.schema, log);
     return m.migrate(o);
 }

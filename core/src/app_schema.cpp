@@ -42,6 +42,12 @@ std::string quote_ident(const std::string &name) {
     return out + "\"";
 }
 
+std::string ident(const std::string &name) {
+    bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+    for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    return plain ? name : quote_ident(name);
+}
+
 std::string quote_literal(const std::string &value) {
     std::string out = "'";
     for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);

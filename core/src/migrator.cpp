@@ -236,7 +236,9 @@ AppliedState Migrator::read_state(const std::string &schema) {
         }
     }
 
+    // Without USAGE on the bookkeeping schema there is no history to read (roles::check_migrate refuses migrating).
     if (ex_.scalar("SELECT CASE WHEN to_regnamespace('pactflow') IS NULL THEN false "
+                   "WHEN NOT has_schema_privilege('pactflow', 'USAGE') THEN false "
                    "ELSE to_regclass('pactflow.migration_history') IS NOT NULL END") == Value("t")) {
         for (auto &r : ex_.query("SELECT name, success, product_version, adopted FROM pactflow.migration_history "
                                  "ORDER BY installed_rank")) {
@@ -257,8 +259,9 @@ AppliedState Migrator::read_state(const std::string &schema) {
     return s;
 }
 
-Plan Migrator::check(const MigrateOptions &o, const AppliedState &s) {
+Plan Migrator::check(const MigrateOptions &o, AppliedState &s) {
     run_as_ = roles::check_migrate(ex_, o.schema);
+    s = read_state(o.schema);
     check_problems(s);
     for (const auto &[name, success] : s.history) {
         if (success) continue;
@@ -483,7 +486,7 @@ std::vector<std::string> Migrator::repair() {
 
 MigrateResult Migrator::migrate(const MigrateOptions &o) {
     MigrateResult r;
-    AppliedState s = read_state(o.schema);
+    AppliedState s;
     const Plan plan = check(o, s);  // refuses before anything changes
     r.from_version = db_version(s);
     const auto saved = ex_.query("SELECT current_setting('role'), current_setting('search_path')");

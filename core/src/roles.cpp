@@ -7,13 +7,6 @@
 
 namespace pactflow::roles {
 namespace {
-// A name as people write it in a statement: bare when it is a plain lower-case identifier.
-std::string ident(const std::string &name) {
-    bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
-    for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-    return plain ? name : quote_ident(name);
-}
-
 // A text[] literal for a query parameter.
 std::string text_array(const std::vector<std::string> &items) {
     std::string out = "{";

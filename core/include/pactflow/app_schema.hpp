@@ -21,6 +21,10 @@ std::string application_role(Executor &ex, const std::string &schema);
 // An SQL identifier, always double-quoted (embedded quotes doubled), as quote_ident would force it.
 std::string quote_ident(const std::string &name);
 
+// A name as people write it in a statement shown to them: bare when it is a plain lower-case identifier, else
+// double-quoted.
+std::string ident(const std::string &name);
+
 // An SQL string literal (embedded quotes doubled), for statements shown to people (hints), never run.
 std::string quote_literal(const std::string &value);
 

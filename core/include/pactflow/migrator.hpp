@@ -102,9 +102,10 @@ public:
 
     // Reads the bookkeeping (read-only; works before our bookkeeping schema exists).
     AppliedState read_state(const std::string &schema);
-    // Everything migrate() refuses, before it writes anything: the role model (roles::check_migrate), problems
-    // (PF006), a failed migration (PF003), major versions (PF005), the plan (PF001, PF002). Returns the plan.
-    Plan check(const MigrateOptions &o, const AppliedState &s);
+    // Everything migrate() refuses, before it writes anything: the role model (roles::check_migrate, first: reading
+    // the bookkeeping needs its grants), problems (PF006), a failed migration (PF003), major versions (PF005), the
+    // plan (PF001, PF002). Fills `s` with the state read; returns the plan.
+    Plan check(const MigrateOptions &o, AppliedState &s);
     MigrateResult migrate(const MigrateOptions &o);
     // Data migrations only (each in its own transaction).
     std::vector<std::string> run_data_migrations(const AppliedState &s, const std::string &schema, long long &elapsed_ms);
