@@ -33,23 +33,26 @@ bool is_product_version(const std::string &v) {
 // (000001 to 000050); the date-numbered ones came with schema_migrations.
 bool is_legacy(const Migration &m) { return m.pact_broker && m.version < 1000000; }
 
-// The tables a database holds after the legacy migrations up to `version`, each with the migration that created
-// it, from their CREATE TABLE / DROP TABLE statements.
-std::map<std::string, std::string> legacy_tables_after(const Catalog &c, std::int64_t version) {
+// The tables a database holds after the legacy migrations up to `version`, in the order they were created, each
+// with the migration that created it, from their CREATE TABLE / DROP TABLE statements.
+std::vector<std::pair<std::string, std::string>> legacy_tables_after(const Catalog &c, std::int64_t version) {
     static const std::regex create_re("CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?\"?([A-Za-z0-9_]+)\"?",
                                       std::regex::icase);
     static const std::regex drop_re("DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?([A-Za-z0-9_\", ]+)", std::regex::icase);
-    std::map<std::string, std::string> tables;
+    static const std::regex word("[A-Za-z0-9_]+");
+    std::vector<std::pair<std::string, std::string>> tables;
     for (const auto &m : c.migrations()) {
         if (!is_legacy(m) || m.version > version) continue;
         for (const auto &stmt : split_sql(m.up)) {
             std::smatch g;
-            if (std::regex_search(stmt, g, create_re)) tables[g[1]] = m.name;
-            else if (std::regex_search(stmt, g, drop_re)) {
-                std::string list = g[1];
-                std::regex word("[A-Za-z0-9_]+");
+            if (std::regex_search(stmt, g, create_re)) {
+                tables.emplace_back(g[1], m.name);
+            } else if (std::regex_search(stmt, g, drop_re)) {
+                const std::string list = g[1];
                 for (auto it = std::sregex_iterator(list.begin(), list.end(), word); it != std::sregex_iterator(); ++it)
-                    tables.erase(it->str());
+                    tables.erase(std::remove_if(tables.begin(), tables.end(),
+                                                [&](const auto &t) { return t.first == it->str(); }),
+                                 tables.end());
             }
         }
     }
@@ -170,7 +173,7 @@ Migrator::Migrator(const Catalog &catalog, Executor &ex, TransactionControl &tx,
 
 AppliedState Migrator::read_state(const std::string &schema) {
     AppliedState s;
-    const std::string q = quote_ident(schema);
+    const std::string q = quote_ident(schema), shown = ident(schema);  // in SQL / in messages
     s.schema_migrations_exists = table_exists(ex_, q + ".schema_migrations");
     if (s.schema_migrations_exists)
         for (auto &r : ex_.query("SELECT filename FROM " + q + ".schema_migrations")) {
@@ -182,7 +185,7 @@ AppliedState Migrator::read_state(const std::string &schema) {
             }
             s.malformed_files.push_back(f);
             s.problems.push_back({"schema_migrations row " + quote_literal(f) + " does not name a migration file",
-                                  "Delete it: DELETE FROM " + q + ".schema_migrations WHERE filename = " + quote_literal(f) +
+                                  "Delete it: DELETE FROM " + shown + ".schema_migrations WHERE filename = " + quote_literal(f) +
                                       ";"});
         }
 
@@ -191,7 +194,7 @@ AppliedState Migrator::read_state(const std::string &schema) {
     // every file up to that version: ensure_schema_migrations does the same).
     if (s.schema_info_exists && !s.schema_migrations_exists) {
         const std::string fix_prefix = "Set it to the version of the last legacy migration this database has: UPDATE " +
-                                       q + ".schema_info SET version = N;";
+                                       shown + ".schema_info SET version = N;";
         const bool has_column = ex_.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) "
                                            "AND attname = 'version' AND NOT attisdropped AND attnum > 0",
                                            {q + ".schema_info"}) == Value("1");
@@ -204,7 +207,7 @@ AppliedState Migrator::read_state(const std::string &schema) {
         const std::string range = "0 to " + std::to_string(highest);
         if (!has_column) {
             s.problems.push_back({"schema_info has no version column", "Drop the table if this database never ran the "
-                                  "Pact Broker's legacy migrator: DROP TABLE " + q + ".schema_info;"});
+                                  "Pact Broker's legacy migrator: DROP TABLE " + shown + ".schema_info;"});
         } else if (rows.size() != 1) {
             s.problems.push_back({"schema_info holds " + std::to_string(rows.size()) + " rows instead of one",
                                   "Keep the one row with the database's version: " + fix_prefix});
@@ -224,8 +227,8 @@ AppliedState Migrator::read_state(const std::string &schema) {
                 s.schema_info = n;
                 for (const auto &[table, by] : legacy_tables_after(catalog_, n))
                     if (!table_exists(ex_, q + "." + quote_ident(table))) {
-                        s.problems.push_back({"schema_info says version " + std::to_string(n) + " but table " + q + "." +
-                                                  table + ", which " + by + " creates, does not exist",
+                        s.problems.push_back({"schema_info says version " + std::to_string(n) + " but table " + shown +
+                                                  "." + table + ", which " + by + " creates, does not exist",
                                               fix_prefix});
                         break;
                     }
