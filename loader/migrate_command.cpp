@@ -29,10 +29,10 @@ Bookkeeping choose_bookkeeping(Connection &conn, bool use_extension) {
     if (!use_extension) return Bookkeeping::client;
     const ExtensionState st = extension_state(conn);
     if (st.installed) return Bookkeeping::extension;
+    if (!st.available) return Bookkeeping::unavailable;
     // A bookkeeping schema the client-side engine made stays client-side: CREATE EXTENSION would refuse to take
     // over a schema pactflow it did not create.
-    if (st.client_bookkeeping) return Bookkeeping::existing_client;
-    return st.available ? Bookkeeping::create_extension : Bookkeeping::unavailable;
+    return st.client_bookkeeping ? Bookkeeping::existing_client : Bookkeeping::create_extension;
 }
 
 void prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &schema, const Log &log) {

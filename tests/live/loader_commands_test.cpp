@@ -207,7 +207,7 @@ TEST(LoaderSchedule, RegistersOnePgCronJobByNameAndRemovesIt) {
     EXPECT_EQ(cron.scalar("SELECT schedule || ' ' || database FROM cron.job WHERE jobname = 'sched-test'"),
               pactflow::Value("10 3 * * * sched_db"));
     auto command = cron.scalar("SELECT command FROM cron.job WHERE jobname = 'sched-test'").value_or("");
-    EXPECT_EQ(command.rfind("CALL pactflow_clean_until_done(", 0), 0u) << command;
+    EXPECT_EQ(command.rfind("CALL public.pactflow_clean_until_done(", 0), 0u) << command;  // qualified: any search_path
     // The command is valid SQL whose selectors survive quoting.
     Connection app("dbname=sched_db");
     EXPECT_EQ(app.scalar("SELECT ($1::text ~ 'it''''s')::text", {command}), pactflow::Value("true")) << command;

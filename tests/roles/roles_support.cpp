@@ -2,6 +2,8 @@
 
 #include "pactflow/error.hpp"
 
+#include <libpq-fe.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -21,26 +23,55 @@ bool contains(const std::string &haystack, const std::string &needle) {
 
 long long count(Connection &c, const std::string &sql) { return std::stoll(c.scalar(sql).value_or("-1")); }
 
+namespace {
+struct Server {
+    std::string base, host, port;  // empty: libpq's PG* defaults
+} server;
+
+std::string superuser_conninfo(const std::string &db) { return server.base + (db.empty() ? "" : " dbname=" + db); }
+
+// Roles log in over TCP: a socket directory in PGHOST would mean peer authentication.
+std::string role_host() {
+    const std::string h = server.host.empty() ? env("PGHOST", "127.0.0.1") : server.host;
+    return h[0] == '/' ? "127.0.0.1" : h;
+}
+std::string role_port() { return server.port.empty() ? env("PGPORT", "5432") : server.port; }
+}  // namespace
+
+void use_server(const std::string &superuser_conninfo) {
+    server = {};
+    if (superuser_conninfo.empty()) return;
+    server.base = superuser_conninfo;
+    char *err = nullptr;
+    PQconninfoOption *opts = PQconninfoParse(superuser_conninfo.c_str(), &err);
+    if (!opts) throw pactflow::Error("22023", "cannot parse " + superuser_conninfo, err ? err : "");
+    for (PQconninfoOption *o = opts; o->keyword; ++o) {
+        if (!o->val) continue;
+        if (std::string(o->keyword) == "host") server.host = o->val;
+        if (std::string(o->keyword) == "port") server.port = o->val;
+    }
+    PQconninfoFree(opts);
+}
+
 std::unique_ptr<Connection> superuser(const std::string &db) {
-    return std::make_unique<Connection>(db.empty() ? "" : "dbname=" + db);
+    return std::make_unique<Connection>(superuser_conninfo(db));
 }
 
 namespace {
-// Roles log in over TCP: a socket directory in PGHOST would mean peer authentication.
-std::string role_host() {
-    const std::string h = env("PGHOST", "127.0.0.1");
-    return h[0] == '/' ? "127.0.0.1" : h;
-}
 std::string loader_path() { return env("PACTFLOW_LOADER", PACTFLOW_LOADER_PATH); }
 }  // namespace
 
 std::string login(const std::string &user, const std::string &db) {
-    return "host=" + role_host() + " port=" + env("PGPORT", "5432") + " user=" + user + " password=" + password +
+    return "host=" + role_host() + " port=" + role_port() + " user=" + user + " password=" + password +
            " dbname=" + db + " sslmode=prefer";
 }
 
 std::unique_ptr<Connection> connect_as(const std::string &user, const std::string &db) {
-    return std::make_unique<Connection>(login(user, db));
+    try {
+        return std::make_unique<Connection>(login(user, db));
+    } catch (const pactflow::Error &e) {  // gtest shows what() only: put the server's reason in it
+        throw pactflow::Error(e.sqlstate(), "could not connect as " + user + " to " + db + ": " + e.detail());
+    }
 }
 
 Run shell(const std::string &command) {
@@ -56,13 +87,14 @@ Run shell(const std::string &command) {
 Run loader_as(const std::string &user, const std::string &db, const std::string &args, const std::string &extra_env) {
     return shell("env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD -u PGSSLMODE -u PGOPTIONS -u PGSERVICE "
                  "PACTFLOW_LOG_FORMAT=default PACTFLOW_DATABASE_HOST=" + role_host() +
-                 " PACTFLOW_DATABASE_PORT=" + env("PGPORT", "5432") + " PACTFLOW_DATABASE_USERNAME=" + user +
+                 " PACTFLOW_DATABASE_PORT=" + role_port() + " PACTFLOW_DATABASE_USERNAME=" + user +
                  " PACTFLOW_DATABASE_PASSWORD=" + password + " PACTFLOW_DATABASE_NAME=" + db +
                  " PACTFLOW_DATABASE_SSLMODE=prefer " + extra_env + " " + loader_path() + " " + args);
 }
 
 Run loader_superuser(const std::string &db, const std::string &args, const std::string &extra_env) {
-    return shell("PACTFLOW_LOG_FORMAT=default PGDATABASE=" + db + " " + extra_env + " " + loader_path() + " " + args);
+    return shell("PACTFLOW_LOG_FORMAT=default " + extra_env + " " + loader_path() + " " + args + " --dbname '" +
+                 superuser_conninfo(db) + "'");
 }
 
 std::string pg_tool(const std::string &name) {
@@ -71,7 +103,7 @@ std::string pg_tool(const std::string &name) {
 }
 
 std::string dump(const std::string &db) {
-    Run r = shell(pg_tool("pg_dump") + " --no-comments -d " + db);
+    Run r = shell(pg_tool("pg_dump") + " --no-comments -d '" + superuser_conninfo(db) + "'");
     if (r.status != 0) throw pactflow::Error("XX000", "pg_dump failed", r.out);
     // pg_dump 15.14+ wraps its output in \restrict/\unrestrict lines with a random key: not part of the data.
     std::string out;
@@ -128,13 +160,15 @@ bool pg_cron_ready(std::string &why_not) {
 
 void RolesTest::SetUp() {
     auto su = superuser();
-    TearDown();
+    drop_everything();
     run(*su, {"CREATE ROLE " + dba + " LOGIN CREATEROLE CREATEDB PASSWORD '" + password + "'",
               "CREATE ROLE " + other + " LOGIN PASSWORD '" + password + "'"});
     // The application and maintenance roles are the DBA's to create (create_database and the tests do).
 }
 
-void RolesTest::TearDown() {
+void RolesTest::TearDown() { drop_everything(); }
+
+void RolesTest::drop_everything() {
     auto su = superuser();
     for (const auto &row : su->query("SELECT datname FROM pg_database WHERE datname LIKE 'pactflow\\_test\\_%'"))
         su->exec("DROP DATABASE IF EXISTS " + *row[0] + " WITH (FORCE)");

@@ -35,6 +35,10 @@ std::string env(const char *name, const std::string &fallback = "");
 bool contains(const std::string &haystack, const std::string &needle);
 long long count(Connection &c, const std::string &sql);
 
+// Points every helper at another server: `superuser_conninfo` (host, port, user of a superuser there) instead of
+// libpq's PG* defaults; "" goes back to them.
+void use_server(const std::string &superuser_conninfo);
+
 // A superuser connection (libpq's PG* defaults), to `db` when given.
 std::unique_ptr<Connection> superuser(const std::string &db = "");
 // conninfo for `user` logging in with the test password over TCP.
@@ -78,6 +82,9 @@ protected:
     // The DBA's connection (the superuser, or the CREATEROLE/CREATEDB DBA logging in) to `db`.
     std::unique_ptr<Connection> as_dba(bool managed_dba, const std::string &db);
     std::vector<std::string> databases_;
+
+private:
+    void drop_everything();
 };
 
 }  // namespace roles

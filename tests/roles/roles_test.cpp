@@ -239,3 +239,207 @@ TEST_F(RolesTest, MaintenanceRoleCleansWithExactlyTheReadmeGrants) {
     r = loader_as(other, db, "clean");
     EXPECT_EQ(r.status, 9) << r.out;
 }
+
+// Scenario: the same database on a server without the extension's files (managed PostgreSQL): the client-side
+// engine, automatically, with one INFO line; every command as the application role, which owns everything.
+class BareServer : public RolesTest {
+protected:
+    void SetUp() override {
+        if (env("PACTFLOW_TEST_BARE_CONNINFO").empty())
+            GTEST_SKIP() << "PACTFLOW_TEST_BARE_CONNINFO names no server without the extension files (scripts/run-tests "
+                            "starts one)";
+        use_server(env("PACTFLOW_TEST_BARE_CONNINFO"));
+        RolesTest::SetUp();
+    }
+    void TearDown() override {
+        if (!env("PACTFLOW_TEST_BARE_CONNINFO").empty()) RolesTest::TearDown();
+        use_server("");
+    }
+};
+
+TEST_F(BareServer, ClientSideEngineAutomaticallyWithOneInfoLine) {
+    const std::string db = "pactflow_test_managed";
+    create_database(db, /*managed_dba=*/true);
+    const std::string info = "the pactflow extension is not available on this server: running the migration catalog from the client";
+    for (int run = 0; run < 2; ++run) {
+        auto r = loader_as(app, db, "migrate");
+        ASSERT_EQ(r.status, 0) << r.out;
+        std::size_t lines = 0;
+        for (std::size_t at = r.out.find(info); at != std::string::npos; at = r.out.find(info, at + 1)) ++lines;
+        EXPECT_EQ(lines, 1u) << r.out;
+        EXPECT_TRUE(contains(r.out, "INFO " + info)) << r.out;
+    }
+    EXPECT_EQ(last_line(loader_as(app, db, "version").out), latest);
+    EXPECT_EQ(loader_as(app, db, "status").status, 0);
+    auto c = connect_as(app, db);
+    some_versions(*c, 20);
+    EXPECT_EQ(loader_as(app, db, "clean --dry-run").status, 0);
+    auto r = loader_as(app, db, "clean");
+    EXPECT_EQ(r.status, 0) << r.out;
+    auto su = superuser(db);
+    EXPECT_EQ(count(*su, "SELECT count(*) FROM pg_extension WHERE extname = 'pactflow'"), 0);
+    EXPECT_GT(relations(*su), 100);
+    EXPECT_EQ(not_owned_by_app(*su), 0);
+    EXPECT_EQ(not_owned_by_app(*su, "pactflow"), 0) << "the bookkeeping belongs to the application role";
+    EXPECT_EQ(su->scalar("SELECT name FROM pactflow.application_schema"), pactflow::Value("public"));
+}
+
+// CREATE EXTENSION pactflow SCHEMA app works for the whole lifecycle: schema migrations, data migrations, the
+// clean, status and version all use the extension's schema; nothing lands in public.
+TEST_F(RolesTest, CreateExtensionInAnotherSchemaWorksForTheWholeLifecycle) {
+    const std::string db = "pactflow_test_schema_app";
+    create_database(db, false);
+    auto su = superuser(db);
+    run(*su, {"CREATE SCHEMA app AUTHORIZATION " + app, "CREATE EXTENSION pactflow SCHEMA app"});
+    auto r = loader_as(app, db, "migrate");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(relations(*su, "public"), 0);
+    EXPECT_GT(relations(*su, "app"), 100);
+    EXPECT_EQ(not_owned_by_app(*su, "app"), 0);
+    // The data migrations ran there too: a pacticipant without display name gets one.
+    auto c = connect_as(app, db);
+    c->exec("INSERT INTO app.pacticipants (name, created_at, updated_at) VALUES ('foo-bar', now(), now())");
+    ASSERT_EQ(loader_as(app, db, "migrate").status, 0);
+    EXPECT_EQ(c->scalar("SELECT display_name FROM app.pacticipants WHERE name = 'foo-bar'"), pactflow::Value("Foo Bar"));
+    EXPECT_EQ(last_line(loader_as(app, db, "version").out), latest);
+    EXPECT_EQ(loader_as(app, db, "status").status, 0);
+    c->exec("DELETE FROM app.pacticipants");
+    c->exec("INSERT INTO app.pacticipants (name, created_at, updated_at) VALUES ('Foo', now(), now())");
+    c->exec("INSERT INTO app.versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT g::text, p.id, g, "
+            "now() - interval '400 days', now() FROM app.pacticipants p, generate_series(1, 20) g");
+    EXPECT_EQ(loader_as(app, db, "clean --dry-run").status, 0);
+    r = loader_as(app, db, "clean");
+    EXPECT_EQ(r.status, 0) << r.out;
+    // From psql, whatever the session's search_path (public here, where nothing is).
+    EXPECT_EQ(c->scalar("SELECT app.pactflow_db_version()::text"), pactflow::Value(latest));
+    EXPECT_EQ(error_of(*c, "CALL app.pactflow_migrate()"), "");
+    EXPECT_EQ(error_of(*c, "SELECT app.pactflow_clean(dry_run => true)"), "");
+    EXPECT_EQ(error_of(*c, "CALL app.pactflow_clean_until_done()"), "");
+    // Dropped and created again in the same schema: migrate adopts everything and applies nothing.
+    run(*su, {"DROP EXTENSION pactflow", "CREATE EXTENSION pactflow SCHEMA app"});
+    r = loader_as(app, db, "migrate");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "(0 applied, 0 rolled back")) << r.out;
+    EXPECT_EQ(relations(*su, "public"), 0);
+}
+
+namespace {
+// Objects named like what pactflow-db calls, in a schema of their own, each recording that it ran (and, run by a
+// superuser, making its owner one). A search_path or a schema that lets any of them run fails the test.
+std::vector<std::string> planted(const std::string &schema) {
+    const std::string s = schema + ".";
+    const std::string log = "INSERT INTO " + s + "calls VALUES (current_user, '%s'); "
+                            "IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN "
+                            "EXECUTE 'ALTER ROLE " + other + " SUPERUSER'; END IF;";
+    auto fn = [&](const std::string &sig, const std::string &returns, const std::string &value) {
+        return "CREATE FUNCTION " + s + sig + " RETURNS " + returns + " LANGUAGE plpgsql AS $f$ BEGIN " +
+               std::string(log).replace(log.find("%s"), 2, sig) + " RETURN " + value + "; END $f$";
+    };
+    auto set_fn = [&](const std::string &sig, const std::string &returns) {
+        return "CREATE FUNCTION " + s + sig + " RETURNS SETOF " + returns + " LANGUAGE plpgsql AS $f$ BEGIN " +
+               std::string(log).replace(log.find("%s"), 2, sig) + " RETURN; END $f$";
+    };
+    return {
+        "CREATE TABLE " + s + "calls (by_role text, what text)",
+        "GRANT INSERT ON " + s + "calls TO PUBLIC",
+        "CREATE TABLE " + s + "versions (id integer, number text)",
+        fn("now()", "timestamptz", "'2000-01-01'"),
+        fn("format(text, bigint)", "text", "''"),
+        fn("format(text, text)", "text", "''"),
+        fn("format(text, integer)", "text", "''"),
+        set_fn("unnest(smallint[])", "smallint"),
+        set_fn("unnest(integer[])", "integer"),
+        set_fn("unnest(bigint[])", "bigint"),
+        set_fn("jsonb_array_elements_text(jsonb)", "text"),
+        set_fn("jsonb_array_elements(jsonb)", "jsonb"),
+        fn("to_regclass(text)", "regclass", "NULL"),
+        fn("quote_ident(text)", "text", "$1"),
+        fn("set_config(text, text, boolean)", "text", "''"),
+        fn("current_setting(text)", "text", "''"),
+        fn("pg_try_advisory_xact_lock(bigint)", "boolean", "true"),
+        fn("pg_try_advisory_lock(bigint)", "boolean", "true"),
+        fn("lower(character varying)", "text", "''"),
+        fn("coalesce_int(integer, integer)", "integer", "0"),
+        fn("int_eq(integer, integer)", "boolean", "true"),
+        "CREATE OPERATOR " + s + "= (LEFTARG = integer, RIGHTARG = integer, FUNCTION = " + s + "int_eq)",
+        fn("bigint_eq(bigint, bigint)", "boolean", "true"),
+        "CREATE OPERATOR " + s + "= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = " + s + "bigint_eq)",
+        fn("count_step(bigint)", "bigint", "0"),
+        "CREATE AGGREGATE " + s + "count(*) (SFUNC = " + s + "count_step, STYPE = bigint, INITCOND = '0')",
+    };
+}
+}  // namespace
+
+// A role owning a schema placed first in a superuser's search_path (before pg_catalog, too), holding objects named
+// like what we use, changes nothing when that superuser migrates or cleans, from psql or with the loader.
+TEST_F(RolesTest, AHostileSchemaFirstInTheSearchPathChangesNothing) {
+    const std::string db = "pactflow_test_hostile";
+    create_database(db, false);
+    ASSERT_EQ(loader_as(app, db, "migrate").status, 0);
+    some_versions(*connect_as(app, db), 30);
+    auto su = superuser(db);
+    run(*su, {"GRANT CONNECT ON DATABASE " + db + " TO " + other, "CREATE SCHEMA hostile AUTHORIZATION " + other});
+    run(*connect_as(other, db), planted("hostile"));
+    const std::string dry = "SELECT (pactflow_clean(dry_run => true, now => '2026-06-01 12:00+00') - 'duration_ms')::text";
+    const auto expected = su->scalar(dry);
+
+    su->exec("SET search_path = hostile, pg_catalog, public");
+    EXPECT_EQ(su->scalar(dry), expected) << "the dry run reports the same";
+    for (const char *sql : {"SELECT pactflow_db_version()", "SELECT count(*) FROM pactflow_migrations()",
+                            "CALL pactflow_migrate()", "SELECT pactflow_repair()", "SELECT pactflow_clean(\"limit\" => 5)",
+                            "CALL pactflow_clean_until_done(\"limit\" => 5)"})
+        EXPECT_EQ(error_of(*su, sql), "") << sql;
+    const std::string path = "PGOPTIONS='-c search_path=hostile,pg_catalog,public' ";
+    for (const char *cmd : {"migrate", "version", "status", "clean --dry-run", "clean --limit 5", "repair"}) {
+        auto r = loader_superuser(db, cmd, path);
+        EXPECT_EQ(r.status, 0) << cmd << ": " << r.out;
+    }
+    su->exec("RESET search_path");
+    EXPECT_EQ(count(*su, "SELECT count(*) FROM hostile.calls"), 0)
+        << su->scalar("SELECT string_agg(what, ', ') FROM hostile.calls").value_or("");
+    EXPECT_EQ(su->scalar("SELECT rolsuper::text FROM pg_roles WHERE rolname = '" + other + "'"), pactflow::Value("false"));
+}
+
+// The escalation of issue 10 through the loader: a role that may create in public (as every role could before
+// PostgreSQL 15) plants functions with the exact signatures migration scripts call. A superuser's migrate is refused
+// before anything runs, naming the objects and the statements that remove them; the clean, which never looks in
+// public, runs without calling them. (regress/sql/security.sql does the same for the SQL entry points.)
+TEST_F(RolesTest, FunctionsPlantedInPublicNeverRunAsTheSuperuser) {
+    for (const std::string db : {"pactflow_test_escalation_fresh", "pactflow_test_escalation"}) {
+        create_database(db, false);
+        const bool migrated = db == "pactflow_test_escalation";
+        if (migrated) {
+            ASSERT_EQ(loader_as(app, db, "migrate").status, 0);
+            some_versions(*connect_as(app, db), 30);
+        }
+        auto su = superuser(db);
+        run(*su, {"GRANT CONNECT ON DATABASE " + db + " TO " + other, "GRANT CREATE ON SCHEMA public TO " + other});
+        auto attacker = connect_as(other, db);
+        for (const auto &s : planted("public"))
+            if (s.find("CREATE TABLE public.versions") == std::string::npos) attacker->exec(s);
+        const std::string before = dump(db);
+        auto r = loader_superuser(db, "migrate");
+        EXPECT_EQ(r.status, 9) << r.out;
+        EXPECT_TRUE(contains(r.out, "schema public is not safe to migrate: role " + other + " may create objects in it")) << r.out;
+        EXPECT_TRUE(contains(r.out, "REVOKE CREATE ON SCHEMA public FROM " + other + ";")) << r.out;
+        EXPECT_TRUE(contains(r.out, "DROP ROUTINE public.format(text,bigint);")) << r.out;
+        EXPECT_EQ(dump(db), before);
+        if (migrated) {
+            EXPECT_TRUE(contains(error_of(*su, "CALL pactflow_migrate()"), "42501 schema public is not safe to migrate"));
+            for (const char *cmd : {"clean --dry-run", "clean --limit 5"}) {
+                r = loader_superuser(db, cmd);
+                EXPECT_EQ(r.status, 0) << cmd << ": " << r.out;
+            }
+            EXPECT_EQ(error_of(*su, "SELECT pactflow_clean(dry_run => true)"), "");
+            EXPECT_EQ(error_of(*su, "CALL pactflow_clean_until_done(\"limit\" => 5)"), "");
+        }
+        EXPECT_EQ(count(*su, "SELECT count(*) FROM public.calls"), 0)
+            << su->scalar("SELECT string_agg(what, ', ') FROM public.calls").value_or("");
+        EXPECT_EQ(su->scalar("SELECT rolsuper::text FROM pg_roles WHERE rolname = '" + other + "'"), pactflow::Value("false"));
+        // Once the DBA ran the hint's statements, the superuser's migrate runs.
+        su->exec("REVOKE CREATE ON SCHEMA public FROM " + other);
+        su->exec("DROP OWNED BY " + other);
+        r = loader_superuser(db, "migrate");
+        EXPECT_EQ(r.status, 0) << r.out;
+    }
+}
