@@ -4,8 +4,10 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
@@ -113,7 +115,7 @@ std::string dump(const std::string &db) {
     return out;
 }
 
-std::vector<std::string> readme_block(const std::string &name, const std::string &db) {
+std::vector<std::string> readme_block(const std::string &name, const std::string &db, const std::string &dump_file) {
     const std::string path = env("PACTFLOW_README", std::string(PACTFLOW_SOURCE_DIR) + "/README.md");
     std::ifstream in(path);
     if (!in) throw pactflow::Error("58P01", "cannot read " + path);
@@ -125,7 +127,7 @@ std::vector<std::string> readme_block(const std::string &name, const std::string
     const std::pair<std::string, std::string> names[] = {
         {"pactflow_maintenance", maint}, {"pactflow_restored", db + "_restored"}, {"pactflow_user", app},
         {"'<password>'", "'" + password + "'"}, {"DATABASE pactflow", "DATABASE " + db}, {"-d pactflow ", "-d " + db + " "},
-        {"pactflow.dump", db + ".dump"}};
+        {"pactflow.dump", dump_file.empty() ? db + ".dump" : dump_file}};
     while (std::getline(in, line) && line.rfind("```", 0) != 0) {
         // A trailing comment: SQL's "--" or the shell's "#" after spaces.
         const auto at = line.find(sql ? "--" : "  #");
@@ -139,6 +141,33 @@ std::vector<std::string> readme_block(const std::string &name, const std::string
     }
     if (out.empty()) throw pactflow::Error("58P01", "README.md has no block marked tested: " + name);
     return out;
+}
+
+std::string login_env(const std::string &user) {
+    return "PGHOST=" + role_host() + " PGPORT=" + role_port() + " PGUSER=" + user + " PGPASSWORD=" + password + " ";
+}
+
+std::string cron_database() {
+    return superuser()->scalar("SELECT current_setting('cron.database_name', true)").value_or("postgres");
+}
+
+std::vector<std::string> wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &since, int seconds) {
+    auto cron = superuser(cron_database());
+    std::string ids;
+    for (const auto &j : jobids) ids += (ids.empty() ? "" : ",") + j;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (true) {
+        auto rows = cron->query("SELECT DISTINCT ON (jobid) jobid::text || ' ' || status || ' ' || username || ' ' || database || ' ' || "
+                                "coalesce(return_message, '') FROM cron.job_run_details WHERE jobid IN (" + ids + ") "
+                                "AND start_time >= $1::timestamptz AND status IN ('succeeded', 'failed') ORDER BY jobid, runid DESC",
+                                {since});
+        if (rows.size() == jobids.size() || std::chrono::steady_clock::now() > deadline) {
+            std::vector<std::string> out;
+            for (const auto &r : rows) out.push_back(r[0].value_or(""));
+            return out;
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
 }
 
 void run(Connection &c, const std::vector<std::string> &statements) {

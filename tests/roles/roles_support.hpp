@@ -61,7 +61,16 @@ std::string dump(const std::string &db);
 // The lines of README.md's code block marked `<!-- tested: name -->` (comments and blank lines left out), with the
 // README's names replaced: pactflow_user, pactflow_maintenance, database pactflow -> `db`, '<password>'. The tests
 // run these very lines, so README and tests cannot drift apart.
-std::vector<std::string> readme_block(const std::string &name, const std::string &db);
+// `dump_file` replaces pactflow.dump (the backup blocks).
+std::vector<std::string> readme_block(const std::string &name, const std::string &db, const std::string &dump_file = "");
+
+// The shell environment that makes libpq tools log in as `user` with the test password.
+std::string login_env(const std::string &user);
+
+// Waits (up to `seconds`) until pg_cron has a finished run of every job in `jobids` that started after `since`
+// (a timestamptz text); returns "jobid status username database return_message" lines, one per job.
+std::vector<std::string> wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &since, int seconds);
+std::string cron_database();
 
 // Runs each statement in its own round trip, stopping at the first error (thrown).
 void run(Connection &c, const std::vector<std::string> &statements);
