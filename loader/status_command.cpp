@@ -35,7 +35,14 @@ json collect_status(Connection &conn) {
     LibpqTransactions tx(conn);
     Migrator m(Catalog::builtin(), conn, tx);
     AppliedState s = m.read_state(schema);
-    st["db_version"] = db_version(s);
+    try {
+        st["db_version"] = db_version(s);
+    } catch (const Error &) {
+        st["db_version"] = nullptr;  // nothing readable to derive it from: reported below, never a made-up number
+    }
+    json problems = json::array();
+    for (const auto &p : s.problems) problems.push_back({{"problem", p.what}, {"fix", p.fix}});
+    st["bookkeeping_problems"] = problems;
     std::map<std::string, std::pair<std::string, std::string>> installed;  // name -> (installed_at, by)
     const bool bookkeeping = conn.scalar("SELECT CASE WHEN to_regnamespace('pactflow') IS NULL THEN false "
                                          "ELSE has_schema_privilege('pactflow', 'USAGE') END") == Value("t");
@@ -79,7 +86,9 @@ std::string format_status(const json &st) {
           << (v["agree"].get<bool>() ? " (versions agree)" : " (VERSIONS DISAGREE: run pactflow-db install)");
     else
         o << ", no extension on this server (client mode)";
-    o << "\ndatabase schema version " << st["db_version"].get<long long>() << ": " << st["summary"]["applied"].get<int>()
+    o << "\ndatabase schema version "
+      << (st["db_version"].is_null() ? std::string("unknown") : std::to_string(st["db_version"].get<long long>())) << ": "
+      << st["summary"]["applied"].get<int>()
       << " applied, " << st["summary"]["pending"].get<int>() << " pending, " << st["summary"]["failed"].get<int>() << " failed\n\n";
     o << std::left << std::setw(10) << "Version" << "  " << std::setw(70) << "Migration" << "  " << std::setw(11) << "Origin"
       << "  " << std::setw(8) << "State" << "  Installed on\n";
@@ -91,6 +100,8 @@ std::string format_status(const json &st) {
     for (const auto &u : st["unknown_applied"])
         o << std::setw(10) << version_of(u.get<std::string>()) << "  " << std::setw(70) << u.get<std::string>() << "  "
           << std::setw(11) << "unknown" << "  applied   (by a newer release)\n";
+    for (const auto &p : st["bookkeeping_problems"])
+        o << "\nbookkeeping problem: " << p["problem"].get<std::string>() << "\n  fix: " << p["fix"].get<std::string>() << "\n";
     o << "\nlast cleans:";
     if (st["last_cleans"].empty()) o << " none";
     o << "\n";

@@ -108,6 +108,10 @@ TEST(Bookkeeping, DbVersionComesFromTheRowsItCanRead) {
     r = live::loader("version " + dbarg(db));
     EXPECT_NE(r.status, 0);
     EXPECT_TRUE(contains(r.out, "schema_migrations holds no row that names a migration file (SQLSTATE PF006)")) << r.out;
+    r = live::loader("status " + dbarg(db));
+    EXPECT_TRUE(contains(r.out, "database schema version unknown")) << r.out;
+    EXPECT_TRUE(contains(r.out, "bookkeeping problem: schema_migrations row 'zzz_not_a_migration' does not name a migration file"))
+        << r.out;
 }
 
 // Issue 14: PF005 in both directions: a history written by a newer major release is refused; and a product version
