@@ -53,37 +53,43 @@ SELECT pg_catalog.pg_extension_config_dump(
 SELECT pg_catalog.pg_extension_config_dump(
     pg_catalog.pg_get_serial_sequence('pactflow.clean_runs', 'id')::pg_catalog.regclass, '');
 
--- Every function resolves names in pg_catalog only (they qualify everything else), whatever the caller's
--- search_path holds. The two procedures commit, which PostgreSQL forbids under a SET clause: they pin the same
--- search_path themselves at the start of each of their transactions (extension/search_path.cpp).
-ALTER FUNCTION @extschema@.pactflow_library_version() SET search_path = pg_catalog, pg_temp;
-ALTER FUNCTION @extschema@.pactflow_db_version() SET search_path = pg_catalog, pg_temp;
-ALTER FUNCTION @extschema@.pactflow_migrations() SET search_path = pg_catalog, pg_temp;
-ALTER FUNCTION pactflow._clean_pass(jsonb, integer, boolean, integer, jsonb, timestamptz)
-    SET search_path = pg_catalog, pg_temp;
-ALTER FUNCTION @extschema@.pactflow_clean(jsonb, integer, boolean, integer, jsonb, timestamptz)
-    SET search_path = pg_catalog, pg_temp;
-
 -- Removes the records of failed migrations (what the loader leaves when a migration that runs outside a
 -- transaction fails), with a 'repaired' event each, so the next migrate retries them; returns how many.
 CREATE FUNCTION @extschema@.pactflow_repair() RETURNS integer
     AS 'MODULE_PATHNAME', 'pactflow_repair' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
 
--- Privileges. EXECUTE on what changes or reveals data is not PUBLIC's (the version handshake stays public).
-REVOKE EXECUTE ON FUNCTION @extschema@.pactflow_db_version(), @extschema@.pactflow_migrations(),
-    @extschema@.pactflow_repair() FROM PUBLIC;
-REVOKE EXECUTE ON PROCEDURE @extschema@.pactflow_migrate(bigint) FROM PUBLIC;
--- Everything is granted, with the right to pass it on (to a maintenance role, README "Roles and privileges"),
--- to the role creating or updating the extension and to the application role: the owner of the application's
--- schema_migrations, else of the application schema (of the database, when that is pg_database_owner), exactly
--- as core/src/app_schema.cpp resolves it. Superusers need no grants. A trusted extension's script runs as the
--- bootstrap superuser, so the block pins its own search_path (and puts the caller's back).
-DO $grants$
+-- Keep this part last in the file: it applies to every routine and table declared above it (by any topic).
+-- 1. Every function resolves names in pg_catalog only (they qualify everything else), whatever the caller's
+--    search_path holds. Procedures commit, which PostgreSQL forbids under a SET clause: they pin the same
+--    search_path themselves at the start of each of their transactions (extension/search_path.cpp).
+-- 2. EXECUTE on what changes or reveals data is not PUBLIC's; the version handshake stays public.
+-- 3. Everything is granted, with the right to pass it on (to a maintenance role, README "Roles and privileges"),
+--    to the role creating or updating the extension and to the application role: the owner of the application's
+--    schema_migrations, else of the application schema (of the database, when that is pg_database_owner), as
+--    core/src/app_schema.cpp resolves it. Superusers need no grants. The event log stays append-only for them, and
+--    the versions the extension records read-only.
+-- A trusted extension's script runs as the bootstrap superuser, so the block pins its own search_path (and puts
+-- the caller's back).
+DO $install$
 DECLARE
     saved_path text := pg_catalog.current_setting('search_path');
+    routine record;
     grantee text;
 BEGIN
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    FOR routine IN
+        SELECT p.oid::regprocedure AS sig, p.prokind, p.proname
+          FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+         WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+           AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pactflow')
+    LOOP
+        IF routine.prokind = 'f' THEN
+            EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', routine.sig);
+        END IF;
+        IF routine.proname NOT IN ('pactflow_library_version', 'pactflow_sql_version', 'refuse_event_change') THEN
+            EXECUTE format('REVOKE EXECUTE ON ROUTINE %s FROM PUBLIC', routine.sig);
+        END IF;
+    END LOOP;
     FOR grantee IN
         SELECT r.oid::regrole::text FROM pg_roles r
          WHERE NOT r.rolsuper
@@ -97,19 +103,20 @@ BEGIN
                                     WHERE n.oid = '@extschema@'::regnamespace AND d.datname = current_database())))
     LOOP
         EXECUTE format('GRANT USAGE ON SCHEMA pactflow TO %s WITH GRANT OPTION', grantee);
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON pactflow.migration_history, pactflow.clean_cursors, '
-                       'pactflow.clean_runs TO %s WITH GRANT OPTION', grantee);
-        EXECUTE format('GRANT SELECT, INSERT ON pactflow.migration_events TO %s WITH GRANT OPTION', grantee);
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pactflow TO %s WITH GRANT OPTION',
+                       grantee);
+        EXECUTE format('REVOKE UPDATE, DELETE ON pactflow.migration_events FROM %s', grantee);
+        EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON pactflow.bookkeeping_version, pactflow.application_schema '
+                       'FROM %s', grantee);
         EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA pactflow TO %s', grantee);
-        EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.pactflow_db_version(), @extschema@.pactflow_migrations(), '
-                       '@extschema@.pactflow_repair(), '
-                       'pactflow._clean_pass(jsonb, integer, boolean, integer, jsonb, timestamptz), '
-                       '@extschema@.pactflow_clean(jsonb, integer, boolean, integer, jsonb, timestamptz) '
-                       'TO %s WITH GRANT OPTION', grantee);
-        EXECUTE format('GRANT EXECUTE ON PROCEDURE @extschema@.pactflow_migrate(bigint), '
-                       '@extschema@.pactflow_clean_until_done(jsonb, integer, integer, jsonb, interval) '
-                       'TO %s WITH GRANT OPTION', grantee);
+        FOR routine IN
+            SELECT p.oid::regprocedure AS sig FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+             WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+               AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pactflow')
+        LOOP
+            EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO %s WITH GRANT OPTION', routine.sig, grantee);
+        END LOOP;
     END LOOP;
     PERFORM pg_catalog.set_config('search_path', saved_path, true);
 END
-$grants$;
+$install$;
