@@ -318,8 +318,22 @@ private:
         r.keep_branches = o_.keep_branches;
         auto app = connect();
         const std::string database = app->scalar("SELECT current_database()").value_or("");
-        std::string cron_db = o_.cron_database.value_or(
-            app->scalar("SELECT current_setting('cron.database_name', true)").value_or(database));
+        std::string cron_db;
+        if (o_.cron_database) {
+            cron_db = *o_.cron_database;
+        } else {
+            try {
+                cron_db = app->scalar("SELECT current_setting('cron.database_name', true)").value_or(database);
+            } catch (const Error &e) {
+                if (e.sqlstate() != sqlstate::insufficient_privilege) throw;
+                // pg_cron lets only superusers (and pg_read_all_settings) read it.
+                throw Error(sqlstate::insufficient_privilege,
+                            "role " + app->scalar("SELECT current_user::text").value_or("") +
+                                " may not read cron.database_name, the database pg_cron runs in",
+                            "The server said: " + e.message() + ". Nothing was scheduled.",
+                            "Name it: pactflow-db schedule --cron-database NAME (postgres, unless the DBA changed it).");
+            }
+        }
         std::unique_ptr<Connection> cron_conn;
         if (cron_db != database) {
             if (o_.dbname) {

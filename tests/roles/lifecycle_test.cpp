@@ -240,10 +240,14 @@ TEST_F(RolesTest, ScheduledJobsRunAsTheApplicationRole) {
     cron->exec("GRANT CONNECT ON DATABASE " + cron_database() + " TO " + app);
     auto r = loader_superuser(db, "schedule --job-name pactflow-test-su --cron '* * * * *'");
     ASSERT_EQ(r.status, 0) << r.out;
+    const std::string as_app = "schedule --job-name pactflow-test-app --cron '* * * * *' --cron-database " + cron_database();
     r = loader_as(app, db, "schedule --job-name pactflow-test-app --cron '* * * * *'");
+    EXPECT_EQ(r.status, 9) << r.out;
+    EXPECT_TRUE(contains(r.out, "pactflow-db schedule --cron-database NAME")) << r.out;
+    r = loader_as(app, db, as_app);
     EXPECT_EQ(r.status, 9) << "without README's cron grants: " << r.out;
     run(*cron, readme_block("cron-grants", db));
-    r = loader_as(app, db, "schedule --job-name pactflow-test-app --cron '* * * * *'");
+    r = loader_as(app, db, as_app);
     ASSERT_EQ(r.status, 0) << r.out;
     create_database(db2, false);
     run(*superuser(db2), readme_block("dba-extension", db2));

@@ -206,12 +206,16 @@ void RolesTest::drop_everything() {
     auto cron = superuser(cron_db);
     if (cron->scalar("SELECT to_regclass('cron.job') IS NOT NULL") == pactflow::Value("t"))
         cron->exec("DELETE FROM cron.job WHERE username LIKE 'pactflow\\_test\\_%'");
-    for (const auto &role : {app, maint, other, dba}) {
-        if (!su->scalar("SELECT 1 FROM pg_roles WHERE rolname = $1", {role})) continue;
-        // Privileges granted in pg_cron's database (and the default one) go first; the rest went with the databases.
-        for (auto *c : {su.get(), cron.get()}) c->exec("DROP OWNED BY " + role + " CASCADE");
-        su->exec("DROP ROLE " + role);
-    }
+    std::vector<std::string> existing;
+    for (const auto &role : {app, maint, other, dba})
+        if (su->scalar("SELECT 1 FROM pg_roles WHERE rolname = $1", {role})) existing.push_back(role);
+    if (existing.empty()) return;
+    std::string list;
+    for (const auto &r : existing) list += (list.empty() ? "" : ", ") + r;
+    // What the roles own or were granted in any other database (pg_cron's included) goes first.
+    for (const auto &row : su->query("SELECT datname FROM pg_database WHERE datallowconn"))
+        superuser(*row[0])->exec("DROP OWNED BY " + list + " CASCADE");
+    for (const auto &role : existing) su->exec("DROP ROLE " + role);
 }
 
 std::unique_ptr<Connection> RolesTest::as_dba(bool managed_dba, const std::string &db) {
