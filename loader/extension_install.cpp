@@ -91,24 +91,39 @@ std::optional<std::string> create_or_update_extension(Connection &conn, const st
         return "created";
     }
     if (st.available && *st.installed != *st.available) {
+        check_can_update(conn);
         try {
             conn.exec("ALTER EXTENSION pactflow UPDATE");
         } catch (const Error &e) {
             if (e.sqlstate() != sqlstate::insufficient_privilege) throw;
-            const std::string owner = conn.scalar("SELECT extowner::regrole::text FROM pg_extension "
-                                                  "WHERE extname = 'pactflow'").value_or("its owner");
-            throw Error(sqlstate::insufficient_privilege,
-                        "role " + me + " may not update the pactflow extension from " + *st.installed + " to " +
-                            *st.available,
-                        "The server said: " + e.message() + ". The extension belongs to role " + owner +
-                            "; only its owner (with CREATE on the database) or a superuser may update it. Nothing was "
-                            "changed.",
-                        "As " + owner + " or a superuser, connected to database " + ident(db) +
-                            ": ALTER EXTENSION pactflow UPDATE; (README \"Upgrading\").");
+            throw update_refused(conn, *st.installed, *st.available, "The server said: " + e.message() + ". ");
         }
         return "updated";
     }
     return "current";
+}
+
+Error update_refused(Connection &conn, const std::string &from, const std::string &to, const std::string &server) {
+    const auto who = conn.query("SELECT current_user::text, current_database()::text, "
+                                "(SELECT extowner::regrole::text FROM pg_extension WHERE extname = 'pactflow')");
+    const std::string me = who.at(0).at(0).value_or(""), db = who.at(0).at(1).value_or("");
+    const std::string owner = who.at(0).at(2).value_or("its owner");
+    return Error(sqlstate::insufficient_privilege,
+                 "role " + ident(me) + " may not update the pactflow extension from " + from + " to " + to,
+                 server + "The extension belongs to role " + owner + "; only its owner (with CREATE on the database) "
+                 "or a superuser may update it. Nothing was changed.",
+                 "As " + owner + " or a superuser, connected to database " + ident(db) +
+                     ": ALTER EXTENSION pactflow UPDATE; (README \"Upgrading\").");
+}
+
+void check_can_update(Connection &conn) {
+    const ExtensionState st = extension_state(conn);
+    if (!st.installed || !st.available || *st.installed == *st.available) return;
+    const bool may = conn.scalar("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR "
+                                 "(pg_has_role(current_user, e.extowner, 'USAGE') AND "
+                                 " has_database_privilege(current_database(), 'CREATE')) "
+                                 "FROM pg_extension e WHERE e.extname = 'pactflow'") == Value("t");
+    if (!may) throw update_refused(conn, *st.installed, *st.available, "");
 }
 
 VersionReport install_extension(Connection &conn, int lock_wait_seconds) {

@@ -3,6 +3,8 @@
 #pragma once
 #include "connection.hpp"
 
+#include "pactflow/error.hpp"
+
 #include <optional>
 #include <string>
 
@@ -34,6 +36,11 @@ VersionReport install_extension(Connection &conn, int lock_wait_seconds);
 // migrate lock): "created", "updated" or "current", or nullopt when the server has no pactflow extension files.
 // A role that may not do it gets 42501 naming the statement that would let it (nothing is changed).
 std::optional<std::string> create_or_update_extension(Connection &conn, const std::string &schema);
+
+// Before anything is written: refuses (42501, naming ALTER EXTENSION pactflow UPDATE and who may run it) when the
+// installed extension needs an update the current role may not make.
+void check_can_update(Connection &conn);
+Error update_refused(Connection &conn, const std::string &from, const std::string &to, const std::string &server);
 
 // Handshake only (extension must be installed).
 VersionReport check_versions(Connection &conn);

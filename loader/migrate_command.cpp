@@ -62,6 +62,8 @@ MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log 
     // The lock comes before any bookkeeping DDL: concurrent nodes queue here, outside any transaction.
     AdvisoryLock lock(conn, locks::migrate, std::chrono::seconds(s.lock_wait_seconds));
     const Bookkeeping mode = choose_bookkeeping(conn, s.use_extension);
+    // An update the role may not make is named first: until it is made, the role lacks the grants it brings.
+    if (mode == Bookkeeping::extension) check_can_update(conn);
     LibpqTransactions tx(conn);
     Migrator m(Catalog::builtin(), conn, tx, log);
     MigrateOptions o;

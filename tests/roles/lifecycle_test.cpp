@@ -175,9 +175,10 @@ TEST_F(RolesTest, DumpAndRestoreAsTheApplicationRole) {
     std::filesystem::remove(file);
     auto copy = connect_as(app, restored);
     EXPECT_EQ(row_counts(*copy, "public"), row_counts(*owner, "public"));
-    for (const char *t : {"migration_history", "clean_cursors", "clean_runs"})
-        EXPECT_EQ(count(*copy, std::string("SELECT count(*) FROM pactflow.") + t),
-                  count(*owner, std::string("SELECT count(*) FROM pactflow.") + t)) << t;
+    auto bookkeeping = row_counts(*copy, "pactflow"), original = row_counts(*owner, "pactflow");
+    bookkeeping.erase("migration_events");  // the restored database's migrate added its own
+    original.erase("migration_events");
+    EXPECT_EQ(bookkeeping, original);
     EXPECT_GE(count(*copy, "SELECT count(*) FROM pactflow.migration_events"), count(*owner, "SELECT count(*) FROM pactflow.migration_events"));
     EXPECT_EQ(copy->scalar("SELECT extowner::regrole::text FROM pg_extension WHERE extname = 'pactflow'"), Value(app));
     // New rows go on numbering after the restored ones.
