@@ -57,13 +57,14 @@ GRANT USAGE ON SCHEMA attacker TO PUBLIC;
 GRANT SELECT ON attacker.versions TO PUBLIC;
 RESET ROLE;
 CREATE TEMP TABLE dry AS
-SELECT pactflow_clean(dry_run => true, now => '2026-06-01 12:00:00+00') - 'duration_ms' AS result;
+SELECT pactflow_clean(dry_run => true, now => '2026-06-01 12:00:00+00') - '{duration_ms,memory_bytes}'::text[] AS result;
 
 -- A superuser, with the attacker's schema first in its search_path (before pg_catalog too), runs every entry point.
 SET search_path = attacker, pg_catalog, public;
 SELECT pactflow_db_version();
 SELECT state, count(*) FROM pactflow_migrations() GROUP BY state ORDER BY state;
-SELECT (pactflow_clean(dry_run => true, now => '2026-06-01 12:00:00+00') - 'duration_ms') = (SELECT result FROM pg_temp.dry)
+SELECT (pactflow_clean(dry_run => true, now => '2026-06-01 12:00:00+00') - '{duration_ms,memory_bytes}'::text[]) =
+       (SELECT result FROM pg_temp.dry)
     AS same_dry_run;
 SELECT (pactflow_clean("limit" => 5, now => '2026-06-01 12:00:00+00') -> 'tables' -> 'versions' ->> 'deleted')::int > 0
     AS real_pass_deleted;
