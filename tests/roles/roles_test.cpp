@@ -281,6 +281,13 @@ TEST_F(BareServer, ClientSideEngineAutomaticallyWithOneInfoLine) {
     EXPECT_EQ(not_owned_by_app(*su), 0);
     EXPECT_EQ(not_owned_by_app(*su, "pactflow"), 0) << "the bookkeeping belongs to the application role";
     EXPECT_EQ(su->scalar("SELECT name FROM pactflow.application_schema"), pactflow::Value("public"));
+    // The recorded schema holds even when the role's search_path would now point elsewhere (a "$user" schema).
+    su->exec("CREATE SCHEMA " + app + " AUTHORIZATION " + app);
+    r = loader_as(app, db, "migrate");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "(0 applied, 0 rolled back")) << r.out;
+    EXPECT_EQ(relations(*su, app), 0);
+    EXPECT_EQ(last_line(loader_as(app, db, "version").out), latest);
 }
 
 // CREATE EXTENSION pactflow SCHEMA app works for the whole lifecycle: schema migrations, data migrations, the
