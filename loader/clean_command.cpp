@@ -61,14 +61,7 @@ CleanSummary run_clean(Connection &conn, const CleanRequest &r, const Logger &lo
     const std::optional<std::string> extension = r.force_client_side ? std::nullopt : extension_schema(conn);
     if (!extension) {
         log.info(prefix + "the pactflow extension is not installed: running the clean from the client", fields({}));
-        conn.exec("BEGIN");
-        try {
-            ensure_client_bookkeeping(conn, Catalog::builtin());
-            conn.exec("COMMIT");
-        } catch (...) {
-            try { conn.exec("ROLLBACK"); } catch (...) {}
-            throw;
-        }
+        in_transaction(conn, [&] { ensure_client_bookkeeping(conn, Catalog::builtin()); });
     }
     log.info(prefix + "Deleting oldest " + std::to_string(r.limit) +
                  " versions, keeping versions that match the configured selectors",

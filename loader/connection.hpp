@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 struct pg_conn;
 
@@ -31,6 +32,12 @@ public:
     long long affected() const override { return affected_; }
 
     void exec(const std::string &sql) { run_script(sql); }
+    // Runs a COPY ... FROM STDIN and sends `data` with libpq's COPY protocol (PQputCopyData, PQputCopyEnd), as
+    // psql sends the lines that follow the statement in a script. A COPY ... TO STDOUT run by run_script has
+    // its rows read and dropped.
+    void copy_in(const std::string &sql, const std::string &data);
+    // Whether a transaction block is open (also an aborted one).
+    bool in_transaction() const;
 
     // Remembers the session's current schema, then sets the session's search_path to pg_catalog, pg_temp: what
     // the core runs qualifies every other name, so nothing depends on (or can be redirected by) the connecting
@@ -56,6 +63,29 @@ private:
     StatementHook hook_;
     NoticeHook notice_hook_;
 };
+
+// Runs fn() between BEGIN and COMMIT; when anything throws, rolls back (a failing ROLLBACK is ignored: the first
+// error is the one that matters) and rethrows.
+template <typename F>
+auto in_transaction(Connection &c, F &&fn) -> decltype(fn()) {
+    c.exec("BEGIN");
+    try {
+        if constexpr (std::is_void_v<decltype(fn())>) {
+            fn();
+            c.exec("COMMIT");
+        } else {
+            auto result = fn();
+            c.exec("COMMIT");
+            return result;
+        }
+    } catch (...) {
+        try {
+            c.exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+    }
+}
 
 // Log callback (level, message), as pactflow::Log.
 using ConnectLog = std::function<void(const std::string &level, const std::string &message)>;

@@ -10,21 +10,6 @@
 #include "pactflow/locks.hpp"
 
 namespace pactflow::loader {
-namespace {
-// Runs fn in a transaction of its own, rolled back when it throws.
-template <typename F>
-void in_transaction(Connection &conn, F &&fn) {
-    conn.exec("BEGIN");
-    try {
-        fn();
-        conn.exec("COMMIT");
-    } catch (...) {
-        try { conn.exec("ROLLBACK"); } catch (...) {}
-        throw;
-    }
-}
-}  // namespace
-
 Bookkeeping choose_bookkeeping(Connection &conn, bool use_extension) {
     if (!use_extension) return Bookkeeping::client;
     const ExtensionState st = extension_state(conn);
@@ -68,7 +53,6 @@ MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log 
     Migrator m(Catalog::builtin(), conn, tx, log);
     MigrateOptions o;
     o.target = s.target;
-    o.fail_after = s.fail_after;
     o.schema = application_schema(conn);
     // Every refusal before anything is written, the extension and the bookkeeping included.
     AppliedState state;

@@ -13,7 +13,6 @@ struct MigrateSettings {
     std::optional<std::int64_t> target;
     int lock_wait_seconds = 60;
     bool use_extension = true;   // false: never try CREATE EXTENSION (managed PostgreSQL)
-    std::string fail_after;      // test hook (PACTFLOW_TEST_FAIL_AFTER_MIGRATION)
 };
 
 // Transactions by statement over libpq; statements may run in autocommit.

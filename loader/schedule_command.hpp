@@ -24,9 +24,9 @@ struct ScheduleRequest {
     std::string username;
 };
 
-// Fills database, schema and username from the application database (`app`) and the role scheduling in pg_cron's
-// database (`cron`); refuses (55000) when the extension is not installed there, and (42501) when a role other
-// than the application role, not a superuser, would schedule a job that would run as itself.
+// Fills database, schema and username from the application database (`app`, where the extension is installed)
+// and the role scheduling in pg_cron's database (`cron`); refuses (42501) when a role other than the application
+// role, not a superuser, would schedule a job that would run as itself.
 void resolve_schedule_target(Connection &app, Connection &cron, ScheduleRequest &r);
 
 // The job's command, quoted by the server (format %L), never by string splicing.

@@ -191,7 +191,27 @@ json version_info(const Row &r, std::size_t at) {
     return json{{"number", *r.at(at)}, {"created", r.at(at + 1).value_or("")}, {"tags", tags}};
 }
 
+// Environments must exist (a typo would silently keep nothing).
+void check_environments(Executor &ex, const ParsedSelectors &parsed) {
+    for (std::size_t i = 0; i < parsed.selectors.size(); ++i) {
+        const auto &s = parsed.selectors[i];
+        if (s.environment && !ex.scalar("SELECT 1 FROM environments WHERE name = $1", {*s.environment}))
+            throw Error(sqlstate::invalid_parameter_value,
+                        "invalid keep selector: selector " + std::to_string(i) + " environment \"" + *s.environment +
+                            "\" names no environment",
+                        "selector " + std::to_string(i) + ", key \"environment\": no row in environments has that name.",
+                        "Check the spelling; SELECT name FROM environments lists them.");
+    }
+}
+
 }  // namespace
+
+void validate_options(const CleanOptions &o, Executor *ex) {
+    validate(o);
+    ParsedSelectors parsed = parse_selectors(o.selectors);
+    (void)parse_branch_selectors(o.keep_branches);
+    if (ex) check_environments(*ex, parsed);
+}
 
 json clean_pass(Executor &ex, const CleanOptions &in) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -206,16 +226,7 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     if (o.now.empty())
         o.now = ex.scalar("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US\"+00\"')").value_or("");
 
-    // Environments must exist (a typo would silently keep nothing).
-    for (std::size_t i = 0; i < parsed.selectors.size(); ++i) {
-        const auto &s = parsed.selectors[i];
-        if (s.environment && !ex.scalar("SELECT 1 FROM environments WHERE name = $1", {*s.environment}))
-            throw Error(sqlstate::invalid_parameter_value,
-                        "invalid keep selector: selector " + std::to_string(i) + " environment \"" + *s.environment +
-                            "\" names no environment",
-                        "selector " + std::to_string(i) + ", key \"environment\": no row in environments has that name.",
-                        "Check the spelling; SELECT name FROM environments lists them.");
-    }
+    check_environments(ex, parsed);
     json used = json::array(), auto_added = json::array();
     for (const auto &s : parsed.selectors) (s.auto_added ? auto_added : used).push_back(s.to_json());
     for (const auto &n : parsed.notices) o.notice(n);

@@ -70,6 +70,21 @@ bool is_applied(const Migration &m, const AppliedState &s) {
     return it != s.history.end() && it->second;
 }
 
+MigrationState migration_state(const Migration &m, const AppliedState &s) {
+    if (is_applied(m, s)) return MigrationState::applied;
+    auto it = s.history.find(m.name);
+    return it != s.history.end() && !it->second ? MigrationState::failed : MigrationState::pending;
+}
+
+const char *state_name(MigrationState state) {
+    switch (state) {
+        case MigrationState::applied: return "applied";
+        case MigrationState::failed: return "failed";
+        case MigrationState::pending: return "pending";
+    }
+    return "pending";
+}
+
 Plan plan_migrations(const Catalog &c, const AppliedState &s, std::optional<std::int64_t> target) {
     Plan p;
     std::set<std::string> known;
@@ -405,7 +420,6 @@ void Migrator::apply(const Step &step, const MigrateOptions &o) {
         try {
             enter_application(o.schema, false);
             for (const auto &stmt : split_sql(script)) ex_.run_script(stmt);
-            if (m.name == o.fail_after) ex_.run_script("SELECT 1/0 AS pactflow_injected_failure");
             leave_application(false);
         } catch (const Error &e) {
             leave_application(false);
@@ -423,7 +437,6 @@ void Migrator::apply(const Step &step, const MigrateOptions &o) {
             tx_.begin();
             enter_application(o.schema, true);
             ex_.run_script(script);
-            if (m.name == o.fail_after) ex_.run_script("SELECT 1/0 AS pactflow_injected_failure");
             leave_application(true);
             bookkeeping(ms_since(t0), true);
             tx_.commit();

@@ -50,7 +50,9 @@ TEST(Catalog, OurMigrationsListWhatTheyCreate) {
         EXPECT_NE(std::string(e.detail()).find("pactflow:creates=NAME"), std::string::npos) << e.detail();
     }
     for (const auto &m : Catalog::builtin().migrations())
-        if (!m.pact_broker) EXPECT_FALSE(m.creates.empty()) << m.name;
+        if (!m.pact_broker) {
+            EXPECT_FALSE(m.creates.empty()) << m.name;
+        }
 }
 
 TEST(Catalog, VersionOfFilename) {

@@ -167,3 +167,22 @@ TEST(MajorUpgrade, ANewerMajorsDatabaseIsRefused) {
     s.product_versions = {"1.9.0"};
     EXPECT_NO_THROW(check_major_upgrade(s, "1.2.0"));  // an older minor of the same major: a rolling upgrade
 }
+
+// The one rule for a migration's state (pactflow_migrations() and `pactflow-db status` both use it).
+TEST(MigrationState, AppliedWinsOverAnEarlierFailureThenFailedThenPending) {
+    auto c = small();
+    const Migration &b = *c.find("000002_b");
+    const Migration &ours = *c.find("20200102_ours");
+    AppliedState s = applied({"000001_a.rb"});
+    EXPECT_EQ(migration_state(b, s), MigrationState::pending);
+    s.history["000002_b"] = false;  // our attempt failed
+    EXPECT_EQ(migration_state(b, s), MigrationState::failed);
+    s.files.insert("000002_b.rb");  // the Pact Broker's own migrator applied it since
+    EXPECT_EQ(migration_state(b, s), MigrationState::applied);
+    EXPECT_STREQ(state_name(migration_state(b, s)), "applied");
+    // Ours are known by our history alone.
+    s.history["20200102_ours"] = false;
+    EXPECT_EQ(migration_state(ours, s), MigrationState::failed);
+    s.history["20200102_ours"] = true;
+    EXPECT_EQ(migration_state(ours, s), MigrationState::applied);
+}

@@ -52,6 +52,14 @@ struct Plan {
 // Is m applied? Pact Broker migrations by schema_migrations, ours by our history.
 bool is_applied(const Migration &m, const AppliedState &s);
 
+// A catalog migration's state: the one rule behind pactflow_migrations() and `pactflow-db status`. Applied
+// when the database has it (is_applied), even after a failed attempt of ours (the Pact Broker's own migrator
+// may have applied it since: migrate would not run it again); else failed when our history's last attempt
+// failed; else pending.
+enum class MigrationState { applied, pending, failed };
+MigrationState migration_state(const Migration &m, const AppliedState &s);
+const char *state_name(MigrationState state);  // "applied", "pending", "failed"
+
 // What to do to reach target (nullopt: latest). Downs first (newest first), then ups (oldest first).
 // Throws Error PF001 (a needed down does not exist; names it and the lowest reachable target) or PF002
 // (a rollback would pass migrations unknown to this catalog), before anything is changed.
@@ -85,7 +93,6 @@ struct MigrateOptions {
     std::optional<std::int64_t> target;
     std::string schema = "public";  // where the application's tables and schema_migrations live
     bool data_migrations = true;
-    std::string fail_after;  // test hook: raise an error after running this migration's script
 };
 
 struct MigrateResult {
