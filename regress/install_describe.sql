@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------------------------------------
--- Included by regress/sql/install.sql (with \i from the repository root) in two databases: everything the pactflow
+-- Included by regress/sql/install.sql (\i :abs_srcdir/install_describe.sql) in two databases: everything the pactflow
 -- extension consists of, one line per fact, so that a new installation and an updated one can be compared.
 -- ---------------------------------------------------------------------------------------------------------
 CREATE SCHEMA regress_describe;

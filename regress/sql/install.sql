@@ -58,17 +58,20 @@ CREATE EXTENSION dblink;
 RESET client_min_messages;
 SELECT extversion = pactflow_sql_version() AS updated FROM pg_extension WHERE extname = 'pactflow';
 -- The fresh installation's description, read through dblink, against the updated one's.
+\getenv abs_srcdir PG_ABS_SRCDIR
 \set ECHO none
-\i regress/install_describe.sql
+\i :abs_srcdir/install_describe.sql
 \c pactflow_install_fresh
 SET client_min_messages = warning;
-\i regress/install_describe.sql
+\i :abs_srcdir/install_describe.sql
 \set ECHO all
 \c pactflow_install_updated
 RESET client_min_messages;
 CREATE TEMP TABLE fresh AS
-SELECT x FROM dblink(format('host=%s port=%s dbname=pactflow_install_fresh user=%s', host(inet_server_addr()),
-                            inet_server_port(), current_user),
+SELECT x FROM dblink(format('host=%s port=%s dbname=pactflow_install_fresh user=%s',
+                            coalesce(host(inet_server_addr()),
+                                     split_part(current_setting('unix_socket_directories'), ',', 1)),
+                            current_setting('port'), current_user),
                      'SELECT regress_describe.described()') AS t(x text);
 SELECT 'only after the update' AS difference, x FROM (SELECT regress_describe.described() EXCEPT SELECT x FROM fresh) s(x)
 UNION ALL
