@@ -218,7 +218,8 @@ private:
             try {
                 const DbVersion before = read_db_version(*conn);
                 for (const auto &row : before.unreadable_rows)
-                    log_.warn("schema_migrations row '" + row + "' does not name a migration file: left out of the version");
+                    log_.warn("schema_migrations row '" + row +
+                              "' does not name a migration file: left out of the version");
                 log_.info("Database schema version is " + std::to_string(before.version));
             } catch (const Error &e) {
                 // A role that may not read the bookkeeping: run_migrate's role check says what it lacks.
@@ -255,7 +256,8 @@ private:
         auto conn = connect();
         const auto repaired = run_repair(*conn, o_.lock_wait);
         for (const auto &name : repaired)
-            log_.info("removed the failed record of " + name + "; the next migrate runs it again", {{"migration", name}});
+            log_.info("removed the failed record of " + name + "; the next migrate runs it again",
+                      {{"migration", name}});
         if (repaired.empty()) log_.info("the migration history holds no failed migration: nothing to repair");
         return exit_code::ok;
     }
@@ -342,11 +344,12 @@ private:
             } catch (const Error &e) {
                 if (e.sqlstate() != sqlstate::insufficient_privilege) throw;
                 // pg_cron lets only superusers (and pg_read_all_settings) read it.
-                throw Error(sqlstate::insufficient_privilege,
-                            "role " + app->scalar("SELECT current_user::text").value_or("") +
-                                " may not read cron.database_name, the database pg_cron runs in",
-                            "The server said: " + e.message() + ". Nothing was scheduled.",
-                            "Name it: pactflow-db schedule --cron-database NAME (postgres, unless the DBA changed it).");
+                throw Error(
+                    sqlstate::insufficient_privilege,
+                    "role " + app->scalar("SELECT current_user::text").value_or("") +
+                        " may not read cron.database_name, the database pg_cron runs in",
+                    "The server said: " + e.message() + ". Nothing was scheduled.",
+                    "Name it: pactflow-db schedule --cron-database NAME (postgres, unless the DBA changed it).");
             }
         }
         std::unique_ptr<Connection> cron_conn;
@@ -360,7 +363,8 @@ private:
         }
         Connection &cron = cron_conn ? *cron_conn : *app;
         if (o_.unschedule) {
-            const bool superuser = cron.scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user") == Value("t");
+            const bool superuser =
+                cron.scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user") == Value("t");
             const std::string username = superuser ? application_role(*app, application_schema(*app)) : "";
             bool removed = unschedule_clean(cron, r.job_name, username);
             log_.info(removed ? "removed pg_cron job \"" + r.job_name + "\"" : "no pg_cron job named \"" + r.job_name + "\"");
@@ -368,10 +372,13 @@ private:
         }
         resolve_schedule_target(*app, cron, r);
         long long id = schedule_clean(cron, r);
-        log_.info("scheduled pg_cron job \"" + r.job_name + "\"",
-                  {{"job_id", id}, {"schedule", r.schedule}, {"database", r.database},
-                   {"username", r.username.empty() ? cron.scalar("SELECT current_user::text").value_or("") : r.username},
-                   {"command", clean_job_command(*app, r)}});
+        log_.info(
+            "scheduled pg_cron job \"" + r.job_name + "\"",
+            {{"job_id", id},
+             {"schedule", r.schedule},
+             {"database", r.database},
+             {"username", r.username.empty() ? cron.scalar("SELECT current_user::text").value_or("") : r.username},
+             {"command", clean_job_command(*app, r)}});
         return exit_code::ok;
     }
 

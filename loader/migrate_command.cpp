@@ -27,10 +27,12 @@ void prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &
         return;
     }
     if (mode == Bookkeeping::unavailable)
-        log("INFO", "the pactflow extension is not available on this server: running the migration catalog from the client");
+        log("INFO",
+            "the pactflow extension is not available on this server: running the migration catalog from the client");
     else if (mode == Bookkeeping::existing_client)
-        log("INFO", "this database's bookkeeping was made without the extension: running the migration catalog from the "
-                    "client");
+        log("INFO",
+            "this database's bookkeeping was made without the extension: running the migration catalog from the "
+            "client");
     // The application role owns the client-side bookkeeping, as it owns the broker's tables, whoever runs this.
     const std::string role = application_role(conn, schema);
     conn.exec("SET client_min_messages = warning");

@@ -23,7 +23,8 @@ json collect_status(Connection &conn) {
     const bool extension = ext_schema.has_value();
     versions["extension_installed"] = extension;
     if (extension) {
-        auto r = conn.query("SELECT " + *ext_schema + ".pactflow_library_version(), " + *ext_schema + ".pactflow_sql_version()");
+        auto r = conn.query("SELECT " + *ext_schema + ".pactflow_library_version(), " + *ext_schema +
+                            ".pactflow_sql_version()");
         versions["library"] = r.at(0).at(0).value_or("");
         versions["sql"] = r.at(0).at(1).value_or("");
         versions["agree"] = versions["library"] == versions["loader"] && versions["sql"] == versions["library"];
@@ -89,9 +90,9 @@ std::string format_status(const json &st) {
     else
         o << ", no extension on this server (client mode)";
     o << "\ndatabase schema version "
-      << (st["db_version"].is_null() ? std::string("unknown") : std::to_string(st["db_version"].get<long long>())) << ": "
-      << st["summary"]["applied"].get<int>() << " applied, " << st["summary"]["pending"].get<int>() << " pending, "
-      << st["summary"]["failed"].get<int>() << " failed\n\n";
+      << (st["db_version"].is_null() ? std::string("unknown") : std::to_string(st["db_version"].get<long long>()))
+      << ": " << st["summary"]["applied"].get<int>() << " applied, " << st["summary"]["pending"].get<int>()
+      << " pending, " << st["summary"]["failed"].get<int>() << " failed\n\n";
     o << std::left << std::setw(10) << "Version"
       << "  " << std::setw(70) << "Migration"
       << "  " << std::setw(11) << "Origin"
@@ -106,7 +107,8 @@ std::string format_status(const json &st) {
         o << std::setw(10) << version_of(u.get<std::string>()) << "  " << std::setw(70) << u.get<std::string>() << "  "
           << std::setw(11) << "unknown" << "  applied   (by a newer release)\n";
     for (const auto &p : st["bookkeeping_problems"])
-        o << "\nbookkeeping problem: " << p["problem"].get<std::string>() << "\n  fix: " << p["fix"].get<std::string>() << "\n";
+        o << "\nbookkeeping problem: " << p["problem"].get<std::string>() << "\n  fix: " << p["fix"].get<std::string>()
+          << "\n";
     o << "\nlast cleans:";
     if (st["last_cleans"].empty()) o << " none";
     o << "\n";

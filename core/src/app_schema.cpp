@@ -10,9 +10,10 @@ std::string application_schema(Executor &ex) {
                            "WHERE e.extname = 'pactflow'"))
         return *s;
     // Recorded by the client-side engine. to_regclass itself needs USAGE on the schema, hence the CASE.
-    if (ex.scalar("SELECT CASE WHEN to_regnamespace('pactflow') IS NULL THEN false "
-                  "ELSE has_schema_privilege('pactflow', 'USAGE') AND to_regclass('pactflow.application_schema') IS NOT NULL "
-                  "END") == Value("t"))
+    if (ex.scalar(
+            "SELECT CASE WHEN to_regnamespace('pactflow') IS NULL THEN false "
+            "ELSE has_schema_privilege('pactflow', 'USAGE') AND to_regclass('pactflow.application_schema') IS NOT NULL "
+            "END") == Value("t"))
         if (auto s = ex.scalar("SELECT name FROM pactflow.application_schema")) return *s;
     if (auto s = ex.session_schema()) return *s;
     throw Error(sqlstate::undefined_object, "no schema for the application's tables",
@@ -21,13 +22,13 @@ std::string application_schema(Executor &ex) {
 }
 
 std::string application_role(Executor &ex, const std::string &schema) {
-    auto role = ex.scalar(
-        "SELECT r.rolname::text FROM pg_roles r WHERE r.oid = coalesce("
-        "  (SELECT c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        "    WHERE n.nspname = $1 AND c.relname = 'schema_migrations' AND c.relkind IN ('r', 'p')),"
-        "  (SELECT CASE WHEN n.nspowner = 'pg_database_owner'::regrole THEN d.datdba ELSE n.nspowner END"
-        "     FROM pg_namespace n, pg_database d WHERE n.nspname = $1 AND d.datname = current_database()))",
-        {schema});
+    auto role =
+        ex.scalar("SELECT r.rolname::text FROM pg_roles r WHERE r.oid = coalesce("
+                  "  (SELECT c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  "    WHERE n.nspname = $1 AND c.relname = 'schema_migrations' AND c.relkind IN ('r', 'p')),"
+                  "  (SELECT CASE WHEN n.nspowner = 'pg_database_owner'::regrole THEN d.datdba ELSE n.nspowner END"
+                  "     FROM pg_namespace n, pg_database d WHERE n.nspname = $1 AND d.datname = current_database()))",
+                  {schema});
     if (!role)
         throw Error(sqlstate::undefined_object, "schema \"" + schema + "\" does not exist",
                     "It is the application schema: where the broker's tables and schema_migrations live.",

@@ -135,12 +135,15 @@ void check_major_upgrade(const AppliedState &s, const std::string &product_versi
     if (recorded < 0 || now < 0) return;
     if (recorded > now)
         throw Error(sqlstate::major_version_jump,
-                    "this database was migrated by pactflow-db " + from + ", a newer major version than " + product_version,
-                    "pactflow.migration_history records migrations applied by major version " + std::to_string(recorded) +
-                        "; release " + product_version + " does not know what that major version changed. Nothing was "
+                    "this database was migrated by pactflow-db " + from + ", a newer major version than " +
+                        product_version,
+                    "pactflow.migration_history records migrations applied by major version " +
+                        std::to_string(recorded) + "; release " + product_version +
+                        " does not know what that major version changed. Nothing was "
                         "changed.",
-                    "Use pactflow-db " + std::to_string(recorded) + ".x or newer; to go back, restore the backup taken "
-                    "before that upgrade.");
+                    "Use pactflow-db " + std::to_string(recorded) +
+                        ".x or newer; to go back, restore the backup taken "
+                        "before that upgrade.");
     if (now <= recorded + 1) return;
     throw Error(sqlstate::major_version_jump,
                 "upgrading this database from pactflow-db " + from + " to " + product_version + " skips a major version",
@@ -165,11 +168,12 @@ std::int64_t db_version(const AppliedState &s) {
         for (const auto &f : s.files) v = std::max(v, version_of(f));
         if (v >= 0) return v;
         if (s.malformed_files.empty()) return 0;  // empty table: version 0, as the Pact Broker reports it
-        throw Error(sqlstate::bookkeeping_invalid, "schema_migrations holds no row that names a migration file",
-                    "Its rows: '" + s.malformed_files.front() + "'" +
-                        (s.malformed_files.size() > 1 ? " and " + std::to_string(s.malformed_files.size() - 1) + " more" : "") +
-                        ". A version is the integer before the first '_' of a file name such as 20190509_x.rb.",
-                    "Delete the rows that are not migration file names from schema_migrations.");
+        throw Error(
+            sqlstate::bookkeeping_invalid, "schema_migrations holds no row that names a migration file",
+            "Its rows: '" + s.malformed_files.front() + "'" +
+                (s.malformed_files.size() > 1 ? " and " + std::to_string(s.malformed_files.size() - 1) + " more" : "") +
+                ". A version is the integer before the first '_' of a file name such as 20190509_x.rb.",
+            "Delete the rows that are not migration file names from schema_migrations.");
     }
     if (s.schema_info_exists) {
         if (s.schema_info) return *s.schema_info;
@@ -199,9 +203,9 @@ AppliedState Migrator::read_state(const std::string &schema) {
                 continue;
             }
             s.malformed_files.push_back(f);
-            s.problems.push_back({"schema_migrations row " + quote_literal(f) + " does not name a migration file",
-                                  "Delete it: DELETE FROM " + shown + ".schema_migrations WHERE filename = " + quote_literal(f) +
-                                      ";"});
+            s.problems.push_back(
+                {"schema_migrations row " + quote_literal(f) + " does not name a migration file",
+                 "Delete it: DELETE FROM " + shown + ".schema_migrations WHERE filename = " + quote_literal(f) + ";"});
         }
 
     s.schema_info_exists = table_exists(ex_, q + ".schema_info");
@@ -218,11 +222,15 @@ AppliedState Migrator::read_state(const std::string &schema) {
         std::int64_t highest = 0;
         std::set<std::int64_t> legacy{0};
         for (const auto &m : catalog_.migrations())
-            if (is_legacy(m)) { legacy.insert(m.version); highest = std::max(highest, m.version); }
+            if (is_legacy(m)) {
+                legacy.insert(m.version);
+                highest = std::max(highest, m.version);
+            }
         const std::string range = "0 to " + std::to_string(highest);
         if (!has_column) {
             s.problems.push_back({"schema_info has no version column", "Drop the table if this database never ran the "
-                                  "Pact Broker's legacy migrator: DROP TABLE " + shown + ".schema_info;"});
+                                                                       "Pact Broker's legacy migrator: DROP TABLE " +
+                                                                           shown + ".schema_info;"});
         } else if (rows.size() != 1) {
             s.problems.push_back({"schema_info holds " + std::to_string(rows.size()) + " rows instead of one",
                                   "Keep the one row with the database's version: " + fix_prefix});
@@ -233,10 +241,11 @@ AppliedState Migrator::read_state(const std::string &schema) {
                                 std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; });
             const std::int64_t n = digits ? std::stoll(*v) : -1;
             if (!digits || !legacy.count(n)) {
-                s.problems.push_back({"schema_info version " + (v ? quote_literal(text) : text) +
-                                          (digits ? " is not the version of a legacy Pact Broker migration (" + range + ")"
-                                                  : " is not a version (a whole number from " + range + ")"),
-                                      fix_prefix});
+                s.problems.push_back(
+                    {"schema_info version " + (v ? quote_literal(text) : text) +
+                         (digits ? " is not the version of a legacy Pact Broker migration (" + range + ")"
+                                 : " is not a version (a whole number from " + range + ")"),
+                     fix_prefix});
             } else {
                 // The claim must match the schema: every table the legacy migrations up to n leave behind exists.
                 s.schema_info = n;
@@ -264,10 +273,12 @@ AppliedState Migrator::read_state(const std::string &schema) {
             s.history[name] = r[1] == Value("t");
             if (r[3] == Value("t")) continue;  // adopted: applied before we managed the database
             if (!is_product_version(pv)) {
-                s.problems.push_back({"pactflow.migration_history row " + quote_literal(name) + " has product_version " +
-                                          quote_literal(pv) + ", which is not a release number",
-                                      "Write the pactflow-db release that applied it: UPDATE pactflow.migration_history SET "
-                                      "product_version = 'X.Y.Z' WHERE name = " + quote_literal(name) + ";"});
+                s.problems.push_back(
+                    {"pactflow.migration_history row " + quote_literal(name) + " has product_version " +
+                         quote_literal(pv) + ", which is not a release number",
+                     "Write the pactflow-db release that applied it: UPDATE pactflow.migration_history SET "
+                     "product_version = 'X.Y.Z' WHERE name = " +
+                         quote_literal(name) + ";"});
                 continue;
             }
             if (std::find(s.product_versions.begin(), s.product_versions.end(), pv) == s.product_versions.end())
@@ -283,18 +294,20 @@ Plan Migrator::check(const MigrateOptions &o, AppliedState &s) {
     check_problems(s);
     for (const auto &[name, success] : s.history) {
         if (success) continue;
-        auto why = ex_.query("SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), sqlstate, message "
-                             "FROM pactflow.migration_events WHERE event = 'failed' AND migration = $1 ORDER BY id DESC LIMIT 1",
-                             {name});
+        auto why = ex_.query(
+            "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), sqlstate, message "
+            "FROM pactflow.migration_events WHERE event = 'failed' AND migration = $1 ORDER BY id DESC LIMIT 1",
+            {name});
         std::string detail = "A migration that runs outside a transaction failed part-way";
         if (!why.empty())
             detail += " at " + why[0][0].value_or("") + " UTC with SQLSTATE " + why[0][1].value_or("?") + ": " +
                       why[0][2].value_or("");
-        throw Error(sqlstate::migration_failed, "the migration history holds a failed migration: " + name,
-                    detail + ". It may have left work half-done (an INVALID index, say), so it is not run again "
-                             "silently. Nothing was changed.",
-                    "Fix the cause, then remove the failed record so the next migrate runs it again: pactflow-db repair "
-                    "(or SELECT pactflow_repair(); in psql).");
+        throw Error(
+            sqlstate::migration_failed, "the migration history holds a failed migration: " + name,
+            detail + ". It may have left work half-done (an INVALID index, say), so it is not run again "
+                     "silently. Nothing was changed.",
+            "Fix the cause, then remove the failed record so the next migrate runs it again: pactflow-db repair "
+            "(or SELECT pactflow_repair(); in psql).");
     }
     check_major_upgrade(s, version);
     return plan_migrations(catalog_, s, o.target);  // refuses before anything changes
@@ -342,27 +355,29 @@ std::vector<std::string> Migrator::adopt(const AppliedState &s, const std::strin
         }
         // Ours are not in schema_migrations: when everything they create is there (valid, for an index), the
         // history that recorded them was lost (DROP EXTENSION) and they are applied.
-        const auto missing = ex_.scalar(
-            "SELECT count(*) FROM unnest($1::text[]) AS r(name) "
-            "LEFT JOIN pg_class c ON c.relname = r.name AND c.relnamespace = to_regnamespace($2) "
-            "LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.oid IS NULL OR i.indisvalid IS FALSE",
-            {[&] {
-                 std::string a = "{";
-                 for (std::size_t i = 0; i < m.creates.size(); ++i) a += (i ? ",\"" : "\"") + m.creates[i] + "\"";
-                 return a + "}";
-             }(),
-             quote_ident(schema)});
+        const auto missing =
+            ex_.scalar("SELECT count(*) FROM unnest($1::text[]) AS r(name) "
+                       "LEFT JOIN pg_class c ON c.relname = r.name AND c.relnamespace = to_regnamespace($2) "
+                       "LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.oid IS NULL OR i.indisvalid IS FALSE",
+                       {[&] {
+                            std::string a = "{";
+                            for (std::size_t i = 0; i < m.creates.size(); ++i)
+                                a += (i ? ",\"" : "\"") + m.creates[i] + "\"";
+                            return a + "}";
+                        }(),
+                        quote_ident(schema)});
         if (missing == Value("0")) adopted.push_back(m.name);
     }
     if (adopted.empty()) return adopted;
     tx_.begin();
     for (const auto &name : adopted) {
         const Migration *m = catalog_.find(name);
-        ex_.query("INSERT INTO pactflow.migration_history (version, name, pact_broker, checksum, execution_ms, success, "
-                  "product_version, adopted) VALUES ($1::bigint, $2, $3::boolean, NULL, 0, true, $4, true) "
-                  "ON CONFLICT (name) DO NOTHING",
-                  {std::to_string(m->version), name, m->pact_broker ? "true" : "false",
-                   m->pact_broker ? "pact_broker" : "pactflow"});
+        ex_.query(
+            "INSERT INTO pactflow.migration_history (version, name, pact_broker, checksum, execution_ms, success, "
+            "product_version, adopted) VALUES ($1::bigint, $2, $3::boolean, NULL, 0, true, $4, true) "
+            "ON CONFLICT (name) DO NOTHING",
+            {std::to_string(m->version), name, m->pact_broker ? "true" : "false",
+             m->pact_broker ? "pact_broker" : "pactflow"});
     }
     event("adopted", "", "adopted " + std::to_string(adopted.size()) +
                              " migrations applied before pactflow-db managed this database, up to " + adopted.back(), 0);

@@ -22,11 +22,23 @@ std::string current_user(Executor &ex) { return ex.scalar("SELECT current_user::
 
 // The clean's tables: what it reads, locks FOR UPDATE (which takes UPDATE) or deletes (core/src/clean*.cpp).
 // Cascaded deletes run as the tables' owner and need nothing more.
-const char *const clean_tables[] = {
-    "versions", "tags", "branches", "branch_versions", "branch_heads", "pact_publications", "pact_versions",
-    "verifications", "triggered_webhooks", "webhook_executions", "deployed_versions", "released_versions",
-    "currently_deployed_version_ids", "latest_pact_publication_ids_for_consumer_versions",
-    "latest_verification_id_for_pact_version_and_provider_version", "pacticipants", "environments"};
+const char *const clean_tables[] = {"versions",
+                                    "tags",
+                                    "branches",
+                                    "branch_versions",
+                                    "branch_heads",
+                                    "pact_publications",
+                                    "pact_versions",
+                                    "verifications",
+                                    "triggered_webhooks",
+                                    "webhook_executions",
+                                    "deployed_versions",
+                                    "released_versions",
+                                    "currently_deployed_version_ids",
+                                    "latest_pact_publication_ids_for_consumer_versions",
+                                    "latest_verification_id_for_pact_version_and_provider_version",
+                                    "pacticipants",
+                                    "environments"};
 }  // namespace
 
 void require(Executor &ex, const std::vector<Privilege> &needed, const std::string &purpose,
@@ -38,12 +50,13 @@ void require(Executor &ex, const std::vector<Privilege> &needed, const std::stri
         objects.push_back(p.object);
         privileges.push_back(p.privilege);
     }
-    const auto rows = ex.query(
-        "SELECT t.i::text, CASE t.k"
-        "  WHEN 'SCHEMA' THEN NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = t.o) OR has_schema_privilege(t.o, t.p)"
-        "  WHEN 'DATABASE' THEN has_database_privilege(t.o, t.p) END "
-        "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(k, o, p, i) WHERE t.k IN ('SCHEMA', 'DATABASE')",
-        {text_array(kinds), text_array(objects), text_array(privileges)});
+    const auto rows = ex.query("SELECT t.i::text, CASE t.k"
+                               "  WHEN 'SCHEMA' THEN NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = t.o) OR "
+                               "has_schema_privilege(t.o, t.p)"
+                               "  WHEN 'DATABASE' THEN has_database_privilege(t.o, t.p) END "
+                               "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(k, o, p, i) WHERE "
+                               "t.k IN ('SCHEMA', 'DATABASE')",
+                               {text_array(kinds), text_array(objects), text_array(privileges)});
     std::vector<bool> ok(needed.size(), true);
     bool schemas_ok = true;
     for (const auto &r : rows) {
@@ -52,14 +65,14 @@ void require(Executor &ex, const std::vector<Privilege> &needed, const std::stri
         schemas_ok = schemas_ok && ok[i];
     }
     if (schemas_ok) {
-        const auto objs = ex.query(
-            "SELECT t.i::text, CASE t.k"
-            "  WHEN 'TABLE' THEN to_regclass(t.o) IS NULL OR has_table_privilege(t.o, t.p)"
-            "  ELSE to_regprocedure(t.o) IS NULL OR has_function_privilege(t.o, t.p) END "
-            "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(k, o, p, i) "
-            "WHERE t.k IN ('TABLE', 'FUNCTION', 'PROCEDURE')",
-            {text_array(kinds), text_array(objects), text_array(privileges)});
-        for (const auto &r : objs) ok[static_cast<std::size_t>(std::stoul(r.at(0).value_or("1"))) - 1] = r.at(1) == Value("t");
+        const auto objs = ex.query("SELECT t.i::text, CASE t.k"
+                                   "  WHEN 'TABLE' THEN to_regclass(t.o) IS NULL OR has_table_privilege(t.o, t.p)"
+                                   "  ELSE to_regprocedure(t.o) IS NULL OR has_function_privilege(t.o, t.p) END "
+                                   "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(k, o, p, i) "
+                                   "WHERE t.k IN ('TABLE', 'FUNCTION', 'PROCEDURE')",
+                                   {text_array(kinds), text_array(objects), text_array(privileges)});
+        for (const auto &r : objs)
+            ok[static_cast<std::size_t>(std::stoul(r.at(0).value_or("1"))) - 1] = r.at(1) == Value("t");
     }
     const auto first = std::find(ok.begin(), ok.end(), false);
     if (first == ok.end()) return;
@@ -86,11 +99,12 @@ void require(Executor &ex, const std::vector<Privilege> &needed, const std::stri
 
 std::string check_migrate(Executor &ex, const std::string &schema) {
     const std::string app = application_role(ex, schema);
-    const auto who = ex.query(
-        "SELECT current_user::text, current_user = $1::name, "
-        "       (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) OR pg_has_role(session_user, $1::name, 'MEMBER'), "
-        "       to_regclass(quote_ident($2) || '.schema_migrations') IS NOT NULL, current_database()::text",
-        {app, schema});
+    const auto who =
+        ex.query("SELECT current_user::text, current_user = $1::name, "
+                 "       (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) OR pg_has_role(session_user, "
+                 "$1::name, 'MEMBER'), "
+                 "       to_regclass(quote_ident($2) || '.schema_migrations') IS NOT NULL, current_database()::text",
+                 {app, schema});
     const std::string me = who.at(0).at(0).value_or("");
     const bool is_app = who.at(0).at(1) == Value("t");
     const bool can_act = who.at(0).at(2) == Value("t");
@@ -99,20 +113,23 @@ std::string check_migrate(Executor &ex, const std::string &schema) {
     if (!is_app && !can_act) {
         if (has_tables)
             throw Error(sqlstate::insufficient_privilege,
-                        "role " + ident(me) + " cannot migrate schema " + ident(schema) + ": the broker's tables there "
-                        "belong to role " + ident(app),
+                        "role " + ident(me) + " cannot migrate schema " + ident(schema) +
+                            ": the broker's tables there "
+                            "belong to role " +
+                            ident(app),
                         "Migrations create and change the broker's objects as the role that owns them (the application "
-                        "role); " + ident(me) + " is neither " + ident(app) + " nor a member of it. Nothing was changed.",
-                        "Run pactflow-db as " + ident(app) + ", or let " + ident(me) + " act as it: GRANT " + ident(app) +
-                            " TO " + ident(me) + ";");
+                        "role); " +
+                            ident(me) + " is neither " + ident(app) + " nor a member of it. Nothing was changed.",
+                        "Run pactflow-db as " + ident(app) + ", or let " + ident(me) + " act as it: GRANT " +
+                            ident(app) + " TO " + ident(me) + ";");
         throw Error(sqlstate::insufficient_privilege,
                     "role " + ident(me) + " cannot migrate schema " + ident(schema) + ": the schema belongs to role " +
                         ident(app),
                     "Migrations create the broker's tables as the owner of the application schema (the application "
                     "role); since PostgreSQL 15 schema public belongs to the database's owner and other roles may not "
                     "create in it. Nothing was changed.",
-                    "As the DBA, connected to database " + ident(db) + ": ALTER SCHEMA " + ident(schema) + " OWNER TO " +
-                        ident(me) + ";");
+                    "As the DBA, connected to database " + ident(db) + ": ALTER SCHEMA " + ident(schema) +
+                        " OWNER TO " + ident(me) + ";");
     }
 
     // Migration scripts run with the application schema on their search_path, after pg_catalog: a function or
@@ -120,7 +137,8 @@ std::string check_migrate(Executor &ex, const std::string &schema) {
     // migrating. Only the application role, the schema's and the database's owners and superusers may own
     // objects in it or create there.
     const auto foreign = ex.query(
-        "WITH s AS (SELECT n.oid AS nsp, n.nspowner, n.nspacl, (SELECT oid FROM pg_roles WHERE rolname = $2) AS app, d.datdba"
+        "WITH s AS (SELECT n.oid AS nsp, n.nspowner, n.nspacl, (SELECT oid FROM pg_roles WHERE rolname = $2) AS app, "
+        "d.datdba"
         "             FROM pg_namespace n, pg_database d WHERE n.nspname = $1 AND d.datname = current_database()),"
         "     trusted AS (SELECT r.oid FROM pg_roles r, s"
         "                  WHERE r.rolsuper OR r.oid IN (s.app, s.nspowner, s.datdba, 'pg_database_owner'::regrole)),"
@@ -152,7 +170,9 @@ std::string check_migrate(Executor &ex, const std::string &schema) {
         const std::string kind = f.at(0).value_or(""), name = f.at(1).value_or(""), owner = f.at(2).value_or("");
         std::string detail = "Migration scripts run with schema " + ident(schema) +
                              " on their search_path, so an object there could run in place of a built-in one as the "
-                             "role migrating. Only " + ident(app) + " (the application role), the schema's and the "
+                             "role migrating. Only " +
+                             ident(app) +
+                             " (the application role), the schema's and the "
                              "database's owners and superusers may own objects there or create in it. Found:";
         std::string hint = "As the DBA, connected to database " + ident(who.at(0).at(4).value_or("")) + ":";
         for (const auto &r : foreign) {
@@ -194,8 +214,8 @@ std::string check_migrate(Executor &ex, const std::string &schema) {
 }
 
 void check_clean(Executor &ex, const std::string &schema, bool dry_run) {
-    std::vector<Privilege> needed{{"SCHEMA", schema, "USAGE"}, {"SCHEMA", "pactflow", "USAGE"},
-                                  {"TABLE", "pactflow.clean_cursors", "SELECT"}};
+    std::vector<Privilege> needed{
+        {"SCHEMA", schema, "USAGE"}, {"SCHEMA", "pactflow", "USAGE"}, {"TABLE", "pactflow.clean_cursors", "SELECT"}};
     if (!dry_run) {
         needed.push_back({"TABLE", "pactflow.clean_cursors", "INSERT"});
         needed.push_back({"TABLE", "pactflow.clean_cursors", "UPDATE"});
@@ -205,7 +225,8 @@ void check_clean(Executor &ex, const std::string &schema, bool dry_run) {
     const std::string tables = dry_run ? "GRANT SELECT ON ALL TABLES IN SCHEMA " + ident(schema)
                                        : "GRANT SELECT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + ident(schema);
     for (const char *t : clean_tables)
-        for (const char *p : dry_run ? std::vector<const char *>{"SELECT"} : std::vector<const char *>{"SELECT", "UPDATE", "DELETE"})
+        for (const char *p :
+             dry_run ? std::vector<const char *>{"SELECT"} : std::vector<const char *>{"SELECT", "UPDATE", "DELETE"})
             needed.push_back({"TABLE", ident(schema) + "." + t, p, tables});
     require(ex, needed, dry_run ? "for a dry run of the clean" : "to clean",
             "As the application role (" + ident(application_role(ex, schema)) + ") or a superuser:");

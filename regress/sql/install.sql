@@ -73,7 +73,8 @@ SELECT x FROM dblink(format('host=%s port=%s dbname=pactflow_install_fresh user=
                                      split_part(current_setting('unix_socket_directories'), ',', 1)),
                             current_setting('port'), current_user),
                      'SELECT regress_describe.described()') AS t(x text);
-SELECT 'only after the update' AS difference, x FROM (SELECT regress_describe.described() EXCEPT SELECT x FROM fresh) s(x)
+SELECT 'only after the update' AS difference, x
+FROM (SELECT regress_describe.described() EXCEPT SELECT x FROM fresh) s(x)
 UNION ALL
 SELECT 'only in a new installation', x FROM (SELECT x FROM fresh EXCEPT SELECT regress_describe.described()) s(x)
 ORDER BY 1, 2;

@@ -19,7 +19,8 @@ CALL pactflow_migrate(20260216);
 RESET client_min_messages;
 INSERT INTO pacticipants (name, created_at, updated_at) VALUES ('Foo', now(), now());
 INSERT INTO versions (number, pacticipant_id, "order", created_at, updated_at)
-SELECT g::text, p.id, g, timestamp '2025-01-01' + g * interval '1 day', now() FROM pacticipants p, generate_series(1, 20) g;
+SELECT g::text, p.id, g, timestamp '2025-01-01' + g * interval '1 day', now()
+FROM pacticipants p, generate_series(1, 20) g;
 -- What the attacker's objects record when they run (and, run by a superuser, they make the attacker one).
 CREATE TABLE attacker_calls (by_role text, what text);
 GRANT INSERT ON attacker_calls TO PUBLIC;
@@ -41,10 +42,12 @@ SELECT pg_temp.plant(sig, returns, value) FROM (VALUES
     ('format(text, bigint)', 'text', 'RETURN ''x'''), ('format(text, integer)', 'text', 'RETURN ''x'''),
     ('format(text, text)', 'text', 'RETURN ''x'''), ('unnest(smallint[])', 'SETOF smallint', 'RETURN'),
     ('unnest(integer[])', 'SETOF integer', 'RETURN'), ('unnest(bigint[])', 'SETOF bigint', 'RETURN'),
-    ('jsonb_array_elements_text(jsonb)', 'SETOF text', 'RETURN'), ('jsonb_array_elements(jsonb)', 'SETOF jsonb', 'RETURN'),
+    ('jsonb_array_elements_text(jsonb)', 'SETOF text', 'RETURN'),
+    ('jsonb_array_elements(jsonb)', 'SETOF jsonb', 'RETURN'),
     ('now()', 'timestamptz', 'RETURN ''2000-01-01'''), ('to_regclass(text)', 'regclass', 'RETURN NULL'),
     ('set_config(text, text, boolean)', 'text', 'RETURN ''x'''), ('current_setting(text)', 'text', 'RETURN ''x'''),
-    ('pg_try_advisory_xact_lock(bigint)', 'boolean', 'RETURN true'), ('pg_try_advisory_lock(bigint)', 'boolean', 'RETURN true'),
+    ('pg_try_advisory_xact_lock(bigint)', 'boolean', 'RETURN true'),
+    ('pg_try_advisory_lock(bigint)', 'boolean', 'RETURN true'),
     ('quote_ident(text)', 'text', 'RETURN ''x'''), ('int4eq_planted(integer, integer)', 'boolean', 'RETURN true'),
     ('int8eq_planted(bigint, bigint)', 'boolean', 'RETURN true'), ('count_step(bigint)', 'bigint', 'RETURN 0'))
     AS f(sig, returns, value);
@@ -57,7 +60,8 @@ GRANT USAGE ON SCHEMA attacker TO PUBLIC;
 GRANT SELECT ON attacker.versions TO PUBLIC;
 RESET ROLE;
 CREATE TEMP TABLE dry AS
-SELECT pactflow_clean(dry_run => true, now => '2026-06-01 12:00:00+00') - '{duration_ms,memory_bytes}'::text[] AS result;
+SELECT pactflow_clean(dry_run => true, now => '2026-06-01 12:00:00+00') - '{duration_ms,memory_bytes}'::text[]
+    AS result;
 
 -- A superuser, with the attacker's schema first in its search_path (before pg_catalog too), runs every entry point.
 SET search_path = attacker, pg_catalog, public;

@@ -60,9 +60,11 @@ TEST(Bookkeeping, LegacySchemaInfoIsValidatedBeforeAnythingIsWritten) {
         const char *type, *value, *expect;
     };
     const Case cases[] = {
-        {"integer", "42", "schema_info says version 42 but table public.pacticipants, which "
-                          "000001_create_pacticipant_table creates, does not exist"},
-        {"integer", "2147483647", "schema_info version '2147483647' is not the version of a legacy Pact Broker migration (0 to 50)"},
+        {"integer", "42",
+         "schema_info says version 42 but table public.pacticipants, which "
+         "000001_create_pacticipant_table creates, does not exist"},
+        {"integer", "2147483647",
+         "schema_info version '2147483647' is not the version of a legacy Pact Broker migration (0 to 50)"},
         {"text", "'abc'", "schema_info version 'abc' is not a version (a whole number from 0 to 50)"},
         {"numeric", "1e30", "schema_info version '1000000000000000000000000000000' is not a version"},
         {"integer", "-5", "schema_info version '-5' is not a version"},
@@ -71,10 +73,11 @@ TEST(Bookkeeping, LegacySchemaInfoIsValidatedBeforeAnythingIsWritten) {
     for (const auto &c : cases) {
         const std::string name = "bk_schema_info_" + std::to_string(n++);
         const std::string db = live::fresh_database(name);
-        Connection(db).exec(std::string("CREATE TABLE schema_info (version ") + c.type + "); INSERT INTO schema_info VALUES (" +
-                            c.value + ")");
-        expect_refused(name, db, 7, "PF006", {c.expect, "hint: Set it to the version of the last legacy migration this database has: "
-                                                        "UPDATE public.schema_info SET version = N;"});
+        Connection(db).exec(std::string("CREATE TABLE schema_info (version ") + c.type +
+                            "); INSERT INTO schema_info VALUES (" + c.value + ")");
+        expect_refused(name, db, 7, "PF006",
+                       {c.expect, "hint: Set it to the version of the last legacy migration this database has: "
+                                  "UPDATE public.schema_info SET version = N;"});
     }
     // db-version reports such a value instead of printing it (issue 14: -5 printed -5).
     auto r = live::loader("version --dbname 'dbname=bk_schema_info_4'");
@@ -107,10 +110,12 @@ TEST(Bookkeeping, DbVersionComesFromTheRowsItCanRead) {
     EXPECT_EQ(stdout_of("version " + dbarg(db)), "");
     r = live::loader("version " + dbarg(db));
     EXPECT_NE(r.status, 0);
-    EXPECT_TRUE(contains(r.out, "schema_migrations holds no row that names a migration file (SQLSTATE PF006)")) << r.out;
+    EXPECT_TRUE(contains(r.out, "schema_migrations holds no row that names a migration file (SQLSTATE PF006)"))
+        << r.out;
     r = live::loader("status " + dbarg(db));
     EXPECT_TRUE(contains(r.out, "database schema version unknown")) << r.out;
-    EXPECT_TRUE(contains(r.out, "bookkeeping problem: schema_migrations row 'zzz_not_a_migration' does not name a migration file"))
+    EXPECT_TRUE(contains(
+        r.out, "bookkeeping problem: schema_migrations row 'zzz_not_a_migration' does not name a migration file"))
         << r.out;
 }
 
@@ -120,14 +125,18 @@ TEST(Bookkeeping, ANewerMajorsHistoryIsRefused) {
     const std::string db = live::fresh_database("bk_newer_major");
     ASSERT_EQ(live::loader("migrate " + dbarg(db)).status, 0);
     Connection c(db);
-    c.exec("UPDATE pactflow.migration_history SET product_version = '99.0.0' WHERE name = '20260219_pactflow_add_clean_indexes'");
+    c.exec("UPDATE pactflow.migration_history SET product_version = '99.0.0' WHERE name = "
+           "'20260219_pactflow_add_clean_indexes'");
     expect_refused("bk_newer_major", db, 7, "PF005",
-                   {"this database was migrated by pactflow-db 99.0.0, a newer major version than " + std::string(PACTFLOW_VERSION),
+                   {"this database was migrated by pactflow-db 99.0.0, a newer major version than " +
+                        std::string(PACTFLOW_VERSION),
                     "Use pactflow-db 99.x or newer"});
     EXPECT_TRUE(contains(live::loader("migrate " + dbarg(db)).out, "Nothing was changed."));
-    c.exec("UPDATE pactflow.migration_history SET product_version = 'garbage' WHERE name = '20260219_pactflow_add_clean_indexes'");
-    expect_refused("bk_newer_major", db, 7, "PF006",
-                   {"pactflow.migration_history row '20260219_pactflow_add_clean_indexes' has product_version 'garbage'"});
+    c.exec("UPDATE pactflow.migration_history SET product_version = 'garbage' WHERE name = "
+           "'20260219_pactflow_add_clean_indexes'");
+    expect_refused(
+        "bk_newer_major", db, 7, "PF006",
+        {"pactflow.migration_history row '20260219_pactflow_add_clean_indexes' has product_version 'garbage'"});
     // The server-side engine refuses the same way.
     try {
         c.exec("CALL pactflow_migrate()");
@@ -148,16 +157,18 @@ TEST(Bookkeeping, AFailedMigrationStopsMigrateUntilRepaired) {
     c.exec("CREATE TABLE pactflow_versions_created_at (x integer)");
     auto r = live::loader("migrate " + dbarg(db));
     ASSERT_EQ(r.status, 7) << r.out;
-    EXPECT_EQ(c.scalar("SELECT success::text FROM pactflow.migration_history WHERE name = '" + ours + "'"), pactflow::Value("false"));
-    expect_refused("bk_failed", db, 7, "PF003",
-                   {"the migration history holds a failed migration: " + ours, "with SQLSTATE 42809: ",
-                    "pactflow-db repair"});
+    EXPECT_EQ(c.scalar("SELECT success::text FROM pactflow.migration_history WHERE name = '" + ours + "'"),
+              pactflow::Value("false"));
+    expect_refused(
+        "bk_failed", db, 7, "PF003",
+        {"the migration history holds a failed migration: " + ours, "with SQLSTATE 42809: ", "pactflow-db repair"});
     EXPECT_EQ(c.scalar("SELECT pactflow_db_version()::text"), pactflow::Value(latest)) << "db-version still works";
     c.exec("DROP TABLE pactflow_versions_created_at");  // the cause, fixed
     r = live::loader("repair " + dbarg(db));
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "removed the failed record of " + ours)) << r.out;
-    EXPECT_EQ(c.scalar("SELECT count(*)::text FROM pactflow.migration_events WHERE event = 'repaired'"), pactflow::Value("1"));
+    EXPECT_EQ(c.scalar("SELECT count(*)::text FROM pactflow.migration_events WHERE event = 'repaired'"),
+              pactflow::Value("1"));
     r = live::loader("migrate " + dbarg(db));
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "(1 applied, 0 rolled back")) << r.out;

@@ -19,14 +19,16 @@ const std::string latest = std::to_string(pactflow::Catalog::builtin().latest_ve
 void some_versions(Connection &c, int n) {
     c.exec("INSERT INTO pacticipants (name, created_at, updated_at) VALUES ('Foo', now(), now())");
     c.exec("INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT g::text, p.id, g, "
-           "now() - interval '400 days', now() FROM pacticipants p, generate_series(1, " + std::to_string(n) + ") g");
+           "now() - interval '400 days', now() FROM pacticipants p, generate_series(1, " +
+           std::to_string(n) + ") g");
 }
 
 // Row counts of every table of the application schema, and the bookkeeping's.
 std::map<std::string, long long> row_counts(Connection &c, const std::string &schema) {
     std::map<std::string, long long> out;
     for (const auto &t : c.query("SELECT quote_ident(relname) FROM pg_class WHERE relnamespace = $1::regnamespace "
-                                 "AND relkind IN ('r', 'p') ORDER BY 1", {schema}))
+                                 "AND relkind IN ('r', 'p') ORDER BY 1",
+                                 {schema}))
         out[*t[0]] = count(c, "SELECT count(*) FROM " + schema + "." + *t[0]);
     return out;
 }
@@ -64,7 +66,8 @@ TEST_F(RolesTest, UpdateFrom0_1_0KeepsEverythingAndTheScheduledJobRuns) {
     a_0_1_0_installation(*su, *connect_as(app, db));
     a_0_1_0_installation(*su2, *connect_as(app, db2));
     EXPECT_EQ(su->scalar("SELECT has_function_privilege('public', 'pactflow_migrate(bigint)', 'EXECUTE')::text"),
-              Value("true")) << "what 0.1.0 left wrong";
+              Value("true"))
+        << "what 0.1.0 left wrong";
     std::string jobid;
     if (cron)
         jobid = superuser(cron_database())
@@ -73,10 +76,11 @@ TEST_F(RolesTest, UpdateFrom0_1_0KeepsEverythingAndTheScheduledJobRuns) {
                              {db, app})
                     .value_or("");
     const auto kept = [](Connection &c) {
-        return c.query("SELECT (SELECT string_agg(installed_rank::text || name || success::text, ',' ORDER BY installed_rank) "
-                       "FROM pactflow.migration_history), (SELECT string_agg(id::text || event, ',' ORDER BY id) FROM "
-                       "pactflow.migration_events), (SELECT string_agg(id::text || deleted::text, ',' ORDER BY id) FROM "
-                       "pactflow.clean_runs)")[0];
+        return c.query(
+            "SELECT (SELECT string_agg(installed_rank::text || name || success::text, ',' ORDER BY installed_rank) "
+            "FROM pactflow.migration_history), (SELECT string_agg(id::text || event, ',' ORDER BY id) FROM "
+            "pactflow.migration_events), (SELECT string_agg(id::text || deleted::text, ',' ORDER BY id) FROM "
+            "pactflow.clean_runs)")[0];
     };
     const auto before = kept(*su), before2 = kept(*su2);
 
@@ -85,24 +89,32 @@ TEST_F(RolesTest, UpdateFrom0_1_0KeepsEverythingAndTheScheduledJobRuns) {
     // By the loader: the application role may not (0.1.0 made the extension the superuser's): it is told so.
     auto r = loader_as(app, db2, "migrate");
     EXPECT_EQ(r.status, 9) << r.out;
-    EXPECT_TRUE(contains(r.out, "role " + app + " may not update the pactflow extension from 0.1.0 to " + pactflow::version)) << r.out;
+    EXPECT_TRUE(
+        contains(r.out, "role " + app + " may not update the pactflow extension from 0.1.0 to " + pactflow::version))
+        << r.out;
     EXPECT_TRUE(contains(r.out, "ALTER EXTENSION pactflow UPDATE;")) << r.out;
     r = loader_superuser(db2, "migrate");
     ASSERT_EQ(r.status, 0) << r.out;
 
     for (Connection *c : {su.get(), su2.get()}) {
-        EXPECT_EQ(c->scalar("SELECT extversion FROM pg_extension WHERE extname = 'pactflow'"), Value(pactflow::version));
+        EXPECT_EQ(c->scalar("SELECT extversion FROM pg_extension WHERE extname = 'pactflow'"),
+                  Value(pactflow::version));
         EXPECT_EQ(c->scalar("SELECT pactflow_sql_version() = pactflow_library_version()"), Value("t"));
         // What the update fixed.
-        EXPECT_EQ(count(*c, "SELECT count(*) FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' "
-                            "JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pactflow' "
-                            "WHERE p.prokind = 'f' AND NOT coalesce(p.proconfig, '{}') @> '{\"search_path=pg_catalog, pg_temp\"}'"),
-                  0);
-        EXPECT_EQ(c->scalar("SELECT has_function_privilege('public', 'pactflow_migrate(bigint)', 'EXECUTE')::text"), Value("false"));
+        EXPECT_EQ(
+            count(
+                *c,
+                "SELECT count(*) FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' "
+                "JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pactflow' "
+                "WHERE p.prokind = 'f' AND NOT coalesce(p.proconfig, '{}') @> '{\"search_path=pg_catalog, pg_temp\"}'"),
+            0);
+        EXPECT_EQ(c->scalar("SELECT has_function_privilege('public', 'pactflow_migrate(bigint)', 'EXECUTE')::text"),
+                  Value("false"));
         EXPECT_EQ(count(*c, "SELECT count(*) FROM pg_extension e, unnest(e.extconfig) t WHERE e.extname = 'pactflow' "
                             "AND t::regclass::text LIKE '%seq'"),
                   3);
-        EXPECT_EQ(c->scalar("SELECT has_table_privilege('" + app + "', 'pactflow.migration_history', 'INSERT')::text"), Value("true"));
+        EXPECT_EQ(c->scalar("SELECT has_table_privilege('" + app + "', 'pactflow.migration_history', 'INSERT')::text"),
+                  Value("true"));
         EXPECT_TRUE(contains(error_of(*c, "DELETE FROM pactflow.migration_events"), "55000"));
         // The old signatures and the new one.
         EXPECT_EQ(error_of(*c, "SELECT pactflow_clean('[{\"max_age\": 1}]'::jsonb, 5, true, 7, NULL, now())"), "");
@@ -134,7 +146,8 @@ TEST_F(RolesTest, ClientSideBookkeepingMadeBy0_1_0IsUpdatedThroughTheChain) {
     create_database(db, false);
     auto owner = connect_as(app, db);
     owner->exec(pactflow::Catalog::builtin().bookkeeping_steps().at(0).sql);
-    owner->exec("INSERT INTO pactflow.migration_events (event, message, product_version) VALUES ('data_migrated', 'by 0.1.0', '0.1.0')");
+    owner->exec("INSERT INTO pactflow.migration_events (event, message, product_version) VALUES ('data_migrated', 'by "
+                "0.1.0', '0.1.0')");
     auto r = loader_as(app, db, "migrate --no-extension");
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(owner->scalar("SELECT version FROM pactflow.bookkeeping_version"), Value(pactflow::version));
@@ -179,22 +192,26 @@ TEST_F(RolesTest, DumpAndRestoreAsTheApplicationRole) {
     bookkeeping.erase("migration_events");  // the restored database's migrate added its own
     original.erase("migration_events");
     EXPECT_EQ(bookkeeping, original);
-    EXPECT_GE(count(*copy, "SELECT count(*) FROM pactflow.migration_events"), count(*owner, "SELECT count(*) FROM pactflow.migration_events"));
+    EXPECT_GE(count(*copy, "SELECT count(*) FROM pactflow.migration_events"),
+              count(*owner, "SELECT count(*) FROM pactflow.migration_events"));
     EXPECT_EQ(copy->scalar("SELECT extowner::regrole::text FROM pg_extension WHERE extname = 'pactflow'"), Value(app));
     // New rows go on numbering after the restored ones.
     r = loader_as(app, restored, "clean --limit 5");
     EXPECT_EQ(r.status, 0) << r.out;
-    EXPECT_EQ(count(*copy, "SELECT count(*) FROM pactflow.clean_runs"), count(*owner, "SELECT count(*) FROM pactflow.clean_runs") + 1);
-    EXPECT_EQ(error_of(*copy, "INSERT INTO pactflow.migration_events (event, migration, sqlstate, message, product_version) "
-                              "VALUES ('failed', 'x', '22012', 'a test failure', '0.2.0')"),
+    EXPECT_EQ(count(*copy, "SELECT count(*) FROM pactflow.clean_runs"),
+              count(*owner, "SELECT count(*) FROM pactflow.clean_runs") + 1);
+    EXPECT_EQ(error_of(*copy,
+                       "INSERT INTO pactflow.migration_events (event, migration, sqlstate, message, product_version) "
+                       "VALUES ('failed', 'x', '22012', 'a test failure', '0.2.0')"),
               "");
     // A failed migration's event: the harness makes 20260217 fail (a table holds the name of an index it builds).
     ASSERT_EQ(loader_as(app, restored, "migrate --target 20260216").status, 0);
     copy->exec("CREATE TABLE idx_verifications_provider_lookup (x integer)");
     r = loader_as(app, restored, "migrate");
     EXPECT_EQ(r.status, 7) << r.out;
-    EXPECT_EQ(count(*copy, "SELECT count(*) FROM pactflow.migration_events WHERE event = 'failed' AND sqlstate = '42809' "
-                           "AND migration = '20260217_add_wip_query_optimization_indexes'"),
+    EXPECT_EQ(count(*copy,
+                    "SELECT count(*) FROM pactflow.migration_events WHERE event = 'failed' AND sqlstate = '42809' "
+                    "AND migration = '20260217_add_wip_query_optimization_indexes'"),
               1);
     copy->exec("DROP TABLE idx_verifications_provider_lookup");
     EXPECT_EQ(loader_as(app, restored, "repair").status, 0);
@@ -221,7 +238,8 @@ TEST_F(RolesTest, DropAndCreateTheExtensionAgainAdoptsEverything) {
     const auto all = pactflow::Catalog::builtin().migrations().size();
     EXPECT_TRUE(contains(r.out, "adopted " + std::to_string(all) + " migrations already applied")) << r.out;
     EXPECT_TRUE(contains(r.out, "(0 applied, 0 rolled back")) << r.out;
-    EXPECT_EQ(count(*owner, "SELECT count(*) FROM pactflow.migration_history WHERE adopted"), static_cast<long long>(all));
+    EXPECT_EQ(count(*owner, "SELECT count(*) FROM pactflow.migration_history WHERE adopted"),
+              static_cast<long long>(all));
     EXPECT_EQ(count(*owner, "SELECT count(*) FROM pactflow.migration_history WHERE adopted AND NOT pact_broker"), 2);
     EXPECT_EQ(owner->scalar("SELECT string_agg(value::text, ',') FROM version_sequence_number"), sequence);
     EXPECT_EQ(row_counts(*owner, "public"), rows);
@@ -244,7 +262,8 @@ TEST_F(RolesTest, ScheduledJobsRunAsTheApplicationRole) {
     cron->exec("GRANT CONNECT ON DATABASE " + cron_database() + " TO " + app);
     auto r = loader_superuser(db, "schedule --job-name pactflow-test-su --cron '* * * * *'");
     ASSERT_EQ(r.status, 0) << r.out;
-    const std::string as_app = "schedule --job-name pactflow-test-app --cron '* * * * *' --cron-database " + cron_database();
+    const std::string as_app =
+        "schedule --job-name pactflow-test-app --cron '* * * * *' --cron-database " + cron_database();
     r = loader_as(app, db, "schedule --job-name pactflow-test-app --cron '* * * * *'");
     EXPECT_EQ(r.status, 9) << r.out;
     EXPECT_TRUE(contains(r.out, "pactflow-db schedule --cron-database NAME")) << r.out;
@@ -256,7 +275,8 @@ TEST_F(RolesTest, ScheduledJobsRunAsTheApplicationRole) {
     create_database(db2, false);
     run(*superuser(db2), readme_block("dba-extension", db2));
     auto migrate_job = cron->scalar("SELECT cron.schedule_in_database('pactflow-test-migrate', '* * * * *', "
-                                    "'CALL pactflow_migrate(20260216)', $1)::text", {db2});
+                                    "'CALL pactflow_migrate(20260216)', $1)::text",
+                                    {db2});
     const auto jobs = cron->query("SELECT jobid::text, username FROM cron.job WHERE jobname IN "
                                   "('pactflow-test-su', 'pactflow-test-app') ORDER BY jobname");
     ASSERT_EQ(jobs.size(), 2u);
@@ -270,8 +290,8 @@ TEST_F(RolesTest, ScheduledJobsRunAsTheApplicationRole) {
     EXPECT_GE(count(*superuser(db), "SELECT count(*) FROM pactflow.clean_runs WHERE by_user = '" + app + "'"), 1);
     auto c2 = superuser(db2);
     EXPECT_GT(count(*c2, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"), 100);
-    EXPECT_EQ(count(*c2, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relowner <> '" + app +
-                             "'::regrole"),
+    EXPECT_EQ(count(*c2, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relowner <> '" +
+                             app + "'::regrole"),
               0);
     // Unscheduled again by whoever scheduled it.
     EXPECT_EQ(loader_superuser(db, "schedule --job-name pactflow-test-su --unschedule").status, 0);

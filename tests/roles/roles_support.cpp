@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <thread>
 
 namespace roles {
 
@@ -88,8 +88,8 @@ Run shell(const std::string &command) {
 
 Run loader_as(const std::string &user, const std::string &db, const std::string &args, const std::string &extra_env) {
     return shell("env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD -u PGSSLMODE -u PGOPTIONS -u PGSERVICE "
-                 "PACTFLOW_LOG_FORMAT=default PACTFLOW_DATABASE_HOST=" + role_host() +
-                 " PACTFLOW_DATABASE_PORT=" + role_port() + " PACTFLOW_DATABASE_USERNAME=" + user +
+                 "PACTFLOW_LOG_FORMAT=default PACTFLOW_DATABASE_HOST=" +
+                 role_host() + " PACTFLOW_DATABASE_PORT=" + role_port() + " PACTFLOW_DATABASE_USERNAME=" + user +
                  " PACTFLOW_DATABASE_PASSWORD=" + password + " PACTFLOW_DATABASE_NAME=" + db +
                  " PACTFLOW_DATABASE_SSLMODE=prefer " + extra_env + " " + loader_path() + " " + args);
 }
@@ -125,8 +125,12 @@ std::vector<std::string> readme_block(const std::string &name, const std::string
     const bool sql = line == "```sql";
     std::vector<std::string> out;
     const std::pair<std::string, std::string> names[] = {
-        {"pactflow_maintenance", maint}, {"pactflow_restored", db + "_restored"}, {"pactflow_user", app},
-        {"'<password>'", "'" + password + "'"}, {"DATABASE pactflow", "DATABASE " + db}, {"-d pactflow ", "-d " + db + " "},
+        {"pactflow_maintenance", maint},
+        {"pactflow_restored", db + "_restored"},
+        {"pactflow_user", app},
+        {"'<password>'", "'" + password + "'"},
+        {"DATABASE pactflow", "DATABASE " + db},
+        {"-d pactflow ", "-d " + db + " "},
         {"pactflow.dump", dump_file.empty() ? db + ".dump" : dump_file}};
     while (std::getline(in, line) && line.rfind("```", 0) != 0) {
         // A trailing comment: SQL's "--" or the shell's "#" after spaces.
@@ -151,16 +155,20 @@ std::string cron_database() {
     return superuser()->scalar("SELECT current_setting('cron.database_name', true)").value_or("postgres");
 }
 
-std::vector<std::string> wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &since, int seconds) {
+std::vector<std::string> wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &since,
+                                            int seconds) {
     auto cron = superuser(cron_database());
     std::string ids;
     for (const auto &j : jobids) ids += (ids.empty() ? "" : ",") + j;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     while (true) {
-        auto rows = cron->query("SELECT DISTINCT ON (jobid) jobid::text || ' ' || status || ' ' || username || ' ' || database || ' ' || "
-                                "coalesce(return_message, '') FROM cron.job_run_details WHERE jobid IN (" + ids + ") "
-                                "AND start_time >= $1::timestamptz AND status IN ('succeeded', 'failed') ORDER BY jobid, runid DESC",
-                                {since});
+        auto rows = cron->query(
+            "SELECT DISTINCT ON (jobid) jobid::text || ' ' || status || ' ' || username || ' ' || database || ' ' || "
+            "coalesce(return_message, '') FROM cron.job_run_details WHERE jobid IN (" +
+                ids +
+                ") "
+                "AND start_time >= $1::timestamptz AND status IN ('succeeded', 'failed') ORDER BY jobid, runid DESC",
+            {since});
         if (rows.size() == jobids.size() || std::chrono::steady_clock::now() > deadline) {
             std::vector<std::string> out;
             for (const auto &r : rows) out.push_back(r[0].value_or(""));
@@ -226,7 +234,8 @@ void RolesTest::create_database(const std::string &db, bool managed_dba, bool ow
     // README "Install": seed 000's statements (the role once), then PostgreSQL 15's statement for public.
     auto server = as_dba(managed_dba, "postgres");
     for (const auto &statement : readme_block("dba-server", db)) {
-        if (statement.rfind("CREATE USER", 0) == 0 && server->scalar("SELECT 1 FROM pg_roles WHERE rolname = $1", {app}))
+        if (statement.rfind("CREATE USER", 0) == 0 &&
+            server->scalar("SELECT 1 FROM pg_roles WHERE rolname = $1", {app}))
             continue;
         server->exec(statement);
     }

@@ -21,8 +21,8 @@ namespace roles {
 using pactflow::loader::Connection;
 
 inline const std::string password = "Rol3-test-Pw";
-inline const std::string dba = "pactflow_test_dba";           // the rds_superuser-like DBA: CREATEROLE, CREATEDB
-inline const std::string app = "pactflow_test_user";          // the application role (seed 000's pactflow_user)
+inline const std::string dba = "pactflow_test_dba";            // the rds_superuser-like DBA: CREATEROLE, CREATEDB
+inline const std::string app = "pactflow_test_user";           // the application role (seed 000's pactflow_user)
 inline const std::string maint = "pactflow_test_maintenance";  // the maintenance role of README's grants
 inline const std::string other = "pactflow_test_other";        // a role with no business in the database
 
@@ -47,7 +47,8 @@ std::unique_ptr<Connection> connect_as(const std::string &user, const std::strin
 
 // The loader as the application runs it: PACTFLOW_DATABASE_* for user, password, host, port and database, no
 // PG* variable at all (nothing can fall back to the superuser).
-Run loader_as(const std::string &user, const std::string &db, const std::string &args, const std::string &extra_env = "");
+Run loader_as(const std::string &user, const std::string &db, const std::string &args,
+              const std::string &extra_env = "");
 // The loader with the superuser's PG* connection to `db`.
 Run loader_superuser(const std::string &db, const std::string &args, const std::string &extra_env = "");
 // Any shell command; stdout and stderr together.
@@ -62,14 +63,16 @@ std::string dump(const std::string &db);
 // README's names replaced: pactflow_user, pactflow_maintenance, database pactflow -> `db`, '<password>'. The tests
 // run these very lines, so README and tests cannot drift apart.
 // `dump_file` replaces pactflow.dump (the backup blocks).
-std::vector<std::string> readme_block(const std::string &name, const std::string &db, const std::string &dump_file = "");
+std::vector<std::string> readme_block(const std::string &name, const std::string &db,
+                                      const std::string &dump_file = "");
 
 // The shell environment that makes libpq tools log in as `user` with the test password.
 std::string login_env(const std::string &user);
 
 // Waits (up to `seconds`) until pg_cron has a finished run of every job in `jobids` that started after `since`
 // (a timestamptz text); returns "jobid status username database return_message" lines, one per job.
-std::vector<std::string> wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &since, int seconds);
+std::vector<std::string> wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &since,
+                                            int seconds);
 std::string cron_database();
 
 // Runs each statement in its own round trip, stopping at the first error (thrown).

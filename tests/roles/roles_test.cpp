@@ -22,8 +22,8 @@ std::string last_line(const std::string &out) {
 
 // Relations of the application schema not owned by the application role (none may be).
 long long not_owned_by_app(Connection &c, const std::string &schema = "public") {
-    return count(c, "SELECT count(*) FROM pg_class WHERE relnamespace = '" + schema + "'::regnamespace AND relowner <> '" +
-                        app + "'::regrole");
+    return count(c, "SELECT count(*) FROM pg_class WHERE relnamespace = '" + schema +
+                        "'::regnamespace AND relowner <> '" + app + "'::regrole");
 }
 long long relations(Connection &c, const std::string &schema = "public") {
     return count(c, "SELECT count(*) FROM pg_class WHERE relnamespace = '" + schema + "'::regnamespace");
@@ -33,7 +33,8 @@ long long relations(Connection &c, const std::string &schema = "public") {
 void some_versions(Connection &c, int n) {
     c.exec("INSERT INTO pacticipants (name, created_at, updated_at) VALUES ('Foo', now(), now())");
     c.exec("INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT g::text, p.id, g, "
-           "now() - interval '400 days', now() FROM pacticipants p, generate_series(1, " + std::to_string(n) + ") g");
+           "now() - interval '400 days', now() FROM pacticipants p, generate_series(1, " +
+           std::to_string(n) + ") g");
 }
 
 // The SQLSTATE, message and hint of a statement's error ("" when it succeeds).
@@ -59,7 +60,8 @@ TEST_P(SeedStatements, ThenEveryCommandRunsAsTheApplicationRole) {
     auto r = loader_as(app, db, "migrate");
     EXPECT_EQ(r.status, 9) << r.out;
     EXPECT_TRUE(contains(r.out, "role " + app + " cannot migrate schema public: the schema belongs to role")) << r.out;
-    EXPECT_TRUE(contains(r.out, "hint: As the DBA, connected to database " + db + ": ALTER SCHEMA public OWNER TO " + app + ";"))
+    EXPECT_TRUE(contains(r.out, "hint: As the DBA, connected to database " + db + ": ALTER SCHEMA public OWNER TO " +
+                                    app + ";"))
         << r.out;
     EXPECT_FALSE(contains(r.out, "permission denied to create extension")) << r.out;
     EXPECT_EQ(dump(db), before) << "a refused migrate changes nothing";
@@ -86,11 +88,13 @@ TEST_P(SeedStatements, ThenEveryCommandRunsAsTheApplicationRole) {
     auto su = superuser(db);
     EXPECT_GT(relations(*su), 100);
     EXPECT_EQ(not_owned_by_app(*su), 0) << "every broker table, view, index and sequence belongs to " << app;
-    EXPECT_EQ(su->scalar("SELECT extowner::regrole::text FROM pg_extension WHERE extname = 'pactflow'"), pactflow::Value(app));
+    EXPECT_EQ(su->scalar("SELECT extowner::regrole::text FROM pg_extension WHERE extname = 'pactflow'"),
+              pactflow::Value(app));
     // Password authentication: the same login with a wrong password is refused.
     r = shell("env -u PGPASSWORD PACTFLOW_LOG_FORMAT=default PACTFLOW_DATABASE_URL='postgres://" + app + ":wrong@" +
-              (env("PGHOST", "127.0.0.1")[0] == '/' ? "127.0.0.1" : env("PGHOST", "127.0.0.1")) + ":" + env("PGPORT", "5432") +
-              "/" + db + "?sslmode=prefer' " + env("PACTFLOW_LOADER", PACTFLOW_LOADER_PATH) + " version");
+              (env("PGHOST", "127.0.0.1")[0] == '/' ? "127.0.0.1" : env("PGHOST", "127.0.0.1")) + ":" +
+              env("PGPORT", "5432") + "/" + db + "?sslmode=prefer' " + env("PACTFLOW_LOADER", PACTFLOW_LOADER_PATH) +
+              " version");
     EXPECT_EQ(r.status, 3) << r.out;
 }
 
@@ -125,7 +129,8 @@ TEST_F(RolesTest, FilesPresentButTheRoleMayNotCreateTheExtension) {
     run(*superuser(early), readme_block("dba-database", early));
     r = loader_as(app, early, "migrate");
     EXPECT_EQ(r.status, 9) << r.out;
-    EXPECT_TRUE(contains(r.out, "permission denied to migrate: role " + app + " lacks USAGE on schema pactflow")) << r.out;
+    EXPECT_TRUE(contains(r.out, "permission denied to migrate: role " + app + " lacks USAGE on schema pactflow"))
+        << r.out;
     EXPECT_TRUE(contains(r.out, "GRANT USAGE ON SCHEMA pactflow TO " + app + ";")) << r.out;
 }
 
@@ -137,7 +142,8 @@ TEST_F(RolesTest, SuperuserMigrationsCreateObjectsOwnedByTheApplicationRole) {
     auto su = superuser(db);
     run(*su, readme_block("dba-extension", db));
     // CALL stops at the first migration that must run outside a transaction (0A000); everything before is applied.
-    EXPECT_TRUE(contains(error_of(*su, "CALL pactflow_migrate()"), "0A000")) << "the loader runs the concurrent index builds";
+    EXPECT_TRUE(contains(error_of(*su, "CALL pactflow_migrate()"), "0A000"))
+        << "the loader runs the concurrent index builds";
     EXPECT_GT(relations(*su), 100);
     EXPECT_EQ(not_owned_by_app(*su), 0);
     su->exec("CALL pactflow_migrate(20190509)");  // a rollback and forward again, as the superuser
@@ -173,7 +179,8 @@ TEST_F(RolesTest, OnlyTheApplicationRoleOrOneActingAsItMigrates) {
     superuser(db)->exec("GRANT CONNECT ON DATABASE " + db + " TO " + other);
     auto r = loader_as(other, db, "migrate");
     EXPECT_EQ(r.status, 9) << r.out;
-    EXPECT_TRUE(contains(r.out, "role " + other + " cannot migrate schema public: the broker's tables there belong to role " + app))
+    EXPECT_TRUE(contains(r.out, "role " + other +
+                                    " cannot migrate schema public: the broker's tables there belong to role " + app))
         << r.out;
     EXPECT_TRUE(contains(r.out, "GRANT " + app + " TO " + other + ";")) << r.out;
 }
@@ -198,20 +205,23 @@ TEST_F(RolesTest, MaintenanceRoleCleansWithExactlyTheReadmeGrants) {
     EXPECT_EQ(r.status, 0) << r.out;
     r = loader_as(maint, db, "clean --dry-run");
     EXPECT_EQ(r.status, 0) << r.out;
-    EXPECT_EQ(count(*owner, "SELECT count(DISTINCT by_user) FROM pactflow.clean_runs WHERE by_user = '" + maint + "'"), 1);
+    EXPECT_EQ(count(*owner, "SELECT count(DISTINCT by_user) FROM pactflow.clean_runs WHERE by_user = '" + maint + "'"),
+              1);
 
     // Each grant, taken away on its own: the clean is refused with 42501, and the error names what is missing.
     struct Case {
         std::string grant_has, call, needle;
     };
-    const std::string pass = "SELECT pactflow_clean(\"limit\" => 5)", until = "CALL pactflow_clean_until_done(\"limit\" => 5)";
+    const std::string pass = "SELECT pactflow_clean(\"limit\" => 5)",
+                      until = "CALL pactflow_clean_until_done(\"limit\" => 5)";
     const Case cases[] = {
         {"ON SCHEMA pactflow", pass, "permission denied for schema pactflow"},
         {"FUNCTION pactflow_clean(", pass, "permission denied for function pactflow_clean"},
         {"FUNCTION pactflow._clean_pass(", pass, "permission denied for function _clean_pass"},
         {"PROCEDURE pactflow_clean_until_done(", until, "permission denied for procedure pactflow_clean_until_done"},
         {"pactflow.clean_runs", pass, "on table pactflow.clean_runs"},
-        {"ALL TABLES IN SCHEMA public", pass, "GRANT SELECT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + maint},
+        {"ALL TABLES IN SCHEMA public", pass,
+         "GRANT SELECT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + maint},
     };
     for (const auto &grant : grants) {
         const Case *c = nullptr;
@@ -245,8 +255,9 @@ class BareServer : public RolesTest {
 protected:
     void SetUp() override {
         if (env("PACTFLOW_TEST_BARE_CONNINFO").empty())
-            GTEST_SKIP() << "PACTFLOW_TEST_BARE_CONNINFO names no server without the extension files (scripts/run-tests "
-                            "starts one)";
+            GTEST_SKIP()
+                << "PACTFLOW_TEST_BARE_CONNINFO names no server without the extension files (scripts/run-tests "
+                   "starts one)";
         use_server(env("PACTFLOW_TEST_BARE_CONNINFO"));
         RolesTest::SetUp();
     }
@@ -259,7 +270,8 @@ protected:
 TEST_F(BareServer, ClientSideEngineAutomaticallyWithOneInfoLine) {
     const std::string db = "pactflow_test_managed";
     create_database(db, /*managed_dba=*/true);
-    const std::string info = "the pactflow extension is not available on this server: running the migration catalog from the client";
+    const std::string info =
+        "the pactflow extension is not available on this server: running the migration catalog from the client";
     for (int run = 0; run < 2; ++run) {
         auto r = loader_as(app, db, "migrate");
         ASSERT_EQ(r.status, 0) << r.out;
@@ -306,13 +318,15 @@ TEST_F(RolesTest, CreateExtensionInAnotherSchemaWorksForTheWholeLifecycle) {
     auto c = connect_as(app, db);
     c->exec("INSERT INTO app.pacticipants (name, created_at, updated_at) VALUES ('foo-bar', now(), now())");
     ASSERT_EQ(loader_as(app, db, "migrate").status, 0);
-    EXPECT_EQ(c->scalar("SELECT display_name FROM app.pacticipants WHERE name = 'foo-bar'"), pactflow::Value("Foo Bar"));
+    EXPECT_EQ(c->scalar("SELECT display_name FROM app.pacticipants WHERE name = 'foo-bar'"),
+              pactflow::Value("Foo Bar"));
     EXPECT_EQ(last_line(loader_as(app, db, "version").out), latest);
     EXPECT_EQ(loader_as(app, db, "status").status, 0);
     c->exec("DELETE FROM app.pacticipants");
     c->exec("INSERT INTO app.pacticipants (name, created_at, updated_at) VALUES ('Foo', now(), now())");
-    c->exec("INSERT INTO app.versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT g::text, p.id, g, "
-            "now() - interval '400 days', now() FROM app.pacticipants p, generate_series(1, 20) g");
+    c->exec(
+        "INSERT INTO app.versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT g::text, p.id, g, "
+        "now() - interval '400 days', now() FROM app.pacticipants p, generate_series(1, 20) g");
     EXPECT_EQ(loader_as(app, db, "clean --dry-run").status, 0);
     r = loader_as(app, db, "clean");
     EXPECT_EQ(r.status, 0) << r.out;
@@ -334,9 +348,11 @@ namespace {
 // superuser, making its owner one). A search_path or a schema that lets any of them run fails the test.
 std::vector<std::string> planted(const std::string &schema) {
     const std::string s = schema + ".";
-    const std::string log = "INSERT INTO " + s + "calls VALUES (current_user, '%s'); "
+    const std::string log = "INSERT INTO " + s +
+                            "calls VALUES (current_user, '%s'); "
                             "IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN "
-                            "EXECUTE 'ALTER ROLE " + other + " SUPERUSER'; END IF;";
+                            "EXECUTE 'ALTER ROLE " +
+                            other + " SUPERUSER'; END IF;";
     auto fn = [&](const std::string &sig, const std::string &returns, const std::string &value) {
         return "CREATE FUNCTION " + s + sig + " RETURNS " + returns + " LANGUAGE plpgsql AS $f$ BEGIN " +
                std::string(log).replace(log.find("%s"), 2, sig) + " RETURN " + value + "; END $f$";
@@ -387,21 +403,24 @@ TEST_F(RolesTest, AHostileSchemaFirstInTheSearchPathChangesNothing) {
     run(*su, {"GRANT CONNECT ON DATABASE " + db + " TO " + other, "CREATE SCHEMA hostile AUTHORIZATION " + other});
     run(*connect_as(other, db), planted("hostile"));
     // (The test's own SQL under the hostile path qualifies what it calls, as any SQL run there must.)
-    const std::string dry = "SELECT (pactflow_clean(dry_run => true, now => '2026-06-01 12:00+00') OPERATOR(pg_catalog.-) "
-                            "'{duration_ms,memory_bytes}'::text[])::text";
+    const std::string dry =
+        "SELECT (pactflow_clean(dry_run => true, now => '2026-06-01 12:00+00') OPERATOR(pg_catalog.-) "
+        "'{duration_ms,memory_bytes}'::text[])::text";
     const auto expected = su->scalar(dry);
 
     auto watcher = superuser(db);  // reads what ran, with the default search_path
     auto nothing_ran = [&](const std::string &step) {
         EXPECT_EQ(count(*watcher, "SELECT count(*) FROM hostile.calls"), 0)
-            << step << " ran: " << watcher->scalar("SELECT string_agg(DISTINCT what, ', ') FROM hostile.calls").value_or("");
+            << step
+            << " ran: " << watcher->scalar("SELECT string_agg(DISTINCT what, ', ') FROM hostile.calls").value_or("");
     };
     su->exec("SET search_path = hostile, pg_catalog, public");
     EXPECT_EQ(su->scalar(dry), expected) << "the dry run reports the same";
     nothing_ran("the dry run");
-    for (const char *sql : {"SELECT pactflow_db_version()", "SELECT pg_catalog.count(*) FROM pactflow_migrations()",
-                            "CALL pactflow_migrate()", "SELECT pactflow_repair()", "SELECT pactflow_clean(\"limit\" => 5)",
-                            "CALL pactflow_clean_until_done(\"limit\" => 5)"}) {
+    for (const char *sql :
+         {"SELECT pactflow_db_version()", "SELECT pg_catalog.count(*) FROM pactflow_migrations()",
+          "CALL pactflow_migrate()", "SELECT pactflow_repair()", "SELECT pactflow_clean(\"limit\" => 5)",
+          "CALL pactflow_clean_until_done(\"limit\" => 5)"}) {
         EXPECT_EQ(error_of(*su, sql), "") << sql;
         nothing_ran(sql);
     }
@@ -414,7 +433,8 @@ TEST_F(RolesTest, AHostileSchemaFirstInTheSearchPathChangesNothing) {
     su->exec("RESET search_path");
     EXPECT_EQ(count(*su, "SELECT count(*) FROM hostile.calls"), 0)
         << su->scalar("SELECT string_agg(what, ', ') FROM hostile.calls").value_or("");
-    EXPECT_EQ(su->scalar("SELECT rolsuper::text FROM pg_roles WHERE rolname = '" + other + "'"), pactflow::Value("false"));
+    EXPECT_EQ(su->scalar("SELECT rolsuper::text FROM pg_roles WHERE rolname = '" + other + "'"),
+              pactflow::Value("false"));
 }
 
 // The escalation of issue 10 through the loader: a role that may create in public (as every role could before
@@ -437,12 +457,15 @@ TEST_F(RolesTest, FunctionsPlantedInPublicNeverRunAsTheSuperuser) {
         const std::string before = dump(db);
         auto r = loader_superuser(db, "migrate");
         EXPECT_EQ(r.status, 9) << r.out;
-        EXPECT_TRUE(contains(r.out, "schema public is not safe to migrate: role " + other + " may create objects in it")) << r.out;
+        EXPECT_TRUE(
+            contains(r.out, "schema public is not safe to migrate: role " + other + " may create objects in it"))
+            << r.out;
         EXPECT_TRUE(contains(r.out, "REVOKE CREATE ON SCHEMA public FROM " + other + ";")) << r.out;
         EXPECT_TRUE(contains(r.out, "DROP ROUTINE public.format(text,bigint);")) << r.out;
         EXPECT_EQ(dump(db), before);
         if (migrated) {
-            EXPECT_TRUE(contains(error_of(*su, "CALL pactflow_migrate()"), "42501 schema public is not safe to migrate"));
+            EXPECT_TRUE(
+                contains(error_of(*su, "CALL pactflow_migrate()"), "42501 schema public is not safe to migrate"));
             for (const char *cmd : {"clean --dry-run", "clean --limit 5"}) {
                 r = loader_superuser(db, cmd);
                 EXPECT_EQ(r.status, 0) << cmd << ": " << r.out;
@@ -452,7 +475,8 @@ TEST_F(RolesTest, FunctionsPlantedInPublicNeverRunAsTheSuperuser) {
         }
         EXPECT_EQ(count(*su, "SELECT count(*) FROM public.calls"), 0)
             << su->scalar("SELECT string_agg(what, ', ') FROM public.calls").value_or("");
-        EXPECT_EQ(su->scalar("SELECT rolsuper::text FROM pg_roles WHERE rolname = '" + other + "'"), pactflow::Value("false"));
+        EXPECT_EQ(su->scalar("SELECT rolsuper::text FROM pg_roles WHERE rolname = '" + other + "'"),
+                  pactflow::Value("false"));
         // Once the DBA ran the hint's statements, the superuser's migrate runs.
         su->exec("REVOKE CREATE ON SCHEMA public FROM " + other);
         su->exec("DROP OWNED BY " + other);

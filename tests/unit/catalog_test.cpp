@@ -24,8 +24,8 @@ TEST(Catalog, OrdersByIntegerVersionThenName) {
 
 TEST(Catalog, ReadsHeaders) {
     auto c = Catalog::from_files({
-        {"migrations/1_a.up.sql",
-         "-- pactflow:transaction=false\n-- pactflow:origin=pactflow\n-- pactflow:creates=i\nCREATE INDEX CONCURRENTLY i ON t (x);"},
+        {"migrations/1_a.up.sql", "-- pactflow:transaction=false\n-- pactflow:origin=pactflow\n-- "
+                                  "pactflow:creates=i\nCREATE INDEX CONCURRENTLY i ON t (x);"},
         {"data_migrations/01_fix.sql", "-- pactflow:requires=1_a\nUPDATE t SET x = 1 WHERE x IS NULL;"},
     });
     EXPECT_FALSE(c.migrations()[0].transactional);

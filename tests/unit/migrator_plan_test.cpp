@@ -8,10 +8,13 @@ using namespace pactflow;
 namespace {
 Catalog small() {
     return Catalog::from_files({
-        {"migrations/000001_a.up.sql", "SELECT 1;"},    {"migrations/000001_a.down.sql", "SELECT 1;"},
-        {"migrations/000002_b.up.sql", "SELECT 1;"},    // irreversible
-        {"migrations/20190509_c.up.sql", "SELECT 1;"},  {"migrations/20190509_c.down.sql", "SELECT 1;"},
-        {"migrations/20200101_d.up.sql", "SELECT 1;"},  {"migrations/20200101_d.down.sql", "SELECT 1;"},
+        {"migrations/000001_a.up.sql", "SELECT 1;"},
+        {"migrations/000001_a.down.sql", "SELECT 1;"},
+        {"migrations/000002_b.up.sql", "SELECT 1;"},  // irreversible
+        {"migrations/20190509_c.up.sql", "SELECT 1;"},
+        {"migrations/20190509_c.down.sql", "SELECT 1;"},
+        {"migrations/20200101_d.up.sql", "SELECT 1;"},
+        {"migrations/20200101_d.down.sql", "SELECT 1;"},
         {"migrations/20200102_ours.up.sql", "-- pactflow:origin=pactflow\n-- pactflow:creates=ours_index\nSELECT 1;"},
         {"migrations/20200102_ours.down.sql", "SELECT 1;"},
     });
@@ -129,7 +132,8 @@ TEST(BookkeepingProblems, RefuseNamingEveryRowAndItsFix) {
         FAIL() << "expected a refusal";
     } catch (const Error &e) {
         EXPECT_EQ(e.sqlstate(), "PF006");
-        EXPECT_EQ(e.message(), "the migration bookkeeping cannot be used: schema_migrations row 'a' does not name a migration file");
+        EXPECT_EQ(e.message(),
+                  "the migration bookkeeping cannot be used: schema_migrations row 'a' does not name a migration file");
         EXPECT_NE(e.detail().find("row 'b'"), std::string::npos);
         EXPECT_NE(e.detail().find("Nothing was changed."), std::string::npos);
         EXPECT_EQ(e.hint(), "DELETE ... 'a'; DELETE ... 'b';");

@@ -25,7 +25,8 @@ inline constexpr const char *migration_unknown = "PF002";         // database ha
 inline constexpr const char *migration_failed = "PF003";          // history holds a failed migration
 inline constexpr const char *version_skew = "PF004";              // loader / library / SQL versions disagree
 inline constexpr const char *major_version_jump = "PF005";        // upgrade skips (or goes back) a major version
-inline constexpr const char *bookkeeping_invalid = "PF006";       // a bookkeeping row cannot be read or contradicts the schema
+inline constexpr const char *bookkeeping_invalid =
+    "PF006";  // a bookkeeping row cannot be read or contradicts the schema
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

@@ -28,8 +28,8 @@ struct BookkeepingProblem {
 
 struct AppliedState {
     bool schema_migrations_exists = false;
-    std::set<std::string> files;                // schema_migrations rows that name a migration file (NNN_name.rb)
-    std::vector<std::string> malformed_files;   // schema_migrations rows that do not
+    std::set<std::string> files;               // schema_migrations rows that name a migration file (NNN_name.rb)
+    std::vector<std::string> malformed_files;  // schema_migrations rows that do not
     bool schema_info_exists = false;
     std::optional<std::int64_t> schema_info;    // legacy schema_info.version, when it is a version of the catalog
     std::map<std::string, bool> history;        // our history: name -> success
@@ -115,7 +115,8 @@ public:
     Plan check(const MigrateOptions &o, AppliedState &s);
     MigrateResult migrate(const MigrateOptions &o);
     // Data migrations only (each in its own transaction).
-    std::vector<std::string> run_data_migrations(const AppliedState &s, const std::string &schema, long long &elapsed_ms);
+    std::vector<std::string> run_data_migrations(const AppliedState &s, const std::string &schema,
+                                                 long long &elapsed_ms);
     // Removes the history's failed records with a 'repaired' event each (so the next migrate retries them);
     // returns their names.
     std::vector<std::string> repair();
@@ -127,8 +128,9 @@ private:
     void ensure_schema_migrations(const AppliedState &s, const std::string &schema);
     void event(const std::string &kind, const std::string &migration, const std::string &message, long long ms);
     // Migration and data-migration scripts run as the application role with the application schema on their
-    // search_path (pg_catalog implicitly first); the bookkeeping around them runs as the caller under the caller's pinned
-    // search_path. `local`: for the current transaction only (else for the session, restored by leave).
+    // search_path (pg_catalog implicitly first); the bookkeeping around them runs as the caller under the
+    // caller's pinned search_path. `local`: for the current transaction only (else for the session, restored by
+    // leave).
     void enter_application(const std::string &schema, bool local);
     void leave_application(bool local);
 
@@ -136,7 +138,7 @@ private:
     Executor &ex_;
     TransactionControl &tx_;
     Log log_;
-    std::string run_as_;                    // the application role, when the caller is not it
+    std::string run_as_;                     // the application role, when the caller is not it
     std::string caller_role_, caller_path_;  // current_setting('role' / 'search_path') when migrate() began
 };
 
