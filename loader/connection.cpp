@@ -149,6 +149,30 @@ void Connection::copy_in(const std::string &sql, const std::string &data) {
     PQclear(r);
 }
 
+void Connection::run_script_each(const std::string &sql, const std::function<void(const Value &)> &on_rows) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!PQsendQuery(conn_, sql.c_str())) {
+        timed(sql, t0);
+        throw_result_error(nullptr, conn_);
+    }
+    // Every result must be read before the connection can be used again; the first error is kept.
+    PGresult *failed = nullptr;
+    while (PGresult *r = PQgetResult(conn_)) {
+        const ExecStatusType st = PQresultStatus(r);
+        if (failed || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)) {
+            if (!failed) failed = r;
+            else PQclear(r);
+            continue;
+        }
+        if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) > 0)
+            on_rows(PQgetisnull(r, 0, 0) ? Value() : Value(std::string(PQgetvalue(r, 0, 0))));
+        affected_ = std::atoll(PQcmdTuples(r));
+        PQclear(r);
+    }
+    timed(sql, t0);
+    if (failed) throw_result_error(failed, conn_);
+}
+
 namespace {
 std::string seconds_text(std::chrono::milliseconds d) {
     char buf[32];

@@ -32,6 +32,9 @@ public:
     long long affected() const override { return affected_; }
 
     void exec(const std::string &sql) { run_script(sql); }
+    // Runs a script of several statements in one round trip, passing the first value of each statement that
+    // returns rows to on_rows, in order; the first error stops the script and is thrown.
+    void run_script_each(const std::string &sql, const std::function<void(const Value &)> &on_rows);
     // Runs a COPY ... FROM STDIN and sends `data` with libpq's COPY protocol (PQputCopyData, PQputCopyEnd), as
     // psql sends the lines that follow the statement in a script. A COPY ... TO STDOUT run by run_script has
     // its rows read and dropped.

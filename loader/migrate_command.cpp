@@ -20,6 +20,29 @@ Bookkeeping choose_bookkeeping(Connection &conn, bool use_extension) {
     return st.client_bookkeeping ? Bookkeeping::existing_client : Bookkeeping::create_extension;
 }
 
+std::optional<ScriptFailure> LibpqTransactions::run_each_in_transaction(Executor &ex,
+                                                                      const std::vector<std::string> &scripts) {
+    if (&ex != &c_) return TransactionControl::run_each_in_transaction(ex, scripts);
+    if (scripts.empty()) return std::nullopt;
+    // Each script is preceded by a marker row, so an error is attributed to the last marker seen. A script may end
+    // in a comment: the line break before the COMMIT keeps it out of the comment.
+    static const std::string marker = "pactflow:batch:";
+    std::string batch;
+    for (std::size_t i = 0; i < scripts.size(); ++i)
+        batch += "BEGIN;\nSELECT '" + marker + std::to_string(i) + "';\n" + scripts[i] + "\n;\nCOMMIT;\n";
+    std::size_t current = 0;
+    try {
+        c_.run_script_each(batch, [&](const Value &v) {
+            if (v && v->compare(0, marker.size(), marker) == 0) current = std::stoul(v->substr(marker.size()));
+        });
+    } catch (const Error &e) {
+        // Aborted inside script `current`, or in its COMMIT, which then already ended the transaction.
+        if (c_.in_transaction()) rollback();
+        return ScriptFailure{current, e};
+    }
+    return std::nullopt;
+}
+
 void prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &schema, const Log &log) {
     if (mode == Bookkeeping::extension || mode == Bookkeeping::create_extension) {
         create_or_update_extension(conn, schema);
@@ -33,6 +56,8 @@ void prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &
         log("INFO",
             "this database's bookkeeping was made without the extension: running the migration catalog from the "
             "client");
+    const auto &steps = Catalog::builtin().bookkeeping_steps();
+    if (!steps.empty() && bookkeeping_version(conn) == steps.back().version) return;  // current: nothing to run
     // The application role owns the client-side bookkeeping, as it owns the broker's tables, whoever runs this.
     const std::string role = application_role(conn, schema);
     conn.exec("SET client_min_messages = warning");

@@ -23,6 +23,9 @@ public:
     void commit() override { c_.exec("COMMIT"); }
     void rollback() override { c_.exec("ROLLBACK"); }
     bool can_autocommit() const override { return true; }
+    // All scripts in one round trip (a multi-statement query with BEGIN/COMMIT around each).
+    std::optional<ScriptFailure> run_each_in_transaction(Executor &ex,
+                                                         const std::vector<std::string> &scripts) override;
 
 private:
     Connection &c_;

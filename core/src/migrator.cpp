@@ -60,7 +60,7 @@ std::vector<std::pair<std::string, std::string>> legacy_tables_after(const Catal
 }
 
 bool table_exists(Executor &ex, const std::string &qualified) {
-    return ex.scalar("SELECT to_regclass($1) IS NOT NULL", {qualified}) == Value("t");
+    return ex.scalar("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {qualified}) == Value("t");
 }
 }  // namespace
 
@@ -193,99 +193,117 @@ Migrator::Migrator(const Catalog &catalog, Executor &ex, TransactionControl &tx,
 AppliedState Migrator::read_state(const std::string &schema) {
     AppliedState s;
     const std::string q = quote_ident(schema), shown = ident(schema);  // in SQL / in messages
-    s.schema_migrations_exists = table_exists(ex_, q + ".schema_migrations");
-    if (s.schema_migrations_exists)
-        for (auto &r : ex_.query("SELECT filename FROM " + q + ".schema_migrations")) {
-            const std::string f = r[0].value_or("");
-            const bool named = version_of(f) >= 0 && f.size() > 3 && f.compare(f.size() - 3, 3, ".rb") == 0;
-            if (named) {
-                s.files.insert(f);
-                continue;
-            }
-            s.malformed_files.push_back(f);
-            s.problems.push_back(
-                {"schema_migrations row " + quote_literal(f) + " does not name a migration file",
-                 "Delete it: DELETE FROM " + shown + ".schema_migrations WHERE filename = " + quote_literal(f) + ";"});
-        }
-
-    s.schema_info_exists = table_exists(ex_, q + ".schema_info");
+    // Two round trips: which bookkeeping tables exist, then everything in them at once. Without USAGE on the
+    // bookkeeping schema there is no history to read (roles::check_migrate refuses migrating then).
+    const Row exists = ex_.query("SELECT to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL, "
+                                 "CASE WHEN to_regnamespace('pactflow') IS NULL THEN false "
+                                 "     WHEN NOT has_schema_privilege('pactflow', 'USAGE') THEN false "
+                                 "     ELSE to_regclass('pactflow.migration_history') IS NOT NULL END, "
+                                 "EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass($2) "
+                                 "        AND attname = 'version' AND attnum > 0 AND NOT attisdropped)",
+                                 {q + ".schema_migrations", q + ".schema_info"})
+                             .at(0);
+    s.schema_migrations_exists = exists.at(0) == Value("t");
+    s.schema_info_exists = exists.at(1) == Value("t");
+    const bool history_exists = exists.at(2) == Value("t"), has_version_column = exists.at(3) == Value("t");
     // Sequel reads a legacy schema_info only while there is no schema_migrations (it then creates one holding
     // every file up to that version: ensure_schema_migrations does the same).
-    if (s.schema_info_exists && !s.schema_migrations_exists) {
-        const std::string fix_prefix = "Set it to the version of the last legacy migration this database has: UPDATE " +
-                                       shown + ".schema_info SET version = N;";
-        const bool has_column = ex_.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) "
-                                           "AND attname = 'version' AND NOT attisdropped AND attnum > 0",
-                                           {q + ".schema_info"}) == Value("1");
-        std::vector<Row> rows;
-        if (has_column) rows = ex_.query("SELECT version::text FROM " + q + ".schema_info");
-        std::int64_t highest = 0;
-        std::set<std::int64_t> legacy{0};
-        for (const auto &m : catalog_.migrations())
-            if (is_legacy(m)) {
-                legacy.insert(m.version);
-                highest = std::max(highest, m.version);
-            }
-        const std::string range = "0 to " + std::to_string(highest);
-        if (!has_column) {
-            s.problems.push_back({"schema_info has no version column", "Drop the table if this database never ran the "
-                                                                       "Pact Broker's legacy migrator: DROP TABLE " +
-                                                                           shown + ".schema_info;"});
-        } else if (rows.size() != 1) {
-            s.problems.push_back({"schema_info holds " + std::to_string(rows.size()) + " rows instead of one",
-                                  "Keep the one row with the database's version: " + fix_prefix});
-        } else {
-            const Value &v = rows[0][0];
-            const std::string text = v.value_or("NULL");
-            const bool digits = v && !v->empty() && v->size() <= 18 &&
-                                std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; });
-            const std::int64_t n = digits ? std::stoll(*v) : -1;
-            if (!digits || !legacy.count(n)) {
-                s.problems.push_back(
-                    {"schema_info version " + (v ? quote_literal(text) : text) +
-                         (digits ? " is not the version of a legacy Pact Broker migration (" + range + ")"
-                                 : " is not a version (a whole number from " + range + ")"),
-                     fix_prefix});
-            } else {
-                // The claim must match the schema: every table the legacy migrations up to n leave behind exists.
-                s.schema_info = n;
-                for (const auto &[table, by] : legacy_tables_after(catalog_, n))
-                    if (!table_exists(ex_, q + "." + quote_ident(table))) {
-                        s.problems.push_back({"schema_info says version " + std::to_string(n) + " but table " + shown +
-                                                  "." + table + ", which " + by + " creates, does not exist",
-                                              fix_prefix});
-                        break;
-                    }
-                if (s.problems.empty())
-                    for (const auto &m : catalog_.migrations())
-                        if (m.pact_broker && m.version <= n) s.files.insert(m.filename());
+    const bool legacy = s.schema_info_exists && !s.schema_migrations_exists;
+    std::vector<std::string> parts;
+    if (s.schema_migrations_exists)
+        parts.push_back("SELECT 'f', filename, NULL::boolean, NULL::text, NULL::boolean FROM " + q +
+                        ".schema_migrations");
+    if (legacy && has_version_column)
+        parts.push_back("SELECT 'i', version::text, NULL::boolean, NULL::text, NULL::boolean FROM " + q +
+                        ".schema_info");
+    if (history_exists)
+        parts.push_back("SELECT 'h', name, success, product_version, adopted FROM pactflow.migration_history");
+    std::string sql;
+    for (const auto &p : parts) sql += (sql.empty() ? "" : " UNION ALL ") + p;
+    std::vector<Value> schema_info_rows;
+    if (!sql.empty())
+        for (auto &r : ex_.query(sql)) {
+            const std::string kind = r.at(0).value_or(""), value = r.at(1).value_or("");
+            if (kind == "f") {
+                const bool named = version_of(value) >= 0 && value.size() > 3 &&
+                                   value.compare(value.size() - 3, 3, ".rb") == 0;
+                if (named) {
+                    s.files.insert(value);
+                } else {
+                    s.malformed_files.push_back(value);
+                    s.problems.push_back({"schema_migrations row " + quote_literal(value) +
+                                              " does not name a migration file",
+                                          "Delete it: DELETE FROM " + shown + ".schema_migrations WHERE filename = " +
+                                              quote_literal(value) + ";"});
+                }
+            } else if (kind == "i") {
+                schema_info_rows.push_back(r.at(1));
+            } else if (kind == "h") {
+                const std::string pv = r.at(3).value_or("");
+                s.history[value] = r.at(2) == Value("t");
+                if (r.at(4) == Value("t")) continue;  // adopted: applied before we managed the database
+                if (!is_product_version(pv))
+                    s.problems.push_back({"pactflow.migration_history row " + quote_literal(value) +
+                                              " has product_version " + quote_literal(pv) +
+                                              ", which is not a release number",
+                                          "Write the pactflow-db release that applied it: UPDATE "
+                                          "pactflow.migration_history SET product_version = 'X.Y.Z' WHERE name = " +
+                                              quote_literal(value) + ";"});
+                else if (std::find(s.product_versions.begin(), s.product_versions.end(), pv) == s.product_versions.end())
+                    s.product_versions.push_back(pv);
             }
         }
-    }
-
-    // Without USAGE on the bookkeeping schema there is no history to read (roles::check_migrate refuses migrating).
-    if (ex_.scalar("SELECT CASE WHEN to_regnamespace('pactflow') IS NULL THEN false "
-                   "WHEN NOT has_schema_privilege('pactflow', 'USAGE') THEN false "
-                   "ELSE to_regclass('pactflow.migration_history') IS NOT NULL END") == Value("t")) {
-        for (auto &r : ex_.query("SELECT name, success, product_version, adopted FROM pactflow.migration_history "
-                                 "ORDER BY installed_rank")) {
-            const std::string name = r[0].value_or(""), pv = r[2].value_or("");
-            s.history[name] = r[1] == Value("t");
-            if (r[3] == Value("t")) continue;  // adopted: applied before we managed the database
-            if (!is_product_version(pv)) {
-                s.problems.push_back(
-                    {"pactflow.migration_history row " + quote_literal(name) + " has product_version " +
-                         quote_literal(pv) + ", which is not a release number",
-                     "Write the pactflow-db release that applied it: UPDATE pactflow.migration_history SET "
-                     "product_version = 'X.Y.Z' WHERE name = " +
-                         quote_literal(name) + ";"});
-                continue;
-            }
-            if (std::find(s.product_versions.begin(), s.product_versions.end(), pv) == s.product_versions.end())
-                s.product_versions.push_back(pv);
-        }
-    }
+    if (legacy) read_schema_info(s, schema, has_version_column, schema_info_rows);
     return s;
+}
+
+void Migrator::read_schema_info(AppliedState &s, const std::string &schema, bool has_version_column,
+                                const std::vector<Value> &rows) {
+    const std::string q = quote_ident(schema), shown = ident(schema);
+    const std::string fix = "Set it to the version of the last legacy migration this database has: UPDATE " + shown +
+                            ".schema_info SET version = N;";
+    std::int64_t highest = 0;
+    std::set<std::int64_t> versions{0};
+    for (const auto &m : catalog_.migrations())
+        if (is_legacy(m)) {
+            versions.insert(m.version);
+            highest = std::max(highest, m.version);
+        }
+    const std::string range = "0 to " + std::to_string(highest);
+    if (!has_version_column) {
+        s.problems.push_back({"schema_info has no version column",
+                              "Drop the table if this database never ran the Pact Broker's legacy migrator: DROP "
+                              "TABLE " + shown + ".schema_info;"});
+        return;
+    }
+    if (rows.size() != 1) {
+        s.problems.push_back({"schema_info holds " + std::to_string(rows.size()) + " rows instead of one",
+                              "Keep the one row with the database's version: " + fix});
+        return;
+    }
+    const Value &v = rows[0];
+    const std::string text = v ? quote_literal(*v) : "NULL";
+    const bool digits = v && !v->empty() && v->size() <= 18 &&
+                        std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; });
+    const std::int64_t n = digits ? std::stoll(*v) : -1;
+    if (!digits || !versions.count(n)) {
+        s.problems.push_back({"schema_info version " + text +
+                                  (digits ? " is not the version of a legacy Pact Broker migration (" + range + ")"
+                                          : " is not a version (a whole number from " + range + ")"),
+                              fix});
+        return;
+    }
+    // The claim must match the schema: every table the legacy migrations up to n leave behind exists.
+    s.schema_info = n;
+    for (const auto &[table, by] : legacy_tables_after(catalog_, n))
+        if (!table_exists(ex_, q + "." + quote_ident(table))) {
+            s.problems.push_back({"schema_info says version " + std::to_string(n) + " but table " + shown + "." +
+                                      table + ", which " + by + " creates, does not exist",
+                                  fix});
+            return;
+        }
+    for (const auto &m : catalog_.migrations())
+        if (m.pact_broker && m.version <= n) s.files.insert(m.filename());
 }
 
 Plan Migrator::check(const MigrateOptions &o, AppliedState &s) {
@@ -294,6 +312,10 @@ Plan Migrator::check(const MigrateOptions &o, AppliedState &s) {
     check_problems(s);
     for (const auto &[name, success] : s.history) {
         if (success) continue;
+        // One rule for a migration's state: a failed attempt of ours that the Pact Broker's own migrator has
+        // applied since is applied.
+        const Migration *known = catalog_.find(name);
+        if (known && migration_state(*known, s) != MigrationState::failed) continue;
         auto why = ex_.query(
             "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), sqlstate, message "
             "FROM pactflow.migration_events WHERE event = 'failed' AND migration = $1 ORDER BY id DESC LIMIT 1",
@@ -464,37 +486,58 @@ void Migrator::apply(const Step &step, const MigrateOptions &o) {
     log_("INFO", std::string(up ? "applied " : "rolled back ") + m.name + " (" + std::to_string(ms_since(t0)) + " ms)");
 }
 
+std::optional<ScriptFailure> TransactionControl::run_each_in_transaction(Executor &ex,
+                                                                       const std::vector<std::string> &scripts) {
+    for (std::size_t i = 0; i < scripts.size(); ++i) {
+        try {
+            begin();
+            ex.run_script(scripts[i]);
+            commit();
+        } catch (const Error &e) {
+            rollback();
+            return ScriptFailure{i, e};
+        }
+    }
+    return std::nullopt;
+}
+
 std::vector<std::string> Migrator::run_data_migrations(const AppliedState &s, const std::string &schema,
                                                        long long &elapsed_ms) {
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<std::string> ran;
     auto applied = [&](const std::string &name) {
         const Migration *m = catalog_.find(name);
         return m && is_applied(*m, s);
     };
+    // Each in a transaction of its own, as the Pact Broker runs them, as the application role (like the schema
+    // migrations) with the application's schema on the search_path (pg_catalog first, pg_temp last); sent as one
+    // batch where the driver can. SET LOCAL ends with each transaction.
+    const std::string prefix = (run_as_.empty() ? "" : "SET LOCAL ROLE " + quote_ident(run_as_) + ";\n") +
+                               "SET LOCAL search_path = pg_catalog, " + quote_ident(schema) + ", pg_temp;\n";
+    std::vector<const DataMigration *> run;
+    std::vector<std::string> scripts;
     for (const auto &d : catalog_.data_migrations()) {
-        bool run = std::all_of(d.requires_applied.begin(), d.requires_applied.end(), applied) &&
-                   std::none_of(d.unless_applied.begin(), d.unless_applied.end(), applied);
-        if (!run) continue;
-        try {
-            tx_.begin();
-            enter_application(schema, true);
-            ex_.run_script(d.sql);
-            leave_application(true);
-            tx_.commit();
-        } catch (const Error &e) {
-            tx_.rollback();
-            Migration m;
-            m.name = "data:" + d.name;
-            record_failure(m, e.sqlstate(), e.message());
-            throw Error(e.sqlstate(), "data migration " + d.name + " failed: " + e.message(), e.detail(), e.hint());
+        if (std::all_of(d.requires_applied.begin(), d.requires_applied.end(), applied) &&
+            std::none_of(d.unless_applied.begin(), d.unless_applied.end(), applied)) {
+            run.push_back(&d);
+            scripts.push_back(prefix + d.sql);
         }
-        ran.push_back(d.name);
     }
+    if (auto failure = tx_.run_each_in_transaction(ex_, scripts)) {
+        const DataMigration &d = *run.at(failure->index);
+        const Error &e = failure->error;
+        Migration m;
+        m.name = "data:" + d.name;
+        record_failure(m, e.sqlstate(), e.message());
+        throw Error(e.sqlstate(), "data migration " + d.name + " failed: " + e.message(), e.detail(), e.hint());
+    }
+    std::vector<std::string> ran;
+    for (const DataMigration *d : run) ran.push_back(d->name);
     elapsed_ms = ms_since(t0);
+    // The event is a log line: its commit does not wait for the WAL flush (the data migrations' own commits,
+    // when they changed anything, did).
     tx_.begin();
-    event("data_migrated", "", "ran " + std::to_string(ran.size()) + " of " + std::to_string(catalog_.data_migrations().size()) +
-                                   " data migrations", elapsed_ms);
+    ex_.run_script("SET LOCAL synchronous_commit = off");
+    event("data_migrated", "", "ran " + std::to_string(ran.size()) + " data migrations", elapsed_ms);
     tx_.commit();
     return ran;
 }
@@ -535,7 +578,9 @@ MigrateResult Migrator::migrate(const MigrateOptions &o) {
         apply(step, o);
         (step.direction == Direction::up ? r.applied : r.rolled_back).push_back(step.migration->name);
     }
-    AppliedState after = read_state(o.schema);
+    // Re-read only when something changed it (nothing applied or rolled back, schema_migrations already there:
+    // the state is the one read above, adoption included, which data migrations do not look at anyway).
+    AppliedState after = steps.steps.empty() && s.schema_migrations_exists ? s : read_state(o.schema);
     if (o.data_migrations) r.data_migrations_run = run_data_migrations(after, o.schema, r.data_migration_ms);
     r.to_version = db_version(after);
     return r;

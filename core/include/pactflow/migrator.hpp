@@ -9,6 +9,7 @@
 // caller that may not act as the application role all stop it with the database unchanged.
 #pragma once
 #include "pactflow/catalog.hpp"
+#include "pactflow/error.hpp"
 #include "pactflow/executor.hpp"
 
 #include <functional>
@@ -78,6 +79,12 @@ void check_problems(const AppliedState &s);
 // such a value is reported, never turned into a number.
 std::int64_t db_version(const AppliedState &s);
 
+// A script of a batch that failed: its index and its error.
+struct ScriptFailure {
+    std::size_t index;
+    Error error;
+};
+
 // Transaction control the engine needs from its driver.
 class TransactionControl {
 public:
@@ -87,6 +94,11 @@ public:
     virtual void rollback() = 0;
     // Whether statements can run outside a transaction block (loader: yes; inside the server: no).
     virtual bool can_autocommit() const = 0;
+    // Runs each script in a transaction of its own, in order, and stops at the first that fails: returns it, its
+    // transaction rolled back (nullopt when all committed). Default: begin, script, commit for each; the loader
+    // sends them all in one round trip.
+    virtual std::optional<ScriptFailure> run_each_in_transaction(Executor &ex,
+                                                                 const std::vector<std::string> &scripts);
 };
 
 struct MigrateOptions {
@@ -114,7 +126,7 @@ public:
     // plan (PF001, PF002). Fills `s` with the state read; returns the plan.
     Plan check(const MigrateOptions &o, AppliedState &s);
     MigrateResult migrate(const MigrateOptions &o);
-    // Data migrations only (each in its own transaction).
+    // Data migrations only (each in its own transaction, with the application schema `schema` on the search_path).
     std::vector<std::string> run_data_migrations(const AppliedState &s, const std::string &schema,
                                                  long long &elapsed_ms);
     // Removes the history's failed records with a 'repaired' event each (so the next migrate retries them);
@@ -126,6 +138,10 @@ private:
     void record_failure(const Migration &m, const std::string &sqlstate, const std::string &message);
     std::vector<std::string> adopt(const AppliedState &s, const std::string &schema);
     void ensure_schema_migrations(const AppliedState &s, const std::string &schema);
+    // The legacy schema_info's rows, validated against the catalog and the schema (problems, or s.schema_info and
+    // the files it stands for).
+    void read_schema_info(AppliedState &s, const std::string &schema, bool has_version_column,
+                          const std::vector<Value> &rows);
     void event(const std::string &kind, const std::string &migration, const std::string &message, long long ms);
     // Migration and data-migration scripts run as the application role with the application schema on their
     // search_path (pg_catalog implicitly first); the bookkeeping around them runs as the caller under the
