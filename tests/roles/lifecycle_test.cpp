@@ -240,7 +240,9 @@ TEST_F(RolesTest, DropAndCreateTheExtensionAgainAdoptsEverything) {
     EXPECT_TRUE(contains(r.out, "(0 applied, 0 rolled back")) << r.out;
     EXPECT_EQ(count(*owner, "SELECT count(*) FROM pactflow.migration_history WHERE adopted"),
               static_cast<long long>(all));
-    EXPECT_EQ(count(*owner, "SELECT count(*) FROM pactflow.migration_history WHERE adopted AND NOT pact_broker"), 2);
+    long long ours = 0;
+    for (const auto &m : pactflow::Catalog::builtin().migrations()) ours += m.pact_broker ? 0 : 1;
+    EXPECT_EQ(count(*owner, "SELECT count(*) FROM pactflow.migration_history WHERE adopted AND NOT pact_broker"), ours);
     EXPECT_EQ(owner->scalar("SELECT string_agg(value::text, ',') FROM version_sequence_number"), sequence);
     EXPECT_EQ(row_counts(*owner, "public"), rows);
     r = loader_as(app, db, "migrate");
