@@ -4,8 +4,17 @@
 #include "pactflow/version.hpp"
 
 extern "C" {
+#include "utils/guc.h"
 PG_MODULE_MAGIC;
+void _PG_init(void);
 }
+
+namespace pactflow::pg {
+void define_clean_settings();  // extension/clean_functions.cpp
+}
+
+// Real settings are defined when the library loads.
+void _PG_init(void) { pactflow::pg::define_clean_settings(); }
 
 PACTFLOW_FUNCTION(pactflow_library_version) {
     (void)fcinfo;

@@ -1,6 +1,8 @@
 #include "pactflow/clean_selectors.hpp"
 
+#include "pactflow/clean_options.hpp"
 #include "pactflow/error.hpp"
+#include "pactflow/utf8.hpp"
 
 #include <cctype>
 #include <map>
@@ -44,9 +46,12 @@ const std::map<std::string, std::string> &canonical_keys() {
     return keys;
 }
 
+// A value as the error detail shows it: scalars as JSON (cut on a character boundary), containers by kind
+// and size (dumping them could recurse as deep as the document).
 std::string describe(const json &v) {
-    std::string s = v.dump();
-    return s.size() > 80 ? s.substr(0, 77) + "..." : s;
+    if (v.is_array()) return "an array of " + std::to_string(v.size()) + (v.size() == 1 ? " element" : " elements");
+    if (v.is_object()) return "an object with " + std::to_string(v.size()) + (v.size() == 1 ? " key" : " keys");
+    return utf8::truncate(v.dump(-1, ' ', false, json::error_handler_t::replace), 80);
 }
 
 Error invalid(const std::string &what, const std::string &detail, const std::string &hint) {
@@ -63,12 +68,13 @@ const char *selector_hint =
 
 int parse_max_age(const json &v, const std::string &where) {
     if (!v.is_number_integer() && !v.is_number_unsigned())
-        throw invalid(invalid_what(where) + where + " max_age must be a whole number of days",
+        throw invalid(invalid_what(where) + where + " max_age must be a whole number of days from 0 to 36500",
                       where + ", key \"max_age\": " + describe(v) + " is not an integer.",
                       "Write a number without quotes, e.g. {\"max_age\": 30}.");
-    long long n = v.get<long long>();
-    if (n < 0 || n > 36500)
-        throw invalid(invalid_what(where) + where + " max_age must be between 0 and 36500 days",
+    const bool too_big = v.is_number_unsigned() && v.get<json::number_unsigned_t>() > 36500u;
+    const long long n = too_big ? 36501 : v.get<long long>();
+    if (n < 0 || n > max_days)
+        throw invalid(invalid_what(where) + where + " max_age must be a whole number of days from 0 to 36500",
                       where + ", key \"max_age\": " + describe(v) + " is out of range.", "Use a number of days, e.g. 90.");
     return static_cast<int>(n);
 }
@@ -110,8 +116,8 @@ Selector parse_one(const json &item, std::size_t index) {
         const std::string normal = snake_case(it.key());
         auto found = canonical_keys().find(normal);
         if (found == canonical_keys().end())
-            throw invalid("invalid keep selector: " + where + " has unknown key \"" + it.key() + "\"",
-                          where + ", key \"" + it.key() + "\": not a keep selector property.",
+            throw invalid("invalid keep selector: " + where + " has unknown key \"" + utf8::truncate(it.key(), 60) + "\"",
+                          where + ", key \"" + utf8::truncate(it.key(), 60) + "\": not a keep selector property.",
                           std::string("Allowed keys: ") + allowed_keys_text() + ".");
         const std::string &key = found->second;
         if (!seen.insert(key).second)
@@ -199,6 +205,11 @@ ParsedSelectors parse_selectors(const json &input) {
     if (j.empty())
         throw invalid("invalid keep selectors: the array is empty", "An empty list would keep no version at all.",
                       "Give at least one selector, or pass NULL for the documented defaults.");
+    if (j.size() > max_selectors)
+        throw invalid("invalid keep selectors: " + std::to_string(j.size()) + " selectors, at most " +
+                          std::to_string(max_selectors) + " are allowed",
+                      argument_rule("selectors") + std::string("."),
+                      "Combine selectors: one {\"branch\": true, \"latest\": true} covers every branch.");
     ParsedSelectors out;
     for (std::size_t i = 0; i < j.size(); ++i) out.selectors.push_back(parse_one(j[i], i));
     for (auto [flag, name] : {std::pair{&Selector::deployed, "deployed"}, std::pair{&Selector::released, "released"}}) {
@@ -220,6 +231,10 @@ std::optional<std::vector<BranchSelector>> parse_branch_selectors(const json &j)
     if (!j.is_array())
         throw invalid("invalid keep_branches: expected a JSON array", "Got " + describe(j) + ".",
                       "Use e.g. [{\"max_age\": 90}, {\"branch\": [\"release/1\"]}].");
+    if (j.size() > max_branch_selectors)
+        throw invalid("invalid keep_branches: " + std::to_string(j.size()) + " branch selectors, at most " +
+                          std::to_string(max_branch_selectors) + " are allowed",
+                      argument_rule("keep_branches") + std::string("."), "Combine names into one {\"branch\": [...]}.");
     std::vector<BranchSelector> out;
     for (std::size_t i = 0; i < j.size(); ++i) {
         const std::string where = "branch selector " + std::to_string(i);
@@ -246,8 +261,8 @@ std::optional<std::vector<BranchSelector>> parse_branch_selectors(const json &j)
                     throw invalid("invalid keep_branches: " + where + " branch must be a name or a list of names",
                                   where + ", key \"branch\": " + describe(v) + ".", "Use {\"branch\": [\"a\", \"b\"]}.");
             } else
-                throw invalid("invalid keep_branches: " + where + " has unknown key \"" + it.key() + "\"",
-                              where + ", key \"" + it.key() + "\": not a branch selector property.",
+                throw invalid("invalid keep_branches: " + where + " has unknown key \"" + utf8::truncate(it.key(), 60) + "\"",
+                              where + ", key \"" + utf8::truncate(it.key(), 60) + "\": not a branch selector property.",
                               "Allowed keys: max_age (maxAge), branch.");
         }
         out.push_back(b);
