@@ -64,18 +64,19 @@ std::optional<nlohmann::json> json_arg(FunctionCallInfo fcinfo, int i, const cha
 // A timestamptz as "YYYY-MM-DD HH:MM:SS.ffffff+00", so that reading it back does not depend on the session:
 // its output function follows DateStyle and TimeZone, and with DateStyle 'Postgres' it prints zone
 // abbreviations that do not read back as written (Asia/Kolkata prints IST, which reads back as Israel time).
-// Times outside years 1-9999 come out as the server prints them and fail the core's range check (22023).
+// Other times (BC, infinity) come out in the same notation and fail the core's range check (22023 naming now).
 std::optional<std::string> now_arg(FunctionCallInfo fcinfo, int i) {
     if (i >= PG_NARGS() || PG_ARGISNULL(i)) return std::nullopt;
     const TimestampTz ts = PG_GETARG_TIMESTAMPTZ(i);
+    if (TIMESTAMP_IS_NOBEGIN(ts)) return std::string("-infinity");
+    if (TIMESTAMP_IS_NOEND(ts)) return std::string("infinity");
     struct pg_tm tm;
     fsec_t fsec;
-    if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, nullptr, &tm, &fsec, nullptr, nullptr) != 0 || tm.tm_year <= 0 ||
-        tm.tm_year > 9999)
-        return arg_text(fcinfo, i, TIMESTAMPTZOID);
-    char buf[64];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, static_cast<int>(fsec));
+    if (timestamp2tm(ts, nullptr, &tm, &fsec, nullptr, nullptr) != 0) return std::string("out of range");
+    const bool bc = tm.tm_year <= 0;
+    char buf[80];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d+00%s", bc ? 1 - tm.tm_year : tm.tm_year, tm.tm_mon,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(fsec), bc ? " BC" : "");
     return std::string(buf);
 }
 

@@ -74,7 +74,10 @@ void check_environments(Executor &ex, const Tables &t, const std::vector<Selecto
 }
 
 json category_json(const CategoryOutcome &c, bool dry_run) {
-    json j = {{"candidates", c.found.size()}, {"deleted", c.counts}, {"more", c.more}};
+    json deleted = json::object();
+    for (auto &[table, n] : c.counts.items())
+        if (n.get<long long>() != 0) deleted[table] = n;
+    json j = {{"candidates", c.found.size()}, {"deleted", deleted}, {"more", c.more}};
     if (!dry_run) j["busy"] = c.busy.size();
     return j;
 }

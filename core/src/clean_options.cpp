@@ -66,7 +66,7 @@ public:
         return true;
     }
     bool parse_error(std::size_t, const std::string &token, const nlohmann::detail::exception &e) {
-        problem_ = e.id == 406 ? "the number " + token + " is out of range" : "the text is not valid JSON";
+        problem_ = e.id == 406 ? "the number " + utf8::truncate(token, 24) + " is out of range" : "the text is not valid JSON";
         return false;
     }
 
@@ -74,7 +74,7 @@ public:
     // "element 3, key \"max_age\"" for where the builder stands.
     std::string where() const {
         std::string w;
-        for (std::size_t d = 0; d < path_.size(); ++d) {
+        for (std::size_t d = 0; d < path_.size() && d < 4; ++d) {
             const Level &l = path_[d];
             // Below the innermost level the open child is the array's last element; at the innermost level
             // the value being read would be the next one.
@@ -82,6 +82,7 @@ public:
             if (l.node->is_array()) w += (w.empty() ? "" : ", ") + std::string("element ") + std::to_string(index);
             else if (!l.key.empty()) w += (w.empty() ? "" : ", ") + std::string("key \"") + utf8::truncate(l.key, 40) + "\"";
         }
+        if (path_.size() > 4) w += ", ... (" + std::to_string(path_.size()) + " levels deep)";
         return w;
     }
     std::string last_key() const { return path_.empty() ? "" : path_.back().key; }
@@ -184,8 +185,9 @@ const char *argument_rule(const std::string &argument) {
 }
 
 json parse_json_argument(const std::string &text, const std::string &argument) {
+    const std::string what = argument == "selectors" ? "keep selectors" : argument;
     if (!utf8::valid(text))
-        throw Error(sqlstate::invalid_parameter_value, "invalid " + argument + ": the text is not UTF-8",
+        throw Error(sqlstate::invalid_parameter_value, "invalid " + what + ": the text is not UTF-8",
                     argument_rule(argument) + std::string("."), "Pass the JSON as text in UTF-8.");
     json root;
     Builder b(root);
@@ -193,9 +195,9 @@ json parse_json_argument(const std::string &text, const std::string &argument) {
         const std::string where = b.where();
         if (b.last_key() == "max_age" || b.last_key() == "maxAge")
             throw Error(sqlstate::invalid_parameter_value,
-                        "invalid " + argument + ": max_age must be a whole number of days from 0 to 36500",
+                        "invalid " + what + ": max_age must be a whole number of days from 0 to 36500",
                         (where.empty() ? "" : where + ": ") + b.problem() + ".", "Use a number of days, e.g. 90.");
-        throw Error(sqlstate::invalid_parameter_value, "invalid " + argument + ": " + b.problem(),
+        throw Error(sqlstate::invalid_parameter_value, "invalid " + what + ": " + b.problem(),
                     (where.empty() ? std::string() : "At " + where + ". ") + argument_rule(argument) + ".",
                     "Check the JSON; see the keep selectors section of README.md.");
     }
