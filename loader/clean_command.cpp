@@ -119,7 +119,10 @@ CleanSummary run_clean(Connection &conn, const CleanRequest &r, const Logger &lo
         if (result.value("skipped", false)) {
             s.skipped = true;
             s.more = true;
-            log.info(prefix + "Clean was not performed: " + result.value("reason", std::string("another clean is running")),
+            const std::string reason = result.value("reason", std::string());
+            log.info(prefix + (reason == "another clean holds the clean lock"
+                                   ? std::string("Clean was not performed as a clean is already in progress")
+                                   : "Clean was not performed: " + reason),
                      fields({}));
             return s;
         }
