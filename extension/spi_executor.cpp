@@ -138,25 +138,37 @@ void SpiExecutor::run_script(const std::string &sql) {
 }
 
 std::optional<Error> SpiExecutor::recoverable(const std::function<void()> &fn, const std::vector<std::string> &recover) {
-    // PL/Python's pattern for a subtransaction around SPI calls: begin, run, and on an error roll back exactly
-    // what ran inside (locks, snapshots, SPI state) and restore the caller's memory context and resource owner.
+    // PL/Python's and PL/pgSQL's pattern for a subtransaction around SPI calls: begin, run, and on an error roll
+    // back exactly what ran inside (locks, snapshots, SPI state) and restore the caller's memory context and
+    // resource owner. An error that is not handled here (a cancel among them) is re-raised only after the
+    // rollback: the server's own error handling aborts only the innermost subtransaction, and one of ours left
+    // open would keep the caller's transaction aborted after the error.
     MemoryContext cxt = CurrentMemoryContext;
     ResourceOwner owner = CurrentResourceOwner;
     guarded([] { BeginInternalSubTransaction(nullptr); });
     MemoryContextSwitchTo(cxt);
+    auto roll_back = [&] {
+        guarded([] { RollbackAndReleaseCurrentSubTransaction(); });
+        MemoryContextSwitchTo(cxt);
+        CurrentResourceOwner = owner;
+    };
     try {
         fn();
     } catch (const ServerError &e) {
         bool handled = false;
         for (const auto &s : recover) handled = handled || s == e.sqlstate();
-        if (!handled) throw;  // the transaction abort cleans up the subtransaction too
+        if (!handled) {
+            roll_back();
+            throw;
+        }
         Error copy(e.sqlstate(), e.message(), e.detail(), e.hint());
         ErrorData *data = e.data();
-        guarded([] { RollbackAndReleaseCurrentSubTransaction(); });
+        roll_back();
         guarded([data] { FreeErrorData(data); });
-        MemoryContextSwitchTo(cxt);
-        CurrentResourceOwner = owner;
         return copy;
+    } catch (...) {
+        roll_back();
+        throw;
     }
     guarded([] { ReleaseCurrentSubTransaction(); });
     MemoryContextSwitchTo(cxt);
