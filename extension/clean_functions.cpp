@@ -148,9 +148,24 @@ PACTFLOW_FUNCTION(pactflow_clean_until_done) {
     o.schema = pactflow::application_schema(ex);
     const auto t0 = std::chrono::steady_clock::now();
     pactflow::clean::UntilDoneDriver d;
-    d.run_pass = [&ex](const pactflow::clean::CleanOptions &po) {
-        json r = pactflow::clean::clean_pass(ex, po);
-        guarded([] { SPI_commit(); });
+    // Each pass in a memory context of its own, deleted once it has committed: whatever the pass and its commit
+    // leave in the current context goes with it, so a long CALL stays flat.
+    const MemoryContext procedure_cxt = CurrentMemoryContext;
+    d.run_pass = [&ex, procedure_cxt](const pactflow::clean::CleanOptions &po) {
+        MemoryContext pass_cxt = guarded([procedure_cxt] {
+            return AllocSetContextCreate(procedure_cxt, "pactflow clean pass", ALLOCSET_DEFAULT_SIZES);
+        });
+        MemoryContextSwitchTo(pass_cxt);
+        json r;
+        try {
+            r = pactflow::clean::clean_pass(ex, po);
+            guarded([] { SPI_commit(); });
+        } catch (...) {
+            MemoryContextSwitchTo(procedure_cxt);  // the context goes with the transaction's abort of the portal
+            throw;
+        }
+        MemoryContextSwitchTo(procedure_cxt);
+        MemoryContextDelete(pass_cxt);
         return r;
     };
     d.elapsed_seconds = [t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };

@@ -35,6 +35,9 @@ namespace {
 class StatementMemory {
 public:
     MemoryContext parent() const { return parent_; }
+    // SPI returns in its own procedure context (_SPI_end_call switches to it): back into this one, so what the
+    // statement's results allocate goes when the statement does.
+    void enter() const { MemoryContextSwitchTo(cxt_); }
     StatementMemory() {
         parent_ = CurrentMemoryContext;
         cxt_ = guarded([] {
@@ -97,6 +100,7 @@ std::vector<Row> SpiExecutor::query_rows(const std::string &sql, const Params &p
         rc = guarded_subtransaction([=] { return SPI_execute_with_args(text, n, types, values, nulls, false, 0); }, errcxt);
     else
         rc = guarded([=] { return SPI_execute_with_args(text, n, types, values, nulls, false, 0); }, errcxt);
+    memory.enter();
     if (rc < 0) throw Error(sqlstate::internal_error, "SPI failed running a pactflow statement",
                             "SPI returned " + std::to_string(rc) + " for: " + sql);
     affected_ = static_cast<long long>(SPI_processed);
@@ -131,6 +135,7 @@ void SpiExecutor::run_script(const std::string &sql) {
     } catch (const PgError &e) {
         rethrow(e);
     }
+    memory.enter();
     if (rc < 0) throw Error(sqlstate::internal_error, "SPI failed running a pactflow script",
                             "SPI returned " + std::to_string(rc) + ".");
     affected_ = static_cast<long long>(SPI_processed);
