@@ -8,6 +8,7 @@
 #include "pactflow/utf8.hpp"
 
 #include "boundary.hpp"
+#include "encoding.hpp"
 #include "spi_executor.hpp"
 
 #include <chrono>
@@ -32,7 +33,7 @@ void notice(const std::string &message) {
     const std::string m = pactflow::utf8::sanitize(message);
     const char *s = m.c_str();
     const int len = static_cast<int>(m.size());
-    guarded([s, len] { ereport(NOTICE, (errmsg_internal("%s", pg_any_to_server(s, len, PG_UTF8)))); });
+    guarded([s, len] { ereport(NOTICE, (errmsg_internal("%s", pactflow::pg::utf8_to_server(s, len)))); });
 }
 
 // Argument i as text through its type's output function, in UTF-8 (NULL, or an argument an older SQL
@@ -40,12 +41,12 @@ void notice(const std::string &message) {
 std::optional<std::string> arg_text(FunctionCallInfo fcinfo, int i, Oid type) {
     if (i >= PG_NARGS() || PG_ARGISNULL(i)) return std::nullopt;
     Datum d = PG_GETARG_DATUM(i);
-    char *s = guarded([type, d] {
+    const char *s = guarded([type, d] {
         Oid out;
         bool varlena;
         getTypeOutputInfo(type, &out, &varlena);
         char *text = OidOutputFunctionCall(out, d);
-        return pg_server_to_any(text, static_cast<int>(strlen(text)), PG_UTF8);
+        return pactflow::pg::server_to_utf8(text, static_cast<int>(strlen(text)));
     });
     return std::string(s);
 }
@@ -91,7 +92,7 @@ std::optional<double> seconds_arg(FunctionCallInfo fcinfo, int i) {
 Datum text_result(const std::string &s) {
     const char *c = s.c_str();
     const int len = static_cast<int>(s.size());
-    return guarded([c, len] { return PointerGetDatum(cstring_to_text(pg_any_to_server(c, len, PG_UTF8))); });
+    return guarded([c, len] { return PointerGetDatum(cstring_to_text(pactflow::pg::utf8_to_server(c, len))); });
 }
 
 std::string dump(const json &j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }

@@ -1,6 +1,7 @@
 #include "spi_executor.hpp"
 
 #include "boundary.hpp"
+#include "encoding.hpp"
 
 extern "C" {
 #include "mb/pg_wchar.h"
@@ -61,12 +62,12 @@ private:
 const char *to_server(const std::string &s, MemoryContext errcxt) {
     const char *in = s.c_str();
     const int len = static_cast<int>(s.size());
-    return guarded([in, len] { return static_cast<const char *>(pg_any_to_server(in, len, PG_UTF8)); }, errcxt);
+    return guarded([in, len] { return utf8_to_server(in, len); }, errcxt);
 }
 
 std::string from_server(const char *s, MemoryContext errcxt) {
     const int len = static_cast<int>(strlen(s));
-    char *out = guarded([s, len] { return pg_server_to_any(s, len, PG_UTF8); }, errcxt);
+    const char *out = guarded([s, len] { return server_to_utf8(s, len); }, errcxt);
     return std::string(out);
 }
 
