@@ -94,7 +94,7 @@ BEGIN
     SELECT * INTO STRICT pv FROM versions WHERE id = fx_vid(p_provider, p_provider_number);
     at := coalesce(p_at, pv.created_at);
     INSERT INTO verifications (number, success, provider_version, pact_version_id, execution_date, created_at, provider_version_id, consumer_id, provider_id)
-    VALUES ((SELECT count(*) + 1 FROM verifications WHERE pact_version_id = l.pact_version_id), true, p_provider_number,
+    VALUES ((SELECT coalesce(max(number), 0) + 1 FROM verifications WHERE pact_version_id = l.pact_version_id), true, p_provider_number,
             l.pact_version_id, at, at, pv.id, l.consumer_id, l.provider_id) RETURNING id INTO vid;
     DELETE FROM latest_verification_id_for_pact_version_and_provider_version WHERE pact_version_id = l.pact_version_id AND provider_version_id = pv.id;
     INSERT INTO latest_verification_id_for_pact_version_and_provider_version (consumer_id, pact_version_id, provider_id, provider_version_id, verification_id, created_at)

@@ -24,8 +24,18 @@ DROP TABLE IF EXISTS pactflow.clean_cursors;
 -- Passes that deleted nothing share one row (passes counts them); pactflow.clean_runs_retention_days and
 -- pactflow.clean_runs_max_rows bound the table (README "Clean").
 ALTER TABLE pactflow.clean_runs ADD COLUMN IF NOT EXISTS passes integer NOT NULL DEFAULT 1;
+-- With the change capture of migration 20260226_pactflow_add_clean_change_capture, where each tracked category's
+-- next search starts (rows before it were looked at while the triggers named in capture recorded every change).
+-- Deleting a row makes that category look at every row again.
+CREATE TABLE IF NOT EXISTS pactflow.clean_frontier (
+    category text PRIMARY KEY,
+    next_id bigint NOT NULL,
+    capture text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
 UPDATE pactflow.bookkeeping_version SET version = '0.2.0';
 -- pactflow:bookkeeping end
+SELECT pg_catalog.pg_extension_config_dump('pactflow.clean_frontier', '');
 
 -- One rule per argument, shared by pactflow_clean and pactflow_clean_until_done: NULL means the default.
 -- The 0.1.0 calls keep working (the new arguments come last, with defaults).

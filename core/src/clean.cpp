@@ -131,6 +131,7 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
         return json{{"skipped", true}, {"reason", what}, {"dry_run", false}, {"more", true}};
     }
     check_environments(ex, p.t, parsed.selectors);
+    const Capture capture = read_capture(p);
 
     json categories = json::object();
     bool more = false;
@@ -157,12 +158,14 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     Ids touched;
     CategoryOutcome versions = run_category(p, versions_category(p, keep, touched));
     account("versions", versions);
-    account("overwritten_pact_publications", run_category(p, overwritten_pact_publications_category(p, touched)));
-    account("duplicate_verifications", run_category(p, duplicate_verifications_category(p, touched)));
+    account("overwritten_pact_publications",
+            run_tracked_category(p, overwritten_pact_publications_category(p, touched), capture, 'p', {}));
+    account("duplicate_verifications", run_tracked_category(p, duplicate_verifications_category(p, touched), capture, 'v', {}));
     account("webhook_history", run_category(p, webhook_history_category(p)));
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-    CategoryOutcome orphans = run_category(p, orphan_pact_versions_category(p, touched));
+    CategoryOutcome orphans = run_tracked_category(p, orphan_pact_versions_category(p, touched), capture, 'o', touched);
+    finish_capture(p, capture);
     // What this pass orphaned qualifies for the next one.
     if (!o.dry_run && !orphans.more && !orphans_among(p, touched).empty()) orphans.more = true;
     account("orphan_pact_versions", orphans);
@@ -176,6 +179,7 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
                        {"keep_branches", branch_selectors ? json(o.keep_branches) : json()},
                        {"categories", categories},
                        {"busy", busy},
+                       {"change_capture", capture.active},
                        {"more", more || p.budget_spent}};
     if (o.time_budget_seconds)
         result["time_budget"] = json{{"seconds", *o.time_budget_seconds}, {"spent", p.budget_spent}};

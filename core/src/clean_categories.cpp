@@ -43,8 +43,10 @@ namespace {
 
 // Up to `want` ids of rows that qualify, lowest first, with id > after. First the next `examine` rows in id
 // order (cheap when rows that qualify are dense, as on a database never cleaned); when those hold fewer
-// than `want`, one statement over the rest, which the planner drives from the condition's own indexes (for
-// versions: the created_at index below the newest max_age boundary).
+// than `want`, one statement over the rest, ordered by "x.id + 0" so that the planner does not walk the
+// primary key row by row hoping to stop early (it cannot when few rows qualify) but drives the search from the
+// condition's own indexes: for versions the covering created_at index below the newest max_age boundary, for
+// the others anti-joins over the index-only structures of the latest_* tables and references.
 Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
     const long long examine = std::min<long long>(20000, 2000 + 4 * static_cast<long long>(want));
     const auto bound = p.ex.scalar("SELECT x.id FROM " + c.table + " x WHERE x.id > $1::bigint ORDER BY x.id OFFSET $2::bigint LIMIT 1",
@@ -57,8 +59,9 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
         if (range == "head") where += " AND x.id < " + hi;
         if (range == "tail") where = "x.id >= " + hi;
         const std::string cond = c.qualifies("x", sp);
+        const std::string order = range == "tail" ? "x.id + 0" : "x.id";
         return column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE " + where + " AND " + cond +
-                                         " ORDER BY x.id LIMIT " + sp.add(std::to_string(n), "bigint"),
+                                         " ORDER BY " + order + " LIMIT " + sp.add(std::to_string(n), "bigint"),
                                      sp.values()));
     };
     if (!bound) return search("all", want);
@@ -96,11 +99,16 @@ void delete_units(Pass &p, const Category &c, const Ids &ids, CategoryOutcome &o
 
 }  // namespace
 
-CategoryOutcome run_category(Pass &p, const Category &c) {
+CategoryOutcome run_category(Pass &p, const Category &c) { return run_category(p, c, nullptr); }
+
+CategoryOutcome run_category(Pass &p, const Category &c, const Source *source) {
     CategoryOutcome out;
     const std::size_t limit = static_cast<std::size_t>(p.o.limit);
+    auto find = [&](long long after, std::size_t want) {
+        return source ? source->find(after, want) : find_oldest(p, c, after, want);
+    };
     if (p.o.dry_run) {
-        Ids ids = find_oldest(p, c, 0, limit + 1);
+        Ids ids = find(0, limit + 1);
         out.more = ids.size() > limit;
         if (out.more) ids.resize(limit);
         out.found = ids;
@@ -115,7 +123,7 @@ CategoryOutcome run_category(Pass &p, const Category &c) {
             break;
         }
         const std::size_t want = limit - out.deleted.size();
-        Ids ids = find_oldest(p, c, after, want + 1);
+        Ids ids = find(after, want + 1);
         const bool beyond = ids.size() > want;
         if (beyond) ids.resize(want);
         out.more = beyond;
@@ -142,6 +150,8 @@ CategoryOutcome run_category(Pass &p, const Category &c) {
     if (!out.busy.empty()) out.more = true;
     return out;
 }
+
+Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want) { return find_oldest(p, c, after, want); }
 
 // ---- the categories -----------------------------------------------------------------------------------
 
@@ -248,6 +258,10 @@ Category superseded(Pass &p, const std::string &name, const char *table, const c
     const std::string latest = t(latest_table), column = latest_column;
     c.qualifies = [cutoff, latest, column](const std::string &x, SqlParams &sp) {
         return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND NOT EXISTS (SELECT 1 FROM " + latest + " l WHERE l." +
+               column + " = " + x + ".id)";
+    };
+    c.waiting = [cutoff, latest, column](const std::string &x, SqlParams &sp) {
+        return x + ".created_at >= " + sp.add(cutoff, "timestamp") + " AND NOT EXISTS (SELECT 1 FROM " + latest + " l WHERE l." +
                column + " = " + x + ".id)";
     };
     Executor &ex = p.ex;

@@ -46,6 +46,8 @@ struct Category {
     // Deletes rows `ids` (locked and checked again by the caller) and what must go first, adding rows deleted
     // per table to `counts`. Runs inside a recoverable unit.
     std::function<void(const Ids &ids, json &counts)> remove;
+    // Rows that do not qualify yet but will by aging alone (superseded, younger than the cutoff); unset if none.
+    std::function<std::string(const std::string &x, SqlParams &)> waiting;
 };
 
 struct CategoryOutcome {
@@ -56,10 +58,39 @@ struct CategoryOutcome {
     json counts = json::object();  // rows deleted per table
 };
 
+// Where a category's candidates come from: find(after, want) returns up to `want` ids of rows that qualify,
+// lowest first, all greater than `after`.
+class Source {
+public:
+    virtual ~Source() = default;
+    virtual Ids find(long long after, std::size_t want) const = 0;
+};
+
 // Finds up to `limit` of the oldest rows that qualify and, unless dry run, deletes them: each candidate row
 // is locked (FOR UPDATE SKIP LOCKED) and checked again under the lock before its unit deletes it; a unit that
-// meets a lock or a concurrent reference is rolled back and split, so only the busy rows are skipped.
+// meets a lock or a concurrent reference is rolled back and split, so only the busy rows are skipped. Without
+// a source, candidates come from a search of the whole table (find_oldest_rows).
 CategoryOutcome run_category(Pass &p, const Category &c);
+CategoryOutcome run_category(Pass &p, const Category &c, const Source *source);
+// The search of the whole table: the next rows in id order, then the rest driven by the condition's indexes.
+Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want);
+
+// ---- change capture (migration 20260226_pactflow_add_clean_change_capture) -------------------------------
+// With the capture triggers in place (all of them enabled), a tracked category checks only the rows its change
+// set names and the rows added since its last pass (pactflow.clean_frontier), and still finds every row that
+// qualifies: see clean_tracked.cpp.
+struct Capture {
+    bool active = false;
+    std::string fingerprint;  // the capture triggers' oids and states: another value means "start over"
+    bool reset = false;       // a TRUNCATE asked to start over
+    long long reset_seq = 0;
+};
+Capture read_capture(Pass &p);
+// Runs a tracked category ('p' overwritten pact publications, 'v' duplicate verifications, 'o' orphan pact
+// versions); `keep_for_next` are ids to check again on the next pass whatever happens (the pact versions this pass
+// orphaned itself).
+CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &cap, char kind, const Ids &keep_for_next);
+void finish_capture(Pass &p, const Capture &cap);
 
 // The categories of a pass, in their order.
 Category stale_branches_category(Pass &p, const std::vector<BranchSelector> &branch_selectors);

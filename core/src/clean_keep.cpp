@@ -137,10 +137,12 @@ private:
         const std::string versions = t_("versions"), tags = t_("tags");
         if (s_.tag && s_.tag->any) {
             if (f.empty())
-                // w carries a tag no newer version of its pacticipant carries.
+                // w carries a tag no newer version of its pacticipant carries. Tested row by row ("OFFSET 0" keeps the
+                // planner from hashing the whole set, which costs a pass over every tag): only rows no cheaper
+                // selector keeps reach it.
                 return "EXISTS (SELECT 1 FROM " + tags + " t WHERE t.version_id = " + w + ".id AND t.pacticipant_id IS NOT NULL "
                        "AND t.version_order IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + tags + " t2 WHERE t2.pacticipant_id = "
-                       "t.pacticipant_id AND t2.name = t.name AND t2.version_order > t.version_order))";
+                       "t.pacticipant_id AND t2.name = t.name AND t2.version_order > t.version_order) OFFSET 0)";
             return w + ".id IN (SELECT DISTINCT ON (l.pacticipant_id, t.name) l.id FROM " + versions + " l JOIN " + tags +
                    " t ON t.version_id = l.id WHERE " + join_and(f) + " AND l.\"order\" IS NOT NULL ORDER BY l.pacticipant_id, "
                    "t.name, l.\"order\" DESC)";
