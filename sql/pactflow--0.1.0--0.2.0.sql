@@ -41,12 +41,13 @@ SELECT pg_catalog.pg_extension_config_dump('pactflow.clean_frontier', '');
 -- The 0.1.0 calls keep working (the new arguments come last, with defaults).
 DROP FUNCTION pactflow_clean(jsonb, integer, boolean, integer, jsonb, timestamptz);
 DROP FUNCTION pactflow._clean_pass(jsonb, integer, boolean, integer, jsonb, timestamptz);
--- SET lock_timeout, jit: the pass changes them for its own statements; the SET clause restores the caller's
--- values when the pass returns.
+-- SET lock_timeout, jit, max_parallel_workers_per_gather, work_mem: the pass changes them for its own statements;
+-- the SET clause restores the caller's values when the pass returns.
 CREATE FUNCTION pactflow._clean_pass(selectors jsonb, "limit" integer, dry_run boolean, overwritten_data_max_age integer,
                                      keep_branches jsonb, now timestamptz, time_budget interval) RETURNS text
     AS 'MODULE_PATHNAME', 'pactflow_clean_pass' LANGUAGE C VOLATILE
-    SET search_path = pg_catalog, pg_temp SET lock_timeout = '2s' SET jit = off;
+    SET search_path = pg_catalog, pg_temp SET lock_timeout = '2s' SET jit = off SET max_parallel_workers_per_gather = 0
+    SET work_mem = '64MB';
 CREATE FUNCTION pactflow_clean(selectors jsonb DEFAULT NULL, "limit" integer DEFAULT 500, dry_run boolean DEFAULT false,
                                overwritten_data_max_age integer DEFAULT 7, keep_branches jsonb DEFAULT NULL,
                                now timestamptz DEFAULT NULL, time_budget interval DEFAULT NULL) RETURNS jsonb

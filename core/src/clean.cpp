@@ -103,9 +103,12 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     // Nothing below depends on the caller's search_path: the pass pins it for its transaction (restored by
     // pactflow_clean's SET clause, by the commit of a pass of CALL pactflow_clean_until_done(), by the loader's).
     // JIT off: the planner's cost of the keep conditions crosses jit_above_cost, and compiling them costs more
-    // than running them.
+    // than running them. No parallel plans: the searches stop early, and workers would each build the same hash
+    // tables. work_mem at least 64MB: the dry run hashes the ids of every kept version.
     ex.query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true), "
-             "pg_catalog.set_config('jit', 'off', true)");
+             "pg_catalog.set_config('jit', 'off', true), pg_catalog.set_config('max_parallel_workers_per_gather', '0', true), "
+             "CASE WHEN pg_catalog.pg_size_bytes(pg_catalog.current_setting("
+             "'work_mem')) < 67108864 THEN pg_catalog.set_config('work_mem', '64MB', true) END");
     if (o.now.empty()) o.now = transaction_now(ex);
     check_now(o.now);
     Pass p{ex, o, Tables(o.schema), t0, {}, 0, false};

@@ -4,6 +4,8 @@
 #include "pactflow/clean_options.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 namespace pactflow::clean::detail {
 
@@ -41,35 +43,55 @@ bool Pass::out_of_time() {
 
 namespace {
 
-// Up to `want` ids of rows that qualify, lowest first, with id > after. First the next `examine` rows in id
-// order (cheap when rows that qualify are dense, as on a database never cleaned); when those hold fewer
-// than `want`, one statement over the rest, ordered by "x.id + 0" so that the planner does not walk the
-// primary key row by row hoping to stop early (it cannot when few rows qualify) but drives the search from the
-// condition's own indexes: for versions the covering created_at index below the newest max_age boundary, for
-// the others anti-joins over the index-only structures of the latest_* tables and references.
+// Up to `want` ids of rows that qualify, lowest first, with id > after. The search looks at windows of rows in id
+// order first, stopping at the `want`-th row that qualifies (cheap when rows that qualify are dense, as on a
+// database never cleaned): the first window holds 2000 + 4 * want rows, the next ones as many as the density seen
+// so far predicts are needed. When that prediction exceeds an eighth of the table (rows that qualify are rare,
+// as in the steady state), one statement searches the rest, ordered by "x.id + 0" so that the planner does not
+// walk the primary key row by row hoping to stop early (it cannot when few rows qualify) but drives the search
+// from the condition's own indexes: for versions the covering created_at index below the newest max_age boundary,
+// for the others anti-joins over the index-only structures of the latest_* tables and references.
 Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
-    const long long examine = std::min<long long>(20000, 2000 + 4 * static_cast<long long>(want));
-    const auto bound = p.ex.scalar("SELECT x.id FROM " + c.table + " x WHERE x.id > $1::bigint ORDER BY x.id OFFSET $2::bigint LIMIT 1",
-                                   {std::to_string(after), std::to_string(examine)});
-    auto search = [&](const std::string &range, std::size_t n) {
+    auto search = [&](long long lo, const std::optional<std::string> &hi, bool tail, std::size_t n) {
         SqlParams sp;
-        const std::string lo = sp.add(std::to_string(after), "bigint");
-        const std::string hi = bound ? sp.add(*bound, "bigint") : "";
-        std::string where = "x.id > " + lo;
-        if (range == "head") where += " AND x.id < " + hi;
-        if (range == "tail") where = "x.id >= " + hi;
+        std::string range = "x.id > " + sp.add(std::to_string(lo), "bigint");
+        if (hi) range = tail ? "x.id >= " + sp.add(*hi, "bigint") : range + " AND x.id < " + sp.add(*hi, "bigint");
         const std::string cond = c.qualifies("x", sp);
-        const std::string order = range == "tail" ? "x.id + 0" : "x.id";
-        return column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE " + where + " AND " + cond +
-                                         " ORDER BY " + order + " LIMIT " + sp.add(std::to_string(n), "bigint"),
+        const std::string lim = sp.add(std::to_string(n), "bigint");
+        if (tail)
+            return column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE " + range + " AND " + cond +
+                                             " ORDER BY x.id + 0 LIMIT " + lim,
+                                         sp.values()));
+        // The rows of the window in id order, the condition checked on each until enough qualified (OFFSET 0 keeps
+        // the condition out of the scan, where the planner would evaluate it on every row of the window).
+        return column_ids(p.ex.query("SELECT x.id FROM (SELECT * FROM " + c.table + " x WHERE " + range +
+                                         " ORDER BY x.id OFFSET 0) x WHERE " + cond + " LIMIT " + lim,
                                      sp.values()));
     };
-    if (!bound) return search("all", want);
-    Ids ids = search("head", want);
-    if (ids.size() < want) {
-        Ids rest = search("tail", want - ids.size());
-        ids.insert(ids.end(), rest.begin(), rest.end());
+    const long long rows = std::max<long long>(
+        0, std::llround(std::stod(p.ex.scalar("SELECT greatest(reltuples, 0) FROM pg_catalog.pg_class WHERE oid = $1::regclass",
+                                              {c.table})
+                                      .value_or("0"))));
+    const long long cap = std::max<long long>(20000, rows / 8);
+    long long window = std::min<long long>(20000, 2000 + 4 * static_cast<long long>(want)), examined = 0;
+    Ids ids;
+    for (;;) {
+        const std::size_t need = want - ids.size();
+        const auto bound = p.ex.scalar("SELECT x.id FROM " + c.table + " x WHERE x.id > $1::bigint ORDER BY x.id OFFSET $2::bigint LIMIT 1",
+                                       {std::to_string(after), std::to_string(window)});
+        Ids found = search(after, bound, false, need);
+        ids.insert(ids.end(), found.begin(), found.end());
+        if (!bound || ids.size() >= want) return ids;
+        examined += window;
+        after = std::stoll(*bound) - 1;
+        // Rows still to look at if the density so far holds (at least one more window's worth when none qualified).
+        const double density = static_cast<double>(std::max<std::size_t>(ids.size(), 1)) / static_cast<double>(examined);
+        const double predicted = static_cast<double>(want - ids.size()) / density;
+        if (examined + predicted > static_cast<double>(cap)) break;
+        window = std::max<long long>(window, static_cast<long long>(predicted * 1.5));
     }
+    Ids rest = search(after, std::to_string(after + 1), true, want - ids.size());
+    ids.insert(ids.end(), rest.begin(), rest.end());
     return ids;
 }
 
@@ -188,6 +210,17 @@ Category stale_branches_category(Pass &p, const std::vector<BranchSelector> &bra
     return c;
 }
 
+namespace {
+// DELETE of the webhook executions of triggered webhooks `w` (a CTE) and, when `publications` names a CTE, of
+// the executions that reference those publications directly. The ids go in as arrays: the planner then searches
+// both indexes (a bitmap OR) instead of joining CTEs whose sizes it overestimates with the whole table.
+std::string delete_executions(const Tables &t, const std::string &publications) {
+    std::string q = "DELETE FROM " + t("webhook_executions") + " WHERE triggered_webhook_id = ANY (ARRAY(SELECT id FROM w))";
+    if (!publications.empty()) q += " OR pact_publication_id = ANY (ARRAY(SELECT id FROM " + publications + "))";
+    return q + " RETURNING 1";
+}
+}  // namespace
+
 Category versions_category(Pass &p, const KeepModel &keep, Ids &touched) {
     Category c;
     c.name = "versions";
@@ -208,8 +241,7 @@ Category versions_category(Pass &p, const KeepModel &keep, Ids &touched) {
             "w AS (SELECT id FROM " + t("triggered_webhooks") + " WHERE pact_publication_id IN (SELECT id FROM p) "
             "UNION SELECT id FROM " + t("triggered_webhooks") + " WHERE verification_id IN (SELECT id FROM f)), "
             "h AS (SELECT DISTINCT branch_id FROM " + t("branch_heads") + " WHERE version_id IN (SELECT id FROM v)), "
-            "d_we AS (DELETE FROM " + t("webhook_executions") + " WHERE triggered_webhook_id IN (SELECT id FROM w) "
-            "OR pact_publication_id IN (SELECT id FROM p) RETURNING 1), "
+            "d_we AS (" + delete_executions(t, "p") + "), "
             "d_tw AS (DELETE FROM " + t("triggered_webhooks") + " WHERE id IN (SELECT id FROM w) RETURNING 1), "
             "d_f AS (DELETE FROM " + t("verifications") + " WHERE id IN (SELECT id FROM f) RETURNING pact_version_id), "
             "d_p AS (DELETE FROM " + t("pact_publications") + " WHERE id IN (SELECT id FROM p) RETURNING pact_version_id), "
@@ -272,8 +304,7 @@ Category superseded(Pass &p, const std::string &name, const char *table, const c
         auto r = ex.query(
             "WITH x AS (SELECT unnest($1::integer[]) AS id), "
             "w AS (SELECT id FROM " + t("triggered_webhooks") + " WHERE " + wcol + " IN (SELECT id FROM x)), "
-            "d_we AS (DELETE FROM " + t("webhook_executions") + " WHERE triggered_webhook_id IN (SELECT id FROM w)" +
-                (pubs ? " OR pact_publication_id IN (SELECT id FROM x)" : "") + " RETURNING 1), "
+            "d_we AS (" + delete_executions(t, pubs ? "x" : "") + "), "
             "d_tw AS (DELETE FROM " + t("triggered_webhooks") + " WHERE id IN (SELECT id FROM w) RETURNING 1), "
             "d AS (DELETE FROM " + t(tbl.c_str()) + " WHERE id IN (SELECT id FROM x) RETURNING pact_version_id) "
             "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d), "

@@ -73,20 +73,25 @@ public:
         return join_and(parts);
     }
 
-    // The {"tag": true, "latest": true} set without other filters, as an index skip scan over the
-    // (pacticipant_id, name, version_order DESC) index: one descent per tag group.
-    bool skip_scan_set() const {
+    // The {"tag": true, "latest": true} set without other filters: the newest version_order of each tag group
+    // (hashed or read in index order, as the planner finds cheaper), then the tag rows holding it. An index skip
+    // scan, one descent per group, costs more once groups hold a few rows each.
+    bool tag_latest_set() const {
         return s_.latest && s_.tag && s_.tag->any && !s_.branch && !s_.main_branch && !has_filters();
     }
-    std::string tag_latest_skip_scan() const {
+    std::string tag_latest_versions() const {
         const std::string tags = t_("tags");
-        return "WITH RECURSIVE g(pacticipant_id, name, version_id) AS ("
-               "(SELECT t.pacticipant_id, t.name, t.version_id FROM " + tags + " t WHERE t.pacticipant_id IS NOT NULL "
-               "AND t.version_order IS NOT NULL ORDER BY t.pacticipant_id, t.name, t.version_order DESC LIMIT 1) "
-               "UNION ALL SELECT n.pacticipant_id, n.name, n.version_id FROM g CROSS JOIN LATERAL (SELECT t.pacticipant_id, "
-               "t.name, t.version_id FROM " + tags + " t WHERE (t.pacticipant_id, t.name) > (g.pacticipant_id, g.name) "
-               "AND t.version_order IS NOT NULL ORDER BY t.pacticipant_id, t.name, t.version_order DESC LIMIT 1) n) "
-               "SELECT g.version_id FROM g";
+        return "SELECT t.version_id FROM (SELECT g.pacticipant_id, g.name, max(g.version_order) AS version_order FROM " + tags +
+               " g WHERE g.pacticipant_id IS NOT NULL AND g.version_order IS NOT NULL GROUP BY g.pacticipant_id, g.name) g JOIN " +
+               tags + " t ON t.pacticipant_id = g.pacticipant_id AND t.name = g.name AND t.version_order = g.version_order";
+    }
+
+    // {"branch": true} and {"branch": true, "latest": true} alone: the versions on any branch (the branch heads),
+    // read from that table alone (every version id there exists: foreign keys), or "".
+    std::string branch_set() const {
+        if (!s_.branch || !s_.branch->any || s_.main_branch || s_.tag || s_.max_age || has_filters()) return "";
+        return "SELECT b.version_id FROM " + t_(s_.latest ? "branch_heads" : "branch_versions") + " b" +
+               (exclude_.empty() ? "" : " WHERE b.branch_id NOT IN (SELECT unnest(" + exclude_ + "))");
     }
 
 private:
@@ -255,14 +260,16 @@ std::string KeepModel::shape_set(const Shape &g, SqlParams &p, bool with_index) 
     if (g.members.size() == 1) {
         const std::size_t i = g.members.front();
         const std::string idx = with_index ? std::to_string(i) + " AS i, " : "";
-        if (c.skip_scan_set()) return "SELECT " + idx + "k.version_id AS id FROM (" + c.tag_latest_skip_scan() + ") k";
+        if (c.tag_latest_set()) return "SELECT " + idx + "k.version_id AS id FROM (" + c.tag_latest_versions() + ") k";
+        if (!c.branch_set().empty()) return "SELECT " + idx + "k.version_id AS id FROM (" + c.branch_set() + ") k";
         const Vals x = own_vals(selectors_[i], cutoffs_[i], p);
         return "SELECT " + idx + "w.id FROM " + t_("versions") + " w WHERE " +
                Conditions(selectors_[i], x, t_, excluded(p)).keep("w");
     }
     const std::string idx = with_index ? "s.i, " : "";
-    const std::string inner = c.skip_scan_set() ? "SELECT k.version_id AS id FROM (" + c.tag_latest_skip_scan() + ") k"
-                                                : "SELECT w.id FROM " + t_("versions") + " w WHERE " + c.keep("w");
+    const std::string inner = c.tag_latest_set()          ? "SELECT k.version_id AS id FROM (" + c.tag_latest_versions() + ") k"
+                              : !c.branch_set().empty() ? "SELECT k.version_id AS id FROM (" + c.branch_set() + ") k"
+                                                        : "SELECT w.id FROM " + t_("versions") + " w WHERE " + c.keep("w");
     return "SELECT " + idx + "w.id FROM " + values_clause(g, p) + " CROSS JOIN LATERAL (" + inner + ") w";
 }
 

@@ -47,17 +47,30 @@ void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_d
                         json &result) {
     Executor &ex = p.ex;
     const Tables &t = p.t;
-    // Per-selector distinct counts and the distinct total, from the same model the pass tests rows with.
+    // Per-selector distinct counts and the distinct total, from the same model the pass tests rows with; the
+    // versions each selector keeps are listed once (hashed, not sorted).
     SqlParams sp;
     const std::string pairs = keep.kept_by_selector(sp);
     std::map<long long, long long> by_selector;
     long long keep_total = 0;
-    for (const Row &r : ex.query("SELECT k.i, count(DISTINCT k.id) FROM (" + pairs + ") k GROUP BY GROUPING SETS ((k.i), ())",
+    for (const Row &r : ex.query("WITH k AS MATERIALIZED (" + pairs + ") SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, k.id "
+                                 "FROM k) d GROUP BY d.i UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id FROM k) d",
                                  sp.values())) {
         if (r.at(0)) by_selector[number(r.at(0))] = number(r.at(1));
         else keep_total = number(r.at(1));
     }
-    const long long total = number(ex.scalar("SELECT count(*) FROM " + t("versions")));
+    // Versions per pacticipant, counted in the (pacticipant_id, "order") index; their sum is the total.
+    const std::string del = array_literal(versions_to_delete), info = info_columns(t);
+    auto rows = ex.query("SELECT p.id::text, p.name, (SELECT count(*) FROM " + t("versions") + " c WHERE c.pacticipant_id = p.id), "
+                         "lk.*, fk.* FROM " + t("pacticipants") + " p "
+                         "LEFT JOIN LATERAL (SELECT " + info + " FROM " + t("versions") + " v WHERE v.pacticipant_id = p.id "
+                         "AND v.\"order\" IS NOT NULL AND v.id <> ALL($1::integer[]) ORDER BY v.\"order\" DESC LIMIT 1) lk ON true "
+                         "LEFT JOIN LATERAL (SELECT " + info + " FROM " + t("versions") + " v WHERE v.pacticipant_id = p.id "
+                         "AND v.\"order\" IS NOT NULL AND v.id <> ALL($1::integer[]) ORDER BY v.\"order\" ASC LIMIT 1) fk ON true "
+                         "ORDER BY lower(p.name), p.name",
+                         {del});
+    long long total = 0;
+    for (const auto &row : rows) total += number(row.at(2));
     json per_selector = json::array();
     for (std::size_t i = 0; i < keep.selectors().size(); ++i)
         per_selector.push_back(json{{"selector", keep.selectors()[i].to_json()},
@@ -74,21 +87,11 @@ void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_d
 
     // versionSummary: per pacticipant, what a pass would delete (in id order) and the newest and oldest
     // versions it leaves ("latestVersion" / "firstVersion" hold what their names say).
-    const std::string del = array_literal(versions_to_delete), info = info_columns(t);
     std::map<std::string, std::vector<Row>> deleting;
     for (auto &row : ex.query("SELECT v.pacticipant_id::text, " + info + " FROM " + t("versions") +
                                   " v WHERE v.id = ANY($1::integer[]) ORDER BY v.id",
                               {del}))
         deleting[row.at(0).value_or("")].push_back(row);
-    auto rows = ex.query("SELECT p.id::text, p.name, coalesce(c.n, 0), lk.*, fk.* FROM " + t("pacticipants") + " p "
-                         "LEFT JOIN (SELECT pacticipant_id, count(*) AS n FROM " + t("versions") + " GROUP BY pacticipant_id) c "
-                         "ON c.pacticipant_id = p.id "
-                         "LEFT JOIN LATERAL (SELECT " + info + " FROM " + t("versions") + " v WHERE v.pacticipant_id = p.id "
-                         "AND v.\"order\" IS NOT NULL AND v.id <> ALL($1::integer[]) ORDER BY v.\"order\" DESC LIMIT 1) lk ON true "
-                         "LEFT JOIN LATERAL (SELECT " + info + " FROM " + t("versions") + " v WHERE v.pacticipant_id = p.id "
-                         "AND v.\"order\" IS NOT NULL AND v.id <> ALL($1::integer[]) ORDER BY v.\"order\" ASC LIMIT 1) fk ON true "
-                         "ORDER BY lower(p.name), p.name",
-                         {del});
     json summary = json::object();
     for (const auto &row : rows) {
         const auto &d = deleting[row.at(0).value_or("")];

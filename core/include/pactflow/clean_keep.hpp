@@ -7,7 +7,7 @@
 //   - the pass's row test (unkept, checked again under lock before anything is deleted),
 //   - the dry run's per-selector and total counts (SELECT ... FROM versions v WHERE keep(v, s)),
 //   - the hashed set of versions kept by the shapes whose sets are small.
-// The only other rendering is the set of {"tag": true, "latest": true} for counting (an index skip scan, as
+// The only other rendering is the set of {"tag": true, "latest": true} for counting (from the tags index, as
 // testing every version row would cost seconds); the property test in regress/sql/clean_property.sql checks
 // it against the row test on random data.
 #pragma once
