@@ -102,7 +102,7 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
     auto state = p.ex.query("SELECT next_id, capture FROM pactflow.clean_frontier WHERE category = $1", {c.name});
     if (!state.empty() && state[0][1] == Value(cap.fingerprint) && !cap.reset) from = std::stoll(state[0][0].value_or("0"));
     const std::string upto =
-        p.ex.scalar("SELECT coalesce(max(seq), 0) FROM " + changes + " WHERE kind = $1", {k}).value_or("0");
+        p.ex.scalar("SELECT coalesce(max(seq), 0) FROM " + changes + " WHERE kind = $1::\"char\"", {k}).value_or("0");
     Ids changed;
     if (from > 0) {
         SqlParams sp;
