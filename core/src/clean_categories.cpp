@@ -15,6 +15,8 @@ std::string array_literal(const Ids &ids) {
     return s + "}";
 }
 
+std::string row_test(const std::string &cond) { return "EXISTS (SELECT 1 WHERE " + cond + " OFFSET 0)"; }
+
 Ids parse_array(const std::string &text) {
     Ids ids;
     for (std::size_t i = 1; i + 1 < text.size();) {
@@ -62,10 +64,11 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
             return column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE " + range + " AND " + cond +
                                              " ORDER BY x.id + 0 LIMIT " + lim,
                                          sp.values()));
-        // The rows of the window in id order, the condition checked on each until enough qualified (OFFSET 0 keeps
-        // the condition out of the scan, where the planner would evaluate it on every row of the window).
+        // The rows of the window in id order, the condition checked on each until enough qualified. The OFFSET 0s
+        // keep the planner from evaluating the condition on every row of the window (in the scan, or as a join that
+        // hashes a whole table): the condition is a subplan run per row, stopped by the LIMIT.
         return column_ids(p.ex.query("SELECT x.id FROM (SELECT * FROM " + c.table + " x WHERE " + range +
-                                         " ORDER BY x.id OFFSET 0) x WHERE " + cond + " LIMIT " + lim,
+                                         " ORDER BY x.id OFFSET 0) x WHERE " + row_test(cond) + " LIMIT " + lim,
                                      sp.values()));
     };
     const long long rows = std::max<long long>(
@@ -163,7 +166,7 @@ CategoryOutcome run_category(Pass &p, const Category &c, const Source *source) {
         const std::string set = sp.add(array_literal(locked), "integer[]");
         const Ids still = locked.empty() ? Ids{}
                                          : column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE x.id = ANY(" + set +
-                                                                     ") AND " + c.qualifies("x", sp) + " ORDER BY x.id",
+                                                                     ") AND " + row_test(c.qualifies("x", sp)) + " ORDER BY x.id",
                                                                  sp.values()));
         delete_units(p, c, still, out);
         if (!beyond) break;  // nothing qualifies past these

@@ -19,6 +19,10 @@ using json = nlohmann::json;
 using Ids = std::vector<long long>;
 
 std::string array_literal(const Ids &ids);
+// `cond` tested row by row: "EXISTS (SELECT 1 WHERE cond OFFSET 0)" is a subplan run for each row, so the planner
+// cannot turn the condition's NOT EXISTS into a join that hashes or merges a whole table when only a few rows
+// (a window, a candidate list, a change set) are to be tested.
+std::string row_test(const std::string &cond);
 Ids parse_array(const std::string &text);  // "{1,2,3}"
 Ids column_ids(const std::vector<Row> &rows);
 

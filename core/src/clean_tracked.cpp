@@ -108,7 +108,7 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
         SqlParams sp;
         const std::string kind_p = sp.add(k, "\"char\""), upto_p = sp.add(upto, "bigint");
         changed = column_ids(p.ex.query("SELECT DISTINCT x.id FROM " + changes + " e JOIN " + c.table + " x ON x.id = e.id "
-                                        "WHERE e.kind = " + kind_p + " AND e.seq <= " + upto_p + " AND " + c.qualifies("x", sp) +
+                                        "WHERE e.kind = " + kind_p + " AND e.seq <= " + upto_p + " AND " + row_test(c.qualifies("x", sp)) +
                                         " ORDER BY x.id",
                                         sp.values()));
     }
@@ -126,7 +126,7 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
         const std::string kind_p = sp.add(k, "\"char\""), upto_p = sp.add(upto, "bigint");
         const std::string from_p = sp.add(std::to_string(from), "bigint");
         const std::string end_p = sp.add(std::to_string(source.walk_end()), "bigint");
-        const std::string young = c.waiting("x", sp);
+        const std::string young = row_test(c.waiting("x", sp));
         for (long long id : column_ids(p.ex.query(
                  "SELECT x.id FROM " + changes + " e JOIN " + c.table + " x ON x.id = e.id WHERE e.kind = " + kind_p +
                      " AND e.seq <= " + upto_p + " AND " + young + " UNION SELECT x.id FROM " + c.table + " x WHERE x.id >= " +
