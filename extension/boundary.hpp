@@ -1,4 +1,4 @@
-// The C++/PostgreSQL boundary (see README "Error handling" and the anchors notes §7.4).
+// The C++/PostgreSQL boundary (see README "Errors").
 //
 // C++ -> PostgreSQL: every SQL-callable function is declared with PACTFLOW_FUNCTION(name), which defines
 // the fmgr entry point `name` calling `name_impl` inside dispatch(): C++ exceptions are caught there, their
@@ -129,10 +129,13 @@ Datum dispatch(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo));
 
 }  // namespace pactflow::pg
 
-#define PACTFLOW_FUNCTION(name)                                                   \
-    static Datum name##_impl(FunctionCallInfo fcinfo);                            \
-    extern "C" {                                                                  \
-    PG_FUNCTION_INFO_V1(name);                                                    \
-    Datum name(PG_FUNCTION_ARGS) { return pactflow::pg::dispatch(fcinfo, name##_impl); } \
-    }                                                                             \
+// The entry point is declared PGDLLEXPORT before PG_FUNCTION_INFO_V1 redeclares it (PostgreSQL 15 marks only
+// the pg_finfo_ record): with -fvisibility=hidden, these two are what the server looks up.
+#define PACTFLOW_FUNCTION(name)                                                              \
+    static Datum name##_impl(FunctionCallInfo fcinfo);                                       \
+    extern "C" {                                                                             \
+    PGDLLEXPORT Datum name(PG_FUNCTION_ARGS);                                                \
+    PG_FUNCTION_INFO_V1(name);                                                               \
+    Datum name(PG_FUNCTION_ARGS) { return pactflow::pg::dispatch(fcinfo, name##_impl); }    \
+    }                                                                                        \
     static Datum name##_impl(FunctionCallInfo fcinfo)

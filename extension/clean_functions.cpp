@@ -129,10 +129,12 @@ PACTFLOW_FUNCTION(pactflow_clean_until_done) {
     const bool nonatomic =
         context != nullptr && IsA(context, CallContext) && !reinterpret_cast<CallContext *>(context)->atomic;
     if (!nonatomic)
-        throw Error(pactflow::sqlstate::feature_not_supported, "pactflow_clean_until_done() cannot run inside a transaction block",
-                    "It commits after each pass, which a procedure can do only when its CALL is a statement of its own.",
-                    "Run CALL pactflow_clean_until_done() on its own (a pg_cron job whose command is only the CALL), "
-                    "or SELECT pactflow_clean() for a single pass.");
+        throw Error(
+            pactflow::sqlstate::feature_not_supported,
+            "pactflow_clean_until_done() cannot run inside a transaction block",
+            "It commits after each pass, which a procedure can do only when its CALL is a statement of its own.",
+            "Run CALL pactflow_clean_until_done() on its own (a pg_cron job whose command is only the CALL), "
+            "or SELECT pactflow_clean() for a single pass.");
     pactflow::clean::CleanArguments a;
     a.selectors = json_arg(fcinfo, 0, "selectors");
     a.limit = int_arg(fcinfo, 1);
@@ -187,8 +189,8 @@ void define_clean_settings() {
     static int max_rows = 10000;
     DefineCustomIntVariable("pactflow.clean_runs_retention_days", "Days pactflow.clean_runs keeps a row.", nullptr,
                             &retention_days, 90, 1, 36500, PGC_USERSET, 0, nullptr, nullptr, nullptr);
-    DefineCustomIntVariable("pactflow.clean_runs_max_rows", "Rows pactflow.clean_runs keeps at most.", nullptr, &max_rows,
-                            10000, 10, 10000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("pactflow.clean_runs_max_rows", "Rows pactflow.clean_runs keeps at most.", nullptr,
+                            &max_rows, 10000, 10, 10000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
 
 }  // namespace pactflow::pg

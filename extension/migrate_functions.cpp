@@ -102,7 +102,8 @@ void release_migrate_lock() {
 
 std::string strip_rb(const std::string &filename) {
     const std::string suffix = ".rb";
-    if (filename.size() > suffix.size() && filename.compare(filename.size() - suffix.size(), suffix.size(), suffix) == 0)
+    if (filename.size() > suffix.size() &&
+        filename.compare(filename.size() - suffix.size(), suffix.size(), suffix) == 0)
         return filename.substr(0, filename.size() - suffix.size());
     return filename;
 }
@@ -144,10 +145,7 @@ PACTFLOW_FUNCTION(pactflow_migrations) {
             return it == when.end() ? std::pair<Value, Value>{} : it->second;
         };
         for (const auto &mig : catalog.migrations()) {
-            const auto h = s.history.find(mig.name);
-            const char *state = pactflow::is_applied(mig, s)                   ? "applied"
-                                : (h != s.history.end() && !h->second) ? "failed"
-                                                                       : "pending";
+            const char *state = pactflow::state_name(pactflow::migration_state(mig, s));
             const auto [at, ms] = history_of(mig.name);
             out.push_back({std::to_string(mig.version), mig.name, mig.pact_broker ? "pact_broker" : "pactflow", state,
                            mig.down ? "t" : "f", mig.transactional ? "t" : "f", at, ms});
@@ -201,8 +199,6 @@ PACTFLOW_FUNCTION(pactflow_migrate) {
     pactflow::MigrateOptions o;
     o.target = target;
     o.schema = pactflow::application_schema(ex);
-    // Test hook, as the loader's PACTFLOW_TEST_FAIL_AFTER_MIGRATION (a placeholder setting, no GUC).
-    o.fail_after = ex.scalar("SELECT current_setting('pactflow.test_fail_after_migration', true)").value_or("");
 
     // Session-level, as the loader's (and the Pact Broker's): it spans the transactions of the migrations.
     if (!try_migrate_lock()) {

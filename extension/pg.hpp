@@ -6,6 +6,11 @@
 #ifdef PACTFLOW_CORE_ONLY
 #error "core sources must not include PostgreSQL server headers"
 #endif
+// Built with -fvisibility=hidden: PostgreSQL 15 defines PGDLLEXPORT as nothing outside Windows, so mark what
+// PGDLLEXPORT marks (Pg_magic_func, pg_finfo_* records, our entry points) visible, as PostgreSQL 16 does.
+#ifndef PGDLLEXPORT
+#define PGDLLEXPORT __attribute__((visibility("default")))
+#endif
 extern "C" {
 #include "postgres.h"
 

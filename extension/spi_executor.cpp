@@ -18,9 +18,7 @@ void SpiSession::finish() {
     guarded([] { SPI_finish(); });
 }
 
-long long backend_memory_bytes() {
-    return static_cast<long long>(MemoryContextMemAllocated(TopMemoryContext, true));
-}
+long long backend_memory_bytes() { return static_cast<long long>(MemoryContextMemAllocated(TopMemoryContext, true)); }
 
 namespace {
 
@@ -41,9 +39,8 @@ public:
     void enter() const { MemoryContextSwitchTo(cxt_); }
     StatementMemory() {
         parent_ = CurrentMemoryContext;
-        cxt_ = guarded([] {
-            return AllocSetContextCreate(CurrentMemoryContext, "pactflow statement", ALLOCSET_DEFAULT_SIZES);
-        });
+        cxt_ = guarded(
+            [] { return AllocSetContextCreate(CurrentMemoryContext, "pactflow statement", ALLOCSET_DEFAULT_SIZES); });
         MemoryContextSwitchTo(cxt_);
     }
     ~StatementMemory() {
@@ -98,12 +95,13 @@ std::vector<Row> SpiExecutor::query_rows(const std::string &sql, const Params &p
     const char *text = to_server(sql, errcxt);
     int rc;
     if (statement_subtransactions_)
-        rc = guarded_subtransaction([=] { return SPI_execute_with_args(text, n, types, values, nulls, false, 0); }, errcxt);
-    else
-        rc = guarded([=] { return SPI_execute_with_args(text, n, types, values, nulls, false, 0); }, errcxt);
+        rc = guarded_subtransaction([=] { return SPI_execute_with_args(text, n, types, values, nulls, false, 0); },
+                                    errcxt);
+    else rc = guarded([=] { return SPI_execute_with_args(text, n, types, values, nulls, false, 0); }, errcxt);
     memory.enter();
-    if (rc < 0) throw Error(sqlstate::internal_error, "SPI failed running a pactflow statement",
-                            "SPI returned " + std::to_string(rc) + " for: " + sql);
+    if (rc < 0)
+        throw Error(sqlstate::internal_error, "SPI failed running a pactflow statement",
+                    "SPI returned " + std::to_string(rc) + " for: " + sql);
     affected_ = static_cast<long long>(SPI_processed);
     std::vector<Row> rows;
     if (SPI_tuptable == nullptr) return rows;
@@ -131,19 +129,22 @@ void SpiExecutor::run_script(const std::string &sql) {
     const char *text = sql.c_str();
     int rc = 0;
     try {
-        if (statement_subtransactions_) rc = guarded_subtransaction([=] { return SPI_execute(text, false, 0); }, errcxt);
+        if (statement_subtransactions_)
+            rc = guarded_subtransaction([=] { return SPI_execute(text, false, 0); }, errcxt);
         else rc = guarded([=] { return SPI_execute(text, false, 0); }, errcxt);
     } catch (const PgError &e) {
         rethrow(e);
     }
     memory.enter();
-    if (rc < 0) throw Error(sqlstate::internal_error, "SPI failed running a pactflow script",
-                            "SPI returned " + std::to_string(rc) + ".");
+    if (rc < 0)
+        throw Error(sqlstate::internal_error, "SPI failed running a pactflow script",
+                    "SPI returned " + std::to_string(rc) + ".");
     affected_ = static_cast<long long>(SPI_processed);
     if (SPITupleTable *tt = SPI_tuptable) guarded([tt] { SPI_freetuptable(tt); }, errcxt);
 }
 
-std::optional<Error> SpiExecutor::recoverable(const std::function<void()> &fn, const std::vector<std::string> &recover) {
+std::optional<Error> SpiExecutor::recoverable(const std::function<void()> &fn,
+                                              const std::vector<std::string> &recover) {
     // PL/Python's and PL/pgSQL's pattern for a subtransaction around SPI calls: begin, run, and on an error roll
     // back exactly what ran inside (locks, snapshots, SPI state) and restore the caller's memory context and
     // resource owner. An error that is not handled here (a cancel among them) is re-raised only after the

@@ -22,7 +22,8 @@ namespace pactflow::pg {
 
 class SpiExecutor : public Executor {
 public:
-    explicit SpiExecutor(bool statement_subtransactions = true) : statement_subtransactions_(statement_subtransactions) {}
+    explicit SpiExecutor(bool statement_subtransactions = true)
+        : statement_subtransactions_(statement_subtransactions) {}
 
     std::vector<Row> query(const std::string &sql, const Params &params = {}) override;
     void run_script(const std::string &sql) override;

@@ -1,5 +1,6 @@
-// Functions that exist only for the regression tests of the C++/PostgreSQL boundary. They are in the
-// library but not in the extension script: regress/sql/boundary.sql declares them itself.
+// Functions that exist only for the regression tests of the C++/PostgreSQL boundary, in a module of their own
+// (pactflow_test.so, built next to pactflow.so and never installed): regress/sql/boundary.sql loads it from
+// pg_regress's --dlpath and declares the functions itself.
 #include "boundary.hpp"
 #include "spi_executor.hpp"
 
@@ -7,6 +8,10 @@
 
 #include <string>
 #include <vector>
+
+extern "C" {
+PG_MODULE_MAGIC;
+}
 
 namespace {
 std::string text_arg(FunctionCallInfo fcinfo, int i) {

@@ -17,23 +17,27 @@ using json = nlohmann::json;
 // an invalid argument like any other (22023 naming now).
 std::string canonical_now(Connection &conn, const std::string &text) {
     try {
-        auto v = conn.scalar("SELECT pg_catalog.to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US\"+00\"')",
-                             {text});
+        auto v = conn.scalar(
+            "SELECT pg_catalog.to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US\"+00\"')", {text});
         return v.value_or("");
     } catch (const Error &e) {
         if (e.sqlstate().rfind("22", 0) != 0) throw;  // (autocommit: the session is usable again)
-        clean::check_now(text);                        // throws 22023 naming now
+        clean::check_now(text);                       // throws 22023 naming now
         return text;
     }
 }
 
 json extension_pass(Connection &conn, const clean::CleanOptions &o) {
-    Params p{o.selectors.is_null() ? Value() : Value(o.selectors.dump()), std::to_string(o.limit), o.dry_run ? "true" : "false",
-             std::to_string(o.overwritten_data_max_age), o.keep_branches.is_null() ? Value() : Value(o.keep_branches.dump()),
+    Params p{o.selectors.is_null() ? Value() : Value(o.selectors.dump()),
+             std::to_string(o.limit),
+             o.dry_run ? "true" : "false",
+             std::to_string(o.overwritten_data_max_age),
+             o.keep_branches.is_null() ? Value() : Value(o.keep_branches.dump()),
              o.now.empty() ? Value() : Value(o.now)};
-    auto v = conn.scalar("SELECT pactflow_clean(selectors => $1::jsonb, \"limit\" => $2::integer, dry_run => $3::boolean, "
-                         "overwritten_data_max_age => $4::integer, keep_branches => $5::jsonb, now => $6::timestamptz)::text",
-                         p);
+    auto v = conn.scalar(
+        "SELECT pactflow_clean(selectors => $1::jsonb, \"limit\" => $2::integer, dry_run => $3::boolean, "
+        "overwritten_data_max_age => $4::integer, keep_branches => $5::jsonb, now => $6::timestamptz)::text",
+        p);
     return json::parse(v.value_or("{}"));
 }
 
@@ -44,7 +48,9 @@ json client_pass(Connection &conn, const clean::CleanOptions &o) {
         conn.exec("COMMIT");
         return result;
     } catch (...) {
-        try { conn.exec("ROLLBACK"); } catch (...) {}
+        try {
+            conn.exec("ROLLBACK");
+        } catch (...) {}
         throw;
     }
 }
@@ -75,28 +81,22 @@ CleanSummary run_clean(Connection &conn, const CleanRequest &r, const Logger &lo
     conn.exec("SET client_min_messages = warning");
     if (!r.now.empty()) a.now = canonical_now(conn, r.now);
     clean::CleanOptions o = clean::resolve_arguments(a);
-    const bool extension =
-        !r.force_client_side && conn.scalar("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pactflow'").has_value();
+    const bool extension = !r.force_client_side &&
+                           conn.scalar("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pactflow'").has_value();
     if (!extension) {
         log.info(prefix + "the pactflow extension is not installed: running the clean from the client", fields({}));
-        conn.exec("BEGIN");
-        try {
-            ensure_client_bookkeeping(conn, Catalog::builtin());
-            conn.exec("COMMIT");
-        } catch (...) {
-            try { conn.exec("ROLLBACK"); } catch (...) {}
-            throw;
-        }
+        in_transaction(conn, [&] { ensure_client_bookkeeping(conn, Catalog::builtin()); });
         o.schema = application_schema(conn);
     }
     log.info(prefix + "Deleting oldest " + std::to_string(r.limit) +
                  " versions, keeping versions that match the configured selectors",
              fields({{"selectors", r.selectors ? *r.selectors : json("default")}}));
     if (r.keep_branches)
-        log.info(prefix + "Deleting stale branches that do not match the configured selectors (main branches are always kept)",
-                 fields({{"keep_branches", *r.keep_branches}}));
-    else
-        log.info(prefix + "Stale branch cleanup is disabled (no keep branch selectors configured)", fields({}));
+        log.info(
+            prefix +
+                "Deleting stale branches that do not match the configured selectors (main branches are always kept)",
+            fields({{"keep_branches", *r.keep_branches}}));
+    else log.info(prefix + "Stale branch cleanup is disabled (no keep branch selectors configured)", fields({}));
 
     const bool tty = isatty(fileno(log.stream())) != 0;
     const auto t0 = std::chrono::steady_clock::now();
@@ -106,7 +106,8 @@ CleanSummary run_clean(Connection &conn, const CleanRequest &r, const Logger &lo
         json result = extension ? extension_pass(conn, po) : client_pass(conn, po);
         if (first && !result.value("skipped", false))
             for (const auto &s : result["auto_added_selectors"])
-                log.info(prefix + "Automatically adding " + s.dump() + " to keep version selectors", fields({{"selector", s}}));
+                log.info(prefix + "Automatically adding " + s.dump() + " to keep version selectors",
+                         fields({{"selector", s}}));
         first = false;
         return result;
     };
@@ -139,12 +140,16 @@ CleanSummary run_clean(Connection &conn, const CleanRequest &r, const Logger &lo
     d.elapsed_seconds = elapsed;
     d.progress = [&](const json &result, const clean::UntilDoneSummary &so_far) {
         if (tty) {
-            std::fprintf(log.stream(), "\rclean: pass %d, %lld rows deleted, %.1f s", so_far.passes, so_far.deleted, elapsed());
+            std::fprintf(log.stream(), "\rclean: pass %d, %lld rows deleted, %.1f s", so_far.passes, so_far.deleted,
+                         elapsed());
             std::fflush(log.stream());
         } else {
-            log.info("clean progress", {{"pass", so_far.passes}, {"deleted", clean::deleted_rows(result)},
-                                        {"deleted_total", so_far.deleted}, {"more", so_far.more},
-                                        {"busy", result.value("busy", 0LL)}, {"elapsed_seconds", elapsed()}});
+            log.info("clean progress", {{"pass", so_far.passes},
+                                        {"deleted", clean::deleted_rows(result)},
+                                        {"deleted_total", so_far.deleted},
+                                        {"more", so_far.more},
+                                        {"busy", result.value("busy", 0LL)},
+                                        {"elapsed_seconds", elapsed()}});
         }
     };
     clean::UntilDoneSummary u = clean::clean_until_done(o, d);
@@ -157,18 +162,21 @@ CleanSummary run_clean(Connection &conn, const CleanRequest &r, const Logger &lo
     s.skipped = u.stopped == clean::Stop::another_clean;
     json summary = {{"passes", u.passes}, {"deleted", u.deleted}, {"stopped", clean::stop_text(u.stopped)}};
     switch (u.stopped) {
-    case clean::Stop::done:
-        log.info("Results (" + std::to_string(u.passes) + " passes, " + std::to_string(u.deleted) + " rows deleted)", summary);
-        break;
-    case clean::Stop::another_clean:
-        log.info("Clean was not performed as a clean is already in progress", summary);
-        break;
-    case clean::Stop::time_spent:
-        log.warn("clean stopped: --max-duration spent with more left to delete", summary);
-        break;
-    case clean::Stop::busy:
-        log.warn("clean stopped: what remains is busy (locked by other sessions); it is retried on the next run", summary);
-        break;
+        case clean::Stop::done:
+            log.info("Results (" + std::to_string(u.passes) + " passes, " + std::to_string(u.deleted) +
+                         " rows deleted)",
+                     summary);
+            break;
+        case clean::Stop::another_clean:
+            log.info("Clean was not performed as a clean is already in progress", summary);
+            break;
+        case clean::Stop::time_spent:
+            log.warn("clean stopped: --max-duration spent with more left to delete", summary);
+            break;
+        case clean::Stop::busy:
+            log.warn("clean stopped: what remains is busy (locked by other sessions); it is retried on the next run",
+                     summary);
+            break;
     }
     return s;
 }

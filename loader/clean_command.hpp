@@ -15,15 +15,15 @@
 namespace pactflow::loader {
 
 struct CleanRequest {
-    std::optional<nlohmann::json> selectors;      // nullopt: the documented defaults
+    std::optional<nlohmann::json> selectors;  // nullopt: the documented defaults
     int limit = 500;
     int overwritten_data_max_age = 7;
     bool dry_run = false;
     std::optional<nlohmann::json> keep_branches;  // nullopt: stale-branch deletion off
     bool until_done = false;
     double max_duration_seconds = 900;
-    std::string now;                              // tests: a fixed reference time (any timestamptz text)
-    bool force_client_side = false;               // run the core from the client even if the extension exists
+    std::string now;                 // tests: a fixed reference time (any timestamptz text)
+    bool force_client_side = false;  // run the core from the client even if the extension exists
 };
 
 struct CleanSummary {
@@ -32,7 +32,7 @@ struct CleanSummary {
     bool skipped = false;  // another clean held the lock
     bool more = false;
     clean::Stop stopped = clean::Stop::done;
-    nlohmann::json last;   // the last pass's result
+    nlohmann::json last;  // the last pass's result
 };
 
 // Checks every argument (22023 before connecting to anything is the caller's exit code 2).

@@ -1,11 +1,12 @@
 #include "cli.hpp"
 
 #include "clean_command.hpp"
+#include "clean_settings.hpp"
 #include "config.hpp"
 #include "connection.hpp"
 #include "exit_codes.hpp"
 #include "extension_install.hpp"
-#include "flyway_command.hpp"
+#include "flyway/command.hpp"
 #include "log.hpp"
 #include "migrate_command.hpp"
 #include "schedule_command.hpp"
@@ -206,7 +207,6 @@ private:
         s.target = o_.target ? o_.target : cfg_.migration_target;
         s.lock_wait_seconds = o_.lock_wait;
         s.use_extension = !o_.no_extension;
-        if (const char *f = std::getenv("PACTFLOW_TEST_FAIL_AFTER_MIGRATION")) s.fail_after = f;
         auto conn = connect();
         const std::int64_t before = read_db_version(*conn);
         log_.info("Database schema version is " + std::to_string(before));
@@ -294,8 +294,21 @@ private:
         r.limit = o_.limit.value_or(cfg_.clean.deletion_limit);
         r.overwritten_data_max_age = o_.overwritten_age.value_or(cfg_.clean.overwritten_data_max_age);
         r.keep_branches = o_.keep_branches;
+        // What the job's clean would refuse is refused now, with the clean's own validation.
+        const CleanSettingsToCheck settings{r.selectors, r.limit, r.overwritten_data_max_age, r.keep_branches};
+        if (!o_.unschedule) validate_clean_settings(settings);
         auto app = connect();
         r.database = app->scalar("SELECT current_database()").value_or("");
+        if (!o_.unschedule) {
+            if (!app->scalar("SELECT 1 FROM pg_extension WHERE extname = 'pactflow'")) {
+                report(Error("55000", "the pactflow extension is not installed in database \"" + r.database + "\"",
+                             "The job would run CALL pactflow_clean_until_done() there and fail every time.",
+                             "Run pactflow-db migrate (or install) first; without the extension, run pactflow-db clean "
+                             "from a scheduler instead."));
+                return exit_code::extension_missing;
+            }
+            validate_clean_settings(settings, app.get());  // and the environments named exist
+        }
         std::string cron_db = o_.cron_database.value_or(
             app->scalar("SELECT current_setting('cron.database_name', true)").value_or(r.database));
         std::unique_ptr<Connection> cron_conn;
@@ -348,7 +361,8 @@ private:
 
 }  // namespace
 
-int run(const std::string &argv0, const std::vector<std::string> &args) {
+namespace {
+int run_command(const std::string &argv0, const std::vector<std::string> &args) {
     // Entry points by program name, as the PactFlow image's db-migrate / db-version / db-clean.
     const std::size_t slash = argv0.find_last_of('/');
     const std::string prog = slash == std::string::npos ? argv0 : argv0.substr(slash + 1);
@@ -359,6 +373,7 @@ int run(const std::string &argv0, const std::vector<std::string> &args) {
 
     Options o;
     Config cfg;
+    std::string flyway_conninfo;
     try {
         o = parse(full);
         if (o.command.empty() || o.command == "help") {
@@ -369,25 +384,16 @@ int run(const std::string &argv0, const std::vector<std::string> &args) {
             std::printf("pactflow-db %s\n", version);
             return exit_code::ok;
         }
-        if (o.command != "flyway") {
-            cfg = load_config(process_environment());
-            parse_level(cfg.log_level);
-        }
+        // Every command, flyway too, stops here on any invalid variable: never a fallback to another source.
+        cfg = load_config(process_environment());
+        parse_level(cfg.log_level);
+        if (o.command == "flyway") flyway_conninfo = cfg.conninfo_for_attempt(std::time(nullptr));
     } catch (const Error &e) {
         report_plain(e);
         return exit_code::bad_configuration;
     }
-    if (o.command == "flyway") {
-        // Flyway's own options (--dbname among them); otherwise our configured connection.
-        std::string conninfo;
-        try {
-            Config c = load_config(process_environment());
-            conninfo = c.conninfo_for_attempt(std::time(nullptr));
-        } catch (const Error &) {
-            // Leave it to libpq's PG* defaults; run_flyway reports connection problems itself.
-        }
-        return run_flyway({full.begin() + 1, full.end()}, conninfo);
-    }
+    // Flyway's own options (--dbname among them) win over our configured connection.
+    if (o.command == "flyway") return run_flyway({full.begin() + 1, full.end()}, flyway_conninfo);
     App app(o, cfg);
     try {
         return app.run();
@@ -396,9 +402,26 @@ int run(const std::string &argv0, const std::vector<std::string> &args) {
         if (e.sqlstate() == sqlstate::invalid_parameter_value) return exit_code::bad_configuration;
         return exit_code_for(e);
     } catch (const std::exception &e) {
-        app.report(Error(sqlstate::internal_error, e.what()));
+        app.report(Error(sqlstate::internal_error, std::string("internal error: ") + e.what()));
         return exit_code::failure;
     }
+}
+}  // namespace
+
+int run(const std::string &argv0, const std::vector<std::string> &args) {
+    // Nothing escapes as an abort: anything unexpected is reported (plainly: the logger may be the problem)
+    // and exits 1.
+    try {
+        return run_command(argv0, args);
+    } catch (const Error &e) {
+        report_plain(e);
+        return e.sqlstate() == sqlstate::invalid_parameter_value ? exit_code::bad_configuration : exit_code_for(e);
+    } catch (const std::exception &e) {
+        report_plain(Error(sqlstate::internal_error, std::string("internal error: ") + e.what()));
+    } catch (...) {
+        report_plain(Error(sqlstate::internal_error, "internal error: an unknown exception"));
+    }
+    return exit_code::failure;
 }
 
 }  // namespace pactflow::loader

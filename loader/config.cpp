@@ -1,12 +1,16 @@
 #include "config.hpp"
 
+#include "pactflow/clean.hpp"
 #include "pactflow/error.hpp"
+
+#include <libpq-fe.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 extern char **environ;
@@ -118,17 +122,93 @@ const std::vector<std::string> log_levels = {"DEBUG", "INFO", "WARN", "ERROR", "
 
 // ---- URLs ----
 
-// The URL with its password replaced, for error messages. Works on malformed URLs too: everything between the
-// first ':' after the scheme and the last '@' is hidden (over-hiding a malformed URL is fine; a password with an
-// unencoded '/', '?' or '#' must not leak).
-std::string redact_url(const std::string &url) {
-    std::size_t start = url.find("://");
-    start = start == std::string::npos ? 0 : start + 3;
-    std::size_t at = url.rfind('@');
-    if (at == std::string::npos || at < start) return url;
-    std::size_t colon = url.find(':', start);
-    if (colon == std::string::npos || colon > at) return url;
-    return url.substr(0, colon + 1) + "***" + url.substr(at);
+// libpq's own connection keywords (PQconndefaults) with its display marks: "*" for secrets (password,
+// sslpassword), "D" for debug options (replication), which a URL may not set.
+struct LibpqKeyword {
+    bool secret = false;
+    bool debug = false;
+};
+
+std::optional<LibpqKeyword> libpq_keyword(const std::string &key) {
+    static const std::map<std::string, LibpqKeyword> keywords = [] {
+        std::map<std::string, LibpqKeyword> m;
+        PQconninfoOption *options = PQconndefaults();
+        for (const PQconninfoOption *o = options; o && o->keyword; ++o) {
+            const std::string disp = o->dispchar ? o->dispchar : "";
+            m[o->keyword] = LibpqKeyword{disp.find('*') != std::string::npos, disp.find('D') != std::string::npos};
+        }
+        PQconninfoFree(options);
+        return m;
+    }();
+    auto it = keywords.find(key);
+    if (it == keywords.end()) return std::nullopt;
+    return it->second;
+}
+
+bool secret_option(const std::string &key) {
+    auto k = libpq_keyword(key);
+    return key.find("password") != std::string::npos || (k && k->secret);
+}
+
+// The raw name=value parts of a URL's query.
+std::vector<std::string> query_parameters(const std::string &query) {
+    std::vector<std::string> out;
+    for (std::size_t pos = 0; pos <= query.size();) {
+        const std::size_t amp = std::min(query.find('&', pos), query.size());
+        out.push_back(query.substr(pos, amp - pos));
+        pos = amp + 1;
+    }
+    return out;
+}
+
+// With a password in the query, a parameter that is not a libpq keyword may be the password's tail after an
+// unencoded '&': its name is then not shown either.
+bool query_has_secret(const std::vector<std::string> &params) {
+    for (const auto &kv : params)
+        if (const std::string key = kv.substr(0, kv.find('='));
+            secret_option(key) || key.find('%') != std::string::npos)
+            return true;
+    return false;
+}
+
+// A URL as error messages show it. Hidden: everything between the first ':' after the scheme and the LAST '@'
+// (the password, also when it holds an unencoded '/' or '@' that makes the URL malformed), everything after the
+// scheme when an '@' follows a '?' or '#', every query value except those of libpq's non-secret keywords, and
+// any fragment. A value without "://" is not shown at all: it may be a libpq conninfo string with a password,
+// or a bare password.
+std::optional<std::string> shown_url(const std::string &url) {
+    const std::size_t sep = url.find("://");
+    if (sep == std::string::npos) return std::nullopt;
+    const std::size_t start = sep + 3;
+    std::string out = url.substr(0, start), rest = url.substr(start);
+    // An '@' after a '?' or '#': a password in the query or the user information holds unencoded reserved
+    // characters, and no part after the scheme can be shown safely.
+    if (std::size_t at = rest.rfind('@'); at != std::string::npos && rest.find_first_of("?#") < at) return out + "***";
+    if (std::size_t at = rest.rfind('@'); at != std::string::npos) {
+        const std::size_t colon = rest.find(':');
+        out += colon < at ? rest.substr(0, colon + 1) + "***@" : rest.substr(0, at + 1);
+        rest.erase(0, at + 1);
+    }
+    std::string fragment;
+    if (std::size_t hash = rest.find('#'); hash != std::string::npos) {
+        fragment = "#***";
+        rest.erase(hash);
+    }
+    std::size_t q = rest.find('?');
+    if (q == std::string::npos) return out + rest + fragment;
+    out += rest.substr(0, q + 1);
+    const std::vector<std::string> params = query_parameters(rest.substr(q + 1));
+    const bool names_shown = !query_has_secret(params);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const std::string &kv = params[i];
+        const std::size_t eq = kv.find('=');
+        const std::string key = kv.substr(0, eq);
+        out += i ? "&" : "";
+        if (eq == std::string::npos) out += kv.empty() ? "" : "***";
+        else if (libpq_keyword(key) && !secret_option(key)) out += kv;
+        else out += (libpq_keyword(key) || names_shown ? key : "***") + "=***";
+    }
+    return out + fragment;
 }
 
 int hex_value(char c) {
@@ -149,12 +229,35 @@ struct ParsedUrl {
     std::vector<std::pair<std::string, std::string>> options;
 };
 
+// The values libpq itself checks when it starts connecting (fe-connect.c): checked here, so that a bad one
+// stops the loader before it connects (exit 2), like every other invalid setting. Secret values are never
+// quoted.
+void check_option_value(const Setting &s, const std::string &key) {
+    static const std::map<std::string, std::vector<std::string>> choices = {
+        {"target_session_attrs", {"any", "read-write", "read-only", "primary", "standby", "prefer-standby"}},
+        {"gssencmode", {"disable", "prefer", "require"}},
+        {"channel_binding", {"disable", "prefer", "require"}},
+        {"ssl_min_protocol_version", {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}},
+        {"ssl_max_protocol_version", {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}},
+    };
+    static const std::vector<std::string> integers = {"connect_timeout", "keepalives", "keepalives_idle",
+                                                      "keepalives_interval", "keepalives_count", "tcp_user_timeout"};
+    if (auto it = choices.find(key); it != choices.end()) {
+        if (std::find(it->second.begin(), it->second.end(), s.value) == it->second.end())
+            bad_value(s, join(it->second, ", "));
+    } else if (std::find(integers.begin(), integers.end(), key) != integers.end()) {
+        (void)parse_int(s, 0, 2147483647, "a whole number, 0 or more");
+    }
+}
+
 ParsedUrl parse_url(const Setting &s) {
-    const std::string shown = redact_url(s.value);
+    const std::optional<std::string> shown = shown_url(s.value);
     auto fail = [&](const std::string &why) {
-        config_error("invalid value for " + s.name + ": \"" + shown + "\"",
+        config_error(shown ? "invalid value for " + s.name + ": \"" + *shown + "\""
+                           : "invalid value for " + s.name + " (not shown: it may hold a password)",
                      why + " Allowed: postgres://, postgresql:// or postgresiam:// "
-                           "user:password@host:port/database?parameters, with reserved characters percent-encoded.");
+                           "user:password@host:port/database?parameters, with reserved characters percent-encoded.",
+                     "Percent-encode @ : / ? # % in the user name and password (e.g. p%40ss for p@ss).");
     };
     auto decode = [&](const std::string &in, const char *part) {
         std::string out;
@@ -175,6 +278,18 @@ ParsedUrl parse_url(const Setting &s) {
     const std::string scheme = lower(s.value.substr(0, sep));
     if (scheme == "postgresiam") u.iam = true;
     else if (scheme != "postgres" && scheme != "postgresql") fail("The scheme \"" + scheme + "\" is not supported.");
+
+    // Only one '@', ending the user information before the host: an unencoded '@', '/', '?' or '#' in a
+    // password would otherwise turn the password's tail into a host, a database name or parameters.
+    const std::size_t authority_end = s.value.find_first_of("/?#", sep + 3);
+    const std::size_t first_at = s.value.find('@', sep + 3);
+    if (first_at != std::string::npos) {
+        if (authority_end != std::string::npos && s.value.find('@', authority_end) != std::string::npos)
+            fail("An \"@\" follows the host: the user name or password holds an unencoded \"/\", \"?\", \"#\" "
+                 "or \"@\".");
+        if (s.value.find('@', first_at + 1) < authority_end)
+            fail("The user name or password holds an unencoded \"@\".");
+    }
 
     std::string rest = s.value.substr(sep + 3);
     if (auto hash = rest.find('#'); hash != std::string::npos) rest.erase(hash);
@@ -229,20 +344,23 @@ ParsedUrl parse_url(const Setting &s) {
     if (path.find('/') != std::string::npos) fail("The database name must not contain \"/\" (encode it as %2F).");
     u.dbname = decode(path, "database name");
 
-    std::size_t pos = 0;
-    while (pos < query.size()) {
-        std::size_t amp = query.find('&', pos);
-        if (amp == std::string::npos) amp = query.size();
-        std::string kv = query.substr(pos, amp - pos);
-        pos = amp + 1;
+    const std::vector<std::string> params = query.empty() ? std::vector<std::string>() : query_parameters(query);
+    const bool names_shown = !query_has_secret(params);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const std::string &kv = params[i];
         if (kv.empty()) continue;
+        const std::string which = "Parameter " + std::to_string(i + 1) + " of the query";
         auto eq = kv.find('=');
+        if (eq == std::string::npos) fail(which + " has no value (parameters are name=value, joined by &).");
         std::string key = decode(kv.substr(0, eq), "parameter name");
-        std::string value = eq == std::string::npos ? "" : decode(kv.substr(eq + 1), "parameter value");
-        if (key.empty() || !std::all_of(key.begin(), key.end(), [](unsigned char c) {
-                return std::islower(c) || std::isdigit(c) || c == '_';
-            }))
-            fail("A parameter name is not a libpq keyword (lower-case letters, digits, _).");
+        std::string value = decode(kv.substr(eq + 1), "parameter value");
+        const std::optional<LibpqKeyword> keyword = libpq_keyword(key);
+        if (!keyword)
+            fail(which + (names_shown ? " (\"" + key + "\")" : std::string()) +
+                 " is not a libpq connection keyword (https://www.postgresql.org/docs/15/libpq-connect.html).");
+        if (keyword->debug)
+            fail("The parameter \"" + key + "\" is not allowed: the loader needs an ordinary connection.");
+        check_option_value(Setting{"the " + key + " parameter of " + s.name, value}, key);
         if (key == "sslmode") u.sslmode = value;
         else if (key == "user") u.user = value;
         else if (key == "password") u.password = value;
@@ -254,8 +372,6 @@ ParsedUrl parse_url(const Setting &s) {
     }
     return u;
 }
-
-bool secret_option(const std::string &key) { return key.find("password") != std::string::npos; }
 
 }  // namespace
 
@@ -501,12 +617,24 @@ Config load_config(const Environment &env, const FileReader &read_file) {
     if (auto s = vars.get("PACTFLOW_SQL_LOG_WARN_DURATION")) c.sql_log_warn_duration = parse_seconds(*s);
 
     // ---- clean ----
+    // Checked by the clean's own validation (pactflow::clean::validate_options), one variable at a time so the
+    // error names it: what `clean` would refuse, every command refuses before connecting.
+    auto check_clean = [](const Setting &s, const std::function<void(clean::CleanOptions &)> &set) {
+        clean::CleanOptions o;
+        set(o);
+        try {
+            clean::validate_options(o);
+        } catch (const Error &e) {
+            config_error("invalid value for " + s.name + ": \"" + s.value + "\"",
+                         e.detail().empty() ? std::string(e.what()) : e.detail(), e.hint());
+        }
+    };
     if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS")) {
         const std::string allowed = "a JSON array of selector objects, e.g. [{\"max_age\": 90}, {\"deployed\": true}]";
         nlohmann::json j;
         try {
             j = nlohmann::json::parse(s->value);
-        } catch (const nlohmann::json::parse_error &e) {
+        } catch (const nlohmann::json::exception &e) {  // parse errors, and numbers out of range (1e400)
             config_error("invalid value for " + s->name + ": \"" + s->value + "\"",
                          "It is not valid JSON (" + std::string(e.what()) + "). Allowed: " + allowed + ".",
                          "Remember to escape the quotes in your configuration files.");
@@ -514,13 +642,18 @@ Config load_config(const Environment &env, const FileReader &read_file) {
         if (!j.is_array()) bad_value(*s, allowed);
         for (const auto &e : j)
             if (!e.is_object()) bad_value(*s, allowed);
+        check_clean(*s, [&](clean::CleanOptions &o) { o.selectors = j; });
         c.clean.keep_version_selectors = j;
     }
-    if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT"))
+    if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT")) {
         c.clean.deletion_limit = static_cast<int>(parse_int(*s, 1, 2147483647, "a whole number, 1 or more"));
-    if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE"))
+        check_clean(*s, [&](clean::CleanOptions &o) { o.limit = c.clean.deletion_limit; });
+    }
+    if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE")) {
         c.clean.overwritten_data_max_age =
             static_cast<int>(parse_int(*s, 0, 2147483647, "a whole number of days, 0 or more"));
+        check_clean(*s, [&](clean::CleanOptions &o) { o.overwritten_data_max_age = c.clean.overwritten_data_max_age; });
+    }
     if (auto s = vars.get("PACTFLOW_DATABASE_CLEAN_DRY_RUN")) c.clean.dry_run = parse_bool(*s);
 
     return c;

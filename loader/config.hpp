@@ -3,7 +3,10 @@
 // libpq's own PG* variables (USE_IAM_AUTH=1 selecting IAM there). load_config() is pure: it takes the
 // environment as a map and the file reader for the AWS shared credentials file, and throws pactflow::Error
 // with SQLSTATE 22023 (the loader exits 2, before connecting) naming the variable, the value and what is
-// allowed. Passwords, tokens and AWS secrets never appear in errors, warnings or descriptions.
+// allowed. Passwords, tokens and AWS secrets never appear in errors, warnings or descriptions. Nothing invalid is
+// skipped for another source. URLs follow RFC 3986 strictly (one '@', reserved characters in the password
+// percent-encoded: an ambiguous URL is refused, not guessed at), their parameters are libpq keywords with values
+// libpq accepts, and the clean variables pass the clean's own validation (pactflow::clean::validate_options).
 //
 // Variables (PACT_BROKER_<rest> is the twin of every PACTFLOW_<rest>):
 //   PACTFLOW_DATABASE_URL            postgres:// | postgresql:// | postgresiam:// (IAM) user:pass@host:port/name?opts

@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -93,10 +94,76 @@ void Connection::timed(const std::string &sql, std::chrono::steady_clock::time_p
 void Connection::run_script(const std::string &sql) {
     const auto t0 = std::chrono::steady_clock::now();
     PGresult *r = PQexec(conn_, sql.c_str());
+    if (PQresultStatus(r) == PGRES_COPY_OUT) {
+        PQclear(r);
+        char *row = nullptr;
+        while (PQgetCopyData(conn_, &row, 0) > 0) PQfreemem(row);
+        r = PQgetResult(conn_);
+        for (PGresult *extra; (extra = PQgetResult(conn_)) != nullptr;) PQclear(extra);
+    } else if (PQresultStatus(r) == PGRES_COPY_IN) {
+        PQclear(r);
+        PQputCopyEnd(conn_, "COPY FROM STDIN needs its data: run it with copy_in()");
+        r = PQgetResult(conn_);
+        for (PGresult *extra; (extra = PQgetResult(conn_)) != nullptr;) PQclear(extra);
+    }
     timed(sql, t0);
     // PQexec returns the last statement's result; an error stops the script there.
     check(r, conn_, affected_);
     PQclear(r);
+}
+
+bool Connection::in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+
+void Connection::copy_in(const std::string &sql, const std::string &data) {
+    const auto t0 = std::chrono::steady_clock::now();
+    PGresult *r = PQexec(conn_, sql.c_str());
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        timed(sql, t0);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) {
+            PQclear(r);
+            throw Error(sqlstate::feature_not_supported, "not a COPY ... FROM STDIN statement: " + sql);
+        }
+        check(r, conn_, affected_);
+    }
+    PQclear(r);
+    // In chunks: libpq buffers what it cannot send yet (blocking connection).
+    const std::size_t chunk = 1 << 16;
+    bool sent = true;
+    for (std::size_t i = 0; sent && i < data.size(); i += chunk) {
+        const std::size_t n = std::min(chunk, data.size() - i);
+        sent = PQputCopyData(conn_, data.data() + i, static_cast<int>(n)) == 1;
+    }
+    if (PQputCopyEnd(conn_, sent ? nullptr : "the client could not send the COPY data") != 1 && sent)
+        throw Error("08006", "could not end COPY: " + std::string(PQerrorMessage(conn_)));
+    r = PQgetResult(conn_);
+    for (PGresult *extra; (extra = PQgetResult(conn_)) != nullptr;) PQclear(extra);
+    timed(sql, t0);
+    check(r, conn_, affected_);
+    PQclear(r);
+}
+
+void Connection::run_script_each(const std::string &sql, const std::function<void(const Value &)> &on_rows) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!PQsendQuery(conn_, sql.c_str())) {
+        timed(sql, t0);
+        throw_result_error(nullptr, conn_);
+    }
+    // Every result must be read before the connection can be used again; the first error is kept.
+    PGresult *failed = nullptr;
+    while (PGresult *r = PQgetResult(conn_)) {
+        const ExecStatusType st = PQresultStatus(r);
+        if (failed || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)) {
+            if (!failed) failed = r;
+            else PQclear(r);
+            continue;
+        }
+        if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) > 0)
+            on_rows(PQgetisnull(r, 0, 0) ? Value() : Value(std::string(PQgetvalue(r, 0, 0))));
+        affected_ = std::atoll(PQcmdTuples(r));
+        PQclear(r);
+    }
+    timed(sql, t0);
+    if (failed) throw_result_error(failed, conn_);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 struct pg_conn;
 
@@ -31,6 +32,15 @@ public:
     long long affected() const override { return affected_; }
 
     void exec(const std::string &sql) { run_script(sql); }
+    // Runs a script of several statements in one round trip, passing the first value of each statement that
+    // returns rows to on_rows, in order; the first error stops the script and is thrown.
+    void run_script_each(const std::string &sql, const std::function<void(const Value &)> &on_rows);
+    // Runs a COPY ... FROM STDIN and sends `data` with libpq's COPY protocol (PQputCopyData, PQputCopyEnd), as
+    // psql sends the lines that follow the statement in a script. A COPY ... TO STDOUT run by run_script has
+    // its rows read and dropped.
+    void copy_in(const std::string &sql, const std::string &data);
+    // Whether a transaction block is open (also an aborted one).
+    bool in_transaction() const;
 
     // Called after every statement (also a failed one) with its text and duration: SQL logging and the
     // slow-statement warning (PACTFLOW_SQL_LOG_LEVEL, PACTFLOW_SQL_LOG_WARN_DURATION).
@@ -48,6 +58,29 @@ private:
     StatementHook hook_;
     NoticeHook notice_hook_;
 };
+
+// Runs fn() between BEGIN and COMMIT; when anything throws, rolls back (a failing ROLLBACK is ignored: the first
+// error is the one that matters) and rethrows.
+template <typename F>
+auto in_transaction(Connection &c, F &&fn) -> decltype(fn()) {
+    c.exec("BEGIN");
+    try {
+        if constexpr (std::is_void_v<decltype(fn())>) {
+            fn();
+            c.exec("COMMIT");
+        } else {
+            auto result = fn();
+            c.exec("COMMIT");
+            return result;
+        }
+    } catch (...) {
+        try {
+            c.exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+    }
+}
 
 // Log callback (level, message), as pactflow::Log.
 using ConnectLog = std::function<void(const std::string &level, const std::string &message)>;

@@ -47,8 +47,12 @@ VersionReport check_versions(Connection &conn) {
 }
 
 std::optional<std::string> create_or_update_extension(Connection &conn) {
-    auto available = conn.scalar("SELECT default_version FROM pg_available_extensions WHERE name = 'pactflow'");
-    auto installed = conn.scalar("SELECT extversion FROM pg_extension WHERE extname = 'pactflow'");
+    auto installed = conn.scalar("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pactflow'");
+    // At this loader's version there is nothing to update to (check_versions then compares the library): the
+    // extension directory (pg_available_extensions reads every control file in it) is only read otherwise.
+    if (installed && *installed == version) return "current";
+    auto available =
+        conn.scalar("SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = 'pactflow'");
     if (!available && !installed) return std::nullopt;
     if (!installed) {
         conn.exec("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pactflow; RESET client_min_messages");

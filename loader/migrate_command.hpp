@@ -13,7 +13,6 @@ struct MigrateSettings {
     std::optional<std::int64_t> target;
     int lock_wait_seconds = 60;
     bool use_extension = true;   // false: never try CREATE EXTENSION (managed PostgreSQL)
-    std::string fail_after;      // test hook (PACTFLOW_TEST_FAIL_AFTER_MIGRATION)
 };
 
 // Transactions by statement over libpq; statements may run in autocommit.
@@ -24,6 +23,9 @@ public:
     void commit() override { c_.exec("COMMIT"); }
     void rollback() override { c_.exec("ROLLBACK"); }
     bool can_autocommit() const override { return true; }
+    // All scripts in one round trip (a multi-statement query with BEGIN/COMMIT around each).
+    std::optional<ScriptFailure> run_each_in_transaction(Executor &ex,
+                                                         const std::vector<std::string> &scripts) override;
 
 private:
     Connection &c_;

@@ -43,12 +43,14 @@ json collect_status(Connection &conn) {
     json rows = json::array();
     int applied = 0, pending = 0, failed = 0;
     for (const auto &mig : Catalog::builtin().migrations()) {
-        std::string state = is_applied(mig, s) ? "applied" : "pending";
-        auto h = s.history.find(mig.name);
-        if (h != s.history.end() && !h->second) state = "failed";
+        const std::string state = state_name(migration_state(mig, s));
         (state == "applied" ? applied : state == "failed" ? failed : pending)++;
-        json row = {{"version", mig.version}, {"name", mig.name}, {"origin", mig.pact_broker ? "pact_broker" : "pactflow"},
-                    {"state", state}, {"transactional", mig.transactional}, {"reversible", mig.down.has_value()}};
+        json row = {{"version", mig.version},
+                    {"name", mig.name},
+                    {"origin", mig.pact_broker ? "pact_broker" : "pactflow"},
+                    {"state", state},
+                    {"transactional", mig.transactional},
+                    {"reversible", mig.down.has_value()}};
         auto it = installed.find(mig.name);
         if (it != installed.end()) { row["installed_at"] = it->second.first; row["installed_by"] = it->second.second; }
         rows.push_back(row);
@@ -76,14 +78,18 @@ std::string format_status(const json &st) {
           << (v["agree"].get<bool>() ? " (versions agree)" : " (VERSIONS DISAGREE: run pactflow-db install)");
     else
         o << ", no extension on this server (client mode)";
-    o << "\ndatabase schema version " << st["db_version"].get<long long>() << ": " << st["summary"]["applied"].get<int>()
-      << " applied, " << st["summary"]["pending"].get<int>() << " pending, " << st["summary"]["failed"].get<int>() << " failed\n\n";
-    o << std::left << std::setw(10) << "Version" << "  " << std::setw(70) << "Migration" << "  " << std::setw(11) << "Origin"
-      << "  " << std::setw(8) << "State" << "  Installed on\n";
+    o << "\ndatabase schema version " << st["db_version"].get<long long>() << ": "
+      << st["summary"]["applied"].get<int>() << " applied, " << st["summary"]["pending"].get<int>() << " pending, "
+      << st["summary"]["failed"].get<int>() << " failed\n\n";
+    o << std::left << std::setw(10) << "Version"
+      << "  " << std::setw(70) << "Migration"
+      << "  " << std::setw(11) << "Origin"
+      << "  " << std::setw(8) << "State"
+      << "  Installed on\n";
     for (const auto &r : st["migrations"]) {
-        o << std::setw(10) << r["version"].get<long long>() << "  " << std::setw(70) << r["name"].get<std::string>() << "  "
-          << std::setw(11) << r["origin"].get<std::string>() << "  " << std::setw(8) << r["state"].get<std::string>() << "  "
-          << r.value("installed_at", std::string()) << "\n";
+        o << std::setw(10) << r["version"].get<long long>() << "  " << std::setw(70) << r["name"].get<std::string>()
+          << "  " << std::setw(11) << r["origin"].get<std::string>() << "  " << std::setw(8)
+          << r["state"].get<std::string>() << "  " << r.value("installed_at", std::string()) << "\n";
     }
     for (const auto &u : st["unknown_applied"])
         o << std::setw(10) << version_of(u.get<std::string>()) << "  " << std::setw(70) << u.get<std::string>() << "  "
@@ -92,8 +98,9 @@ std::string format_status(const json &st) {
     if (st["last_cleans"].empty()) o << " none";
     o << "\n";
     for (const auto &c : st["last_cleans"])
-        o << "  " << c["started_at"].get<std::string>() << " UTC  " << c["deleted"].get<long long>() << " rows deleted in "
-          << c["duration_ms"].get<long long>() << " ms" << (c["more"].get<bool>() ? ", more remained" : "") << "\n";
+        o << "  " << c["started_at"].get<std::string>() << " UTC  " << c["deleted"].get<long long>()
+          << " rows deleted in " << c["duration_ms"].get<long long>() << " ms"
+          << (c["more"].get<bool>() ? ", more remained" : "") << "\n";
     return o.str();
 }
 

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------------------------------------
--- Fixture helpers shared by every regress/sql/clean*.sql, included with \i from the repository root (where
--- make installcheck runs pg_regress); a file of its own so that pg_regress does not take it for a test.
+-- Fixture helpers shared by every regress/sql/clean*.sql, included with \i :abs_srcdir/clean_fixtures.sql
+-- (PG_ABS_SRCDIR, set by pg_regress); a file of its own so that pg_regress does not take it for a test.
 -- They write rows the way the Pact Broker does: versions."order" from one global counter (insertion order), tags
 -- with their pacticipant_id and
 -- version_order, a branch head moved to the version most recently added to the branch, the latest pact
@@ -217,5 +217,13 @@ EXCEPTION WHEN OTHERS THEN
                             hint = PG_EXCEPTION_HINT;
     RETURN NEXT;
 END
+$$;
+-- A connection string back to this database for a second session (dblink), over TCP or over a Unix socket
+-- (where inet_server_addr() is NULL).
+CREATE FUNCTION fx_conninfo() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT string_agg(k || '=''' || replace(replace(v, '\', '\\'), '''', '\''') || '''', ' ')
+    FROM (VALUES ('host', coalesce(host(inet_server_addr()),
+                                   split_part(current_setting('unix_socket_directories'), ',', 1))),
+                 ('port', current_setting('port')), ('dbname', current_database()), ('user', current_user::text)) p(k, v)
 $$;
 -- ------------------------------------------------------------------------------------------- end of helpers

@@ -1,4 +1,4 @@
--- The open-source Pact Broker's clean (CleanIncremental, reference §2.2), expressed as SQL for the benchmark:
+-- The open-source Pact Broker's clean (lib/pact_broker/db/clean_incremental.rb), expressed as SQL for the benchmark:
 -- before counts, the keep UNION of the default selectors (set-based, as Sequel builds it), the anti-join with
 -- ORDER BY id LIMIT, its delete order, the unlimited orphan pact_versions delete, after counts. One
 -- transaction (the caller's). Stale-branch deletion is left out so that the version sets stay comparable.
@@ -68,7 +68,7 @@ END
 $$;
 
 -- The Pact Broker's dry run: counts of the keep set, per selector, the limited delete query and the
--- per-pacticipant summary (reference §2.4).
+-- per-pacticipant summary (the same file's dry run).
 CREATE OR REPLACE FUNCTION bench_pb_dry_run(lim integer, today date) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     ids integer[];
@@ -87,7 +87,7 @@ BEGIN
 END
 $$;
 
--- The Pact Broker's DeleteOverwrittenData (reference §3.1): overwritten pact publications, duplicate verifications,
+-- The Pact Broker's DeleteOverwrittenData (lib/pact_broker/db/delete_overwritten_data.rb): overwritten pact publications, duplicate verifications,
 -- orphan pact versions and webhook history, each up to `lim` rows, oldest id first, cut-off `today` - 7 days.
 CREATE OR REPLACE FUNCTION bench_pb_overwritten(lim integer, today date) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE

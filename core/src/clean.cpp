@@ -2,6 +2,8 @@
 
 #include "clean_internal.hpp"
 
+#include "pactflow/app_schema.hpp"
+#include "pactflow/clean_options.hpp"
 #include "pactflow/clean_selectors.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/locks.hpp"
@@ -18,11 +20,17 @@ using namespace detail;
 // Tables a pass reads (ACCESS SHARE) and deletes from (ROW EXCLUSIVE). They are locked one by one before
 // anything else, each waiting at most table_lock_wait: behind a table lock (DDL, LOCK TABLE) a pass gives up
 // early and says which table, instead of queueing with the clean lock held.
-const char *read_tables[] = {"pacticipants", "environments", "branch_versions", "branch_heads", "currently_deployed_version_ids",
+const char *read_tables[] = {"pacticipants",
+                             "environments",
+                             "branch_versions",
+                             "branch_heads",
+                             "currently_deployed_version_ids",
                              "latest_pact_publication_ids_for_consumer_versions",
                              "latest_verification_id_for_pact_version_and_provider_version"};
-const char *delete_tables[] = {"versions",           "tags",          "branches",          "pact_publications",
-                               "verifications",      "pact_versions", "triggered_webhooks", "webhook_executions",
+const char *delete_tables[] = {"versions",           "tags",
+                               "branches",           "pact_publications",
+                               "verifications",      "pact_versions",
+                               "triggered_webhooks", "webhook_executions",
                                "deployed_versions",  "released_versions"};
 constexpr const char *table_lock_wait = "2s";
 // How long one delete unit waits for a row lock before it is split and the busy row skipped.
@@ -68,7 +76,8 @@ void check_environments(Executor &ex, const Tables &t, const std::vector<Selecto
     while (i < selectors.size() && selectors[i].environment != *missing) ++i;
     const std::string name = utf8::truncate(utf8::sanitize(*missing), 80);
     throw Error(sqlstate::invalid_parameter_value,
-                "invalid keep selector: selector " + std::to_string(i) + " environment \"" + name + "\" names no environment",
+                "invalid keep selector: selector " + std::to_string(i) + " environment \"" + name +
+                    "\" names no environment",
                 "selector " + std::to_string(i) + ", key \"environment\": no row in environments has that name.",
                 "Check the spelling; SELECT name FROM environments lists them.");
 }
@@ -83,6 +92,22 @@ json category_json(const CategoryOutcome &c, bool dry_run) {
 }
 
 }  // namespace
+
+void validate_options(const CleanOptions &o, Executor *ex) {
+    CleanArguments a;
+    if (!o.selectors.is_null()) a.selectors = o.selectors;
+    a.limit = o.limit;
+    a.dry_run = o.dry_run;
+    a.overwritten_data_max_age = o.overwritten_data_max_age;
+    if (!o.keep_branches.is_null()) a.keep_branches = o.keep_branches;
+    if (!o.now.empty()) a.now = o.now;
+    a.time_budget_seconds = o.time_budget_seconds;
+    a.max_duration_seconds = o.max_duration_seconds;
+    resolve_arguments(a);  // ranges, and the selectors and keep_branches parsed
+    if (!ex) return;
+    const std::string schema = o.schema.empty() ? application_schema(*ex) : o.schema;
+    check_environments(*ex, Tables(schema), parse_selectors(o.selectors).selectors);
+}
 
 long long deleted_rows(const json &result) {
     long long n = 0;
@@ -106,7 +131,8 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     // than running them. No parallel plans: the searches stop early, and workers would each build the same hash
     // tables. work_mem at least 64MB: the dry run hashes the ids of every kept version.
     ex.query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true), "
-             "pg_catalog.set_config('jit', 'off', true), pg_catalog.set_config('max_parallel_workers_per_gather', '0', true), "
+             "pg_catalog.set_config('jit', 'off', true), pg_catalog.set_config('max_parallel_workers_per_gather', '0', "
+             "true), "
              "CASE WHEN pg_catalog.pg_size_bytes(pg_catalog.current_setting("
              "'work_mem')) < 67108864 THEN pg_catalog.set_config('work_mem', '64MB', true) END");
     if (o.now.empty()) o.now = transaction_now(ex);
@@ -119,7 +145,10 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
 
     if (ex.scalar("SELECT pg_try_advisory_xact_lock($1::bigint)", {std::to_string(locks::clean)}) != Value("t")) {
         o.notice("another clean is running; this pass was skipped");
-        return json{{"skipped", true}, {"reason", "another clean holds the clean lock"}, {"dry_run", o.dry_run}, {"more", true}};
+        return json{{"skipped", true},
+                    {"reason", "another clean holds the clean lock"},
+                    {"dry_run", o.dry_run},
+                    {"more", true}};
     }
     ++p.units;
     const std::string busy_table = lock_tables(ex, p.t, o.dry_run);
@@ -127,8 +156,9 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
         const std::string what = "table " + o.schema + "." + busy_table + " is locked by another session";
         if (o.dry_run)
             throw Error(sqlstate::lock_not_available, "dry run gave up: " + what,
-                        std::string("It waited ") + table_lock_wait + " for a lock that conflicts with reading the table "
-                        "(DDL or LOCK TABLE in another session).",
+                        std::string("It waited ") + table_lock_wait +
+                            " for a lock that conflicts with reading the table "
+                            "(DDL or LOCK TABLE in another session).",
                         "Run the dry run again when that session has finished; pg_locks shows who holds the lock.");
         o.notice("pactflow_clean: " + what + "; this pass was skipped");
         return json{{"skipped", true}, {"reason", what}, {"dry_run", false}, {"more", true}};
@@ -163,7 +193,8 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     account("versions", versions);
     account("overwritten_pact_publications",
             run_tracked_category(p, overwritten_pact_publications_category(p, touched), capture, 'p', {}));
-    account("duplicate_verifications", run_tracked_category(p, duplicate_verifications_category(p, touched), capture, 'v', {}));
+    account("duplicate_verifications",
+            run_tracked_category(p, duplicate_verifications_category(p, touched), capture, 'v', {}));
     account("webhook_history", run_category(p, webhook_history_category(p)));
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
@@ -213,10 +244,10 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
 
 const char *stop_text(Stop s) {
     switch (s) {
-    case Stop::done: return "nothing left to delete";
-    case Stop::time_spent: return "time budget spent; more remains for the next run";
-    case Stop::another_clean: return "another clean is running";
-    case Stop::busy: return "what remains is busy (locked by other sessions); it is retried on the next run";
+        case Stop::done: return "nothing left to delete";
+        case Stop::time_spent: return "time budget spent; more remains for the next run";
+        case Stop::another_clean: return "another clean is running";
+        case Stop::busy: return "what remains is busy (locked by other sessions); it is retried on the next run";
     }
     return "";
 }

@@ -72,15 +72,16 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
                                      sp.values()));
     };
     const long long rows = std::max<long long>(
-        0, std::llround(std::stod(p.ex.scalar("SELECT greatest(reltuples, 0) FROM pg_catalog.pg_class WHERE oid = $1::regclass",
-                                              {c.table})
-                                      .value_or("0"))));
+        0, std::llround(std::stod(
+               p.ex.scalar("SELECT greatest(reltuples, 0) FROM pg_catalog.pg_class WHERE oid = $1::regclass", {c.table})
+                   .value_or("0"))));
     const long long cap = std::max<long long>(20000, rows / 8);
     long long window = std::min<long long>(20000, 2000 + 4 * static_cast<long long>(want)), examined = 0;
     Ids ids;
     for (;;) {
         const std::size_t need = want - ids.size();
-        const auto bound = p.ex.scalar("SELECT x.id FROM " + c.table + " x WHERE x.id > $1::bigint ORDER BY x.id OFFSET $2::bigint LIMIT 1",
+        const auto bound = p.ex.scalar("SELECT x.id FROM " + c.table +
+                                           " x WHERE x.id > $1::bigint ORDER BY x.id OFFSET $2::bigint LIMIT 1",
                                        {std::to_string(after), std::to_string(window)});
         Ids found = search(after, bound, false, need);
         ids.insert(ids.end(), found.begin(), found.end());
@@ -88,7 +89,8 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
         examined += window;
         after = std::stoll(*bound) - 1;
         // Rows still to look at if the density so far holds (at least one more window's worth when none qualified).
-        const double density = static_cast<double>(std::max<std::size_t>(ids.size(), 1)) / static_cast<double>(examined);
+        const double density =
+            static_cast<double>(std::max<std::size_t>(ids.size(), 1)) / static_cast<double>(examined);
         const double predicted = static_cast<double>(want - ids.size()) / density;
         if (examined + predicted > static_cast<double>(cap)) break;
         window = std::max<long long>(window, static_cast<long long>(predicted * 1.5));
@@ -158,16 +160,19 @@ CategoryOutcome run_category(Pass &p, const Category &c, const Source *source) {
         // Lock what nobody else holds, then check again under the lock with a fresh snapshot: a change committed
         // meanwhile (a new branch head, a new reference) is seen, and one still in flight holds a lock that made
         // SKIP LOCKED pass the row by.
-        const Ids locked = column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE x.id = ANY($1::integer[]) "
-                                                 "ORDER BY x.id FOR UPDATE OF x SKIP LOCKED", {array_literal(ids)}));
+        const Ids locked = column_ids(p.ex.query("SELECT x.id FROM " + c.table +
+                                                     " x WHERE x.id = ANY($1::integer[]) "
+                                                     "ORDER BY x.id FOR UPDATE OF x SKIP LOCKED",
+                                                 {array_literal(ids)}));
         for (long long id : ids)
             if (!std::binary_search(locked.begin(), locked.end(), id)) out.busy.push_back(id);
         SqlParams sp;
         const std::string set = sp.add(array_literal(locked), "integer[]");
-        const Ids still = locked.empty() ? Ids{}
-                                         : column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE x.id = ANY(" + set +
-                                                                     ") AND " + row_test(c.qualifies("x", sp)) + " ORDER BY x.id",
-                                                                 sp.values()));
+        const Ids still = locked.empty()
+                              ? Ids{}
+                              : column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE x.id = ANY(" + set +
+                                                          ") AND " + row_test(c.qualifies("x", sp)) + " ORDER BY x.id",
+                                                      sp.values()));
         delete_units(p, c, still, out);
         if (!beyond) break;  // nothing qualifies past these
     }
@@ -176,7 +181,9 @@ CategoryOutcome run_category(Pass &p, const Category &c, const Source *source) {
     return out;
 }
 
-Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want) { return find_oldest(p, c, after, want); }
+Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want) {
+    return find_oldest(p, c, after, want);
+}
 
 // ---- the categories -----------------------------------------------------------------------------------
 
@@ -218,7 +225,8 @@ namespace {
 // the executions that reference those publications directly. The ids go in as arrays: the planner then searches
 // both indexes (a bitmap OR) instead of joining CTEs whose sizes it overestimates with the whole table.
 std::string delete_executions(const Tables &t, const std::string &publications) {
-    std::string q = "DELETE FROM " + t("webhook_executions") + " WHERE triggered_webhook_id = ANY (ARRAY(SELECT id FROM w))";
+    std::string q =
+        "DELETE FROM " + t("webhook_executions") + " WHERE triggered_webhook_id = ANY (ARRAY(SELECT id FROM w))";
     if (!publications.empty()) q += " OR pact_publication_id = ANY (ARRAY(SELECT id FROM " + publications + "))";
     return q + " RETURNING 1";
 }
@@ -239,24 +247,51 @@ Category versions_category(Pass &p, const KeepModel &keep, Ids &touched) {
         // currently_deployed_version_ids, the latest_* rows).
         auto r = ex.query(
             "WITH v AS (SELECT unnest($1::integer[]) AS id), "
-            "p AS (SELECT id FROM " + t("pact_publications") + " WHERE consumer_version_id IN (SELECT id FROM v)), "
-            "f AS (SELECT id FROM " + t("verifications") + " WHERE provider_version_id IN (SELECT id FROM v)), "
-            "w AS (SELECT id FROM " + t("triggered_webhooks") + " WHERE pact_publication_id IN (SELECT id FROM p) "
-            "UNION SELECT id FROM " + t("triggered_webhooks") + " WHERE verification_id IN (SELECT id FROM f)), "
-            "h AS (SELECT DISTINCT branch_id FROM " + t("branch_heads") + " WHERE version_id IN (SELECT id FROM v)), "
-            "d_we AS (" + delete_executions(t, "p") + "), "
-            "d_tw AS (DELETE FROM " + t("triggered_webhooks") + " WHERE id IN (SELECT id FROM w) RETURNING 1), "
-            "d_f AS (DELETE FROM " + t("verifications") + " WHERE id IN (SELECT id FROM f) RETURNING pact_version_id), "
-            "d_p AS (DELETE FROM " + t("pact_publications") + " WHERE id IN (SELECT id FROM p) RETURNING pact_version_id), "
-            "d_dv AS (DELETE FROM " + t("deployed_versions") + " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
-            "d_rv AS (DELETE FROM " + t("released_versions") + " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
-            "d_t AS (DELETE FROM " + t("tags") + " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
-            "d_v AS (DELETE FROM " + t("versions") + " WHERE id IN (SELECT id FROM v) RETURNING 1) "
-            "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d_f), "
-            "(SELECT count(*) FROM d_p), (SELECT count(*) FROM d_dv), (SELECT count(*) FROM d_rv), (SELECT count(*) FROM d_t), "
-            "(SELECT count(*) FROM d_v), (SELECT coalesce(array_agg(branch_id), '{}') FROM h), "
-            "(SELECT coalesce(array_agg(DISTINCT pv), '{}') FROM (SELECT pact_version_id FROM d_f UNION ALL "
-            "SELECT pact_version_id FROM d_p) n(pv))",
+            "p AS (SELECT id FROM " +
+                t("pact_publications") +
+                " WHERE consumer_version_id IN (SELECT id FROM v)), "
+                "f AS (SELECT id FROM " +
+                t("verifications") +
+                " WHERE provider_version_id IN (SELECT id FROM v)), "
+                "w AS (SELECT id FROM " +
+                t("triggered_webhooks") +
+                " WHERE pact_publication_id IN (SELECT id FROM p) "
+                "UNION SELECT id FROM " +
+                t("triggered_webhooks") +
+                " WHERE verification_id IN (SELECT id FROM f)), "
+                "h AS (SELECT DISTINCT branch_id FROM " +
+                t("branch_heads") +
+                " WHERE version_id IN (SELECT id FROM v)), "
+                "d_we AS (" +
+                delete_executions(t, "p") +
+                "), "
+                "d_tw AS (DELETE FROM " +
+                t("triggered_webhooks") +
+                " WHERE id IN (SELECT id FROM w) RETURNING 1), "
+                "d_f AS (DELETE FROM " +
+                t("verifications") +
+                " WHERE id IN (SELECT id FROM f) RETURNING pact_version_id), "
+                "d_p AS (DELETE FROM " +
+                t("pact_publications") +
+                " WHERE id IN (SELECT id FROM p) RETURNING pact_version_id), "
+                "d_dv AS (DELETE FROM " +
+                t("deployed_versions") +
+                " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
+                "d_rv AS (DELETE FROM " +
+                t("released_versions") +
+                " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
+                "d_t AS (DELETE FROM " +
+                t("tags") +
+                " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
+                "d_v AS (DELETE FROM " +
+                t("versions") +
+                " WHERE id IN (SELECT id FROM v) RETURNING 1) "
+                "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d_f), "
+                "(SELECT count(*) FROM d_p), (SELECT count(*) FROM d_dv), (SELECT count(*) FROM d_rv), (SELECT "
+                "count(*) FROM d_t), "
+                "(SELECT count(*) FROM d_v), (SELECT coalesce(array_agg(branch_id), '{}') FROM h), "
+                "(SELECT coalesce(array_agg(DISTINCT pv), '{}') FROM (SELECT pact_version_id FROM d_f UNION ALL "
+                "SELECT pact_version_id FROM d_p) n(pv))",
             {array_literal(ids)});
         const Row &row = r.at(0);
         const char *tables[] = {"webhook_executions", "triggered_webhooks", "verifications", "pact_publications",
@@ -267,10 +302,14 @@ Category versions_category(Pass &p, const KeepModel &keep, Ids &touched) {
         if (headless != "{}") {
             // A branch whose head was deleted gets its newest remaining version as head (the Pact Broker leaves it
             // headless). A head the application sets meanwhile wins.
-            ex.query("INSERT INTO " + t("branch_heads") + " (branch_id, branch_version_id, version_id, pacticipant_id, "
-                     "branch_name) SELECT DISTINCT ON (bv.branch_id) bv.branch_id, bv.id, bv.version_id, bv.pacticipant_id, "
-                     "bv.branch_name FROM " + t("branch_versions") + " bv WHERE bv.branch_id = ANY($1::integer[]) "
-                     "ORDER BY bv.branch_id, bv.version_order DESC, bv.id DESC ON CONFLICT (branch_id) DO NOTHING",
+            ex.query("INSERT INTO " + t("branch_heads") +
+                         " (branch_id, branch_version_id, version_id, pacticipant_id, "
+                         "branch_name) SELECT DISTINCT ON (bv.branch_id) bv.branch_id, bv.id, bv.version_id, "
+                         "bv.pacticipant_id, "
+                         "bv.branch_name FROM " +
+                         t("branch_versions") +
+                         " bv WHERE bv.branch_id = ANY($1::integer[]) "
+                         "ORDER BY bv.branch_id, bv.version_order DESC, bv.id DESC ON CONFLICT (branch_id) DO NOTHING",
                      {headless});
             counts["branch_heads_recomputed"] = ex.affected();
         }
@@ -292,27 +331,35 @@ Category superseded(Pass &p, const std::string &name, const char *table, const c
     const std::string cutoff = instant_minus(p.o.now, p.o.overwritten_data_max_age);
     const std::string latest = t(latest_table), column = latest_column;
     c.qualifies = [cutoff, latest, column](const std::string &x, SqlParams &sp) {
-        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND NOT EXISTS (SELECT 1 FROM " + latest + " l WHERE l." +
-               column + " = " + x + ".id)";
+        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND NOT EXISTS (SELECT 1 FROM " + latest +
+               " l WHERE l." + column + " = " + x + ".id)";
     };
     c.waiting = [cutoff, latest, column](const std::string &x, SqlParams &sp) {
-        return x + ".created_at >= " + sp.add(cutoff, "timestamp") + " AND NOT EXISTS (SELECT 1 FROM " + latest + " l WHERE l." +
-               column + " = " + x + ".id)";
+        return x + ".created_at >= " + sp.add(cutoff, "timestamp") + " AND NOT EXISTS (SELECT 1 FROM " + latest +
+               " l WHERE l." + column + " = " + x + ".id)";
     };
     Executor &ex = p.ex;
     const std::string tbl = table, wcol = webhook_column;
     Ids *noted = &touched;
     c.remove = [t, &ex, tbl, wcol, noted](const Ids &ids, json &counts) {
         const bool pubs = tbl == "pact_publications";
-        auto r = ex.query(
-            "WITH x AS (SELECT unnest($1::integer[]) AS id), "
-            "w AS (SELECT id FROM " + t("triggered_webhooks") + " WHERE " + wcol + " IN (SELECT id FROM x)), "
-            "d_we AS (" + delete_executions(t, pubs ? "x" : "") + "), "
-            "d_tw AS (DELETE FROM " + t("triggered_webhooks") + " WHERE id IN (SELECT id FROM w) RETURNING 1), "
-            "d AS (DELETE FROM " + t(tbl.c_str()) + " WHERE id IN (SELECT id FROM x) RETURNING pact_version_id) "
-            "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d), "
-            "(SELECT coalesce(array_agg(DISTINCT pact_version_id), '{}') FROM d)",
-            {array_literal(ids)});
+        auto r =
+            ex.query("WITH x AS (SELECT unnest($1::integer[]) AS id), "
+                     "w AS (SELECT id FROM " +
+                         t("triggered_webhooks") + " WHERE " + wcol +
+                         " IN (SELECT id FROM x)), "
+                         "d_we AS (" +
+                         delete_executions(t, pubs ? "x" : "") +
+                         "), "
+                         "d_tw AS (DELETE FROM " +
+                         t("triggered_webhooks") +
+                         " WHERE id IN (SELECT id FROM w) RETURNING 1), "
+                         "d AS (DELETE FROM " +
+                         t(tbl.c_str()) +
+                         " WHERE id IN (SELECT id FROM x) RETURNING pact_version_id) "
+                         "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d), "
+                         "(SELECT coalesce(array_agg(DISTINCT pact_version_id), '{}') FROM d)",
+                     {array_literal(ids)});
         const Row &row = r.at(0);
         counts["webhook_executions"] = std::stoll(row.at(0).value_or("0"));
         counts["triggered_webhooks"] = std::stoll(row.at(1).value_or("0"));
@@ -326,14 +373,16 @@ Category superseded(Pass &p, const std::string &name, const char *table, const c
 
 Category overwritten_pact_publications_category(Pass &p, Ids &touched) {
     // Overwritten contracts: not the latest revision for their consumer version and provider.
-    return superseded(p, "overwritten_pact_publications", "pact_publications", "latest_pact_publication_ids_for_consumer_versions",
-                      "pact_publication_id", "pact_publication_id", touched);
+    return superseded(p, "overwritten_pact_publications", "pact_publications",
+                      "latest_pact_publication_ids_for_consumer_versions", "pact_publication_id", "pact_publication_id",
+                      touched);
 }
 
 Category duplicate_verifications_category(Pass &p, Ids &touched) {
     // Duplicate verifications: all but the latest for each pact version and provider version.
-    return superseded(p, "duplicate_verifications", "verifications", "latest_verification_id_for_pact_version_and_provider_version",
-                      "verification_id", "verification_id", touched);
+    return superseded(p, "duplicate_verifications", "verifications",
+                      "latest_verification_id_for_pact_version_and_provider_version", "verification_id",
+                      "verification_id", touched);
 }
 
 Category webhook_history_category(Pass &p) {
@@ -344,16 +393,21 @@ Category webhook_history_category(Pass &p) {
     const Tables t = p.t;
     const std::string cutoff = instant_minus(p.o.now, p.o.overwritten_data_max_age);
     c.qualifies = [t, cutoff](const std::string &x, SqlParams &sp) {
-        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND EXISTS (SELECT 1 FROM " + t("triggered_webhooks") +
-               " n WHERE n.webhook_uuid = " + x + ".webhook_uuid AND n.consumer_id = " + x + ".consumer_id AND n.provider_id = " +
-               x + ".provider_id AND n.event_name IS NOT DISTINCT FROM " + x + ".event_name AND n.id > " + x + ".id)";
+        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND EXISTS (SELECT 1 FROM " +
+               t("triggered_webhooks") + " n WHERE n.webhook_uuid = " + x + ".webhook_uuid AND n.consumer_id = " + x +
+               ".consumer_id AND n.provider_id = " + x + ".provider_id AND n.event_name IS NOT DISTINCT FROM " + x +
+               ".event_name AND n.id > " + x + ".id)";
     };
     Executor &ex = p.ex;
     c.remove = [t, &ex](const Ids &ids, json &counts) {
         auto r = ex.query("WITH x AS (SELECT unnest($1::integer[]) AS id), "
-                          "d_we AS (DELETE FROM " + t("webhook_executions") + " WHERE triggered_webhook_id IN (SELECT id FROM x) "
-                          "RETURNING 1), d_tw AS (DELETE FROM " + t("triggered_webhooks") + " WHERE id IN (SELECT id FROM x) "
-                          "RETURNING 1) SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw)",
+                          "d_we AS (DELETE FROM " +
+                              t("webhook_executions") +
+                              " WHERE triggered_webhook_id IN (SELECT id FROM x) "
+                              "RETURNING 1), d_tw AS (DELETE FROM " +
+                              t("triggered_webhooks") +
+                              " WHERE id IN (SELECT id FROM x) "
+                              "RETURNING 1) SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw)",
                           {array_literal(ids)});
         counts["webhook_executions"] = std::stoll(r.at(0).at(0).value_or("0"));
         counts["triggered_webhooks"] = std::stoll(r.at(0).at(1).value_or("0"));
@@ -364,7 +418,8 @@ Category webhook_history_category(Pass &p) {
 namespace {
 std::string orphan_condition(const Tables &t, const std::string &x) {
     return "NOT EXISTS (SELECT 1 FROM " + t("pact_publications") + " pp WHERE pp.pact_version_id = " + x +
-           ".id) AND NOT EXISTS (SELECT 1 FROM " + t("verifications") + " ver WHERE ver.pact_version_id = " + x + ".id)";
+           ".id) AND NOT EXISTS (SELECT 1 FROM " + t("verifications") + " ver WHERE ver.pact_version_id = " + x +
+           ".id)";
 }
 }  // namespace
 
@@ -387,7 +442,8 @@ Category orphan_pact_versions_category(Pass &p, const Ids &touched) {
     c.remove = [t, &ex](const Ids &ids, json &counts) {
         // Checked once more inside the DELETE (the rows are locked by now: a publication of this content that
         // started later waits for the pass and then finds it gone; one that committed before is seen here).
-        ex.query("DELETE FROM " + t("pact_versions") + " x WHERE x.id = ANY($1::integer[]) AND " + orphan_condition(t, "x"),
+        ex.query("DELETE FROM " + t("pact_versions") + " x WHERE x.id = ANY($1::integer[]) AND " +
+                     orphan_condition(t, "x"),
                  {array_literal(ids)});
         counts["pact_versions"] = ex.affected();
     };
@@ -396,8 +452,9 @@ Category orphan_pact_versions_category(Pass &p, const Ids &touched) {
 
 Ids orphans_among(Pass &p, const Ids &touched) {
     if (touched.empty()) return {};
-    return column_ids(p.ex.query("SELECT x.id FROM " + p.t("pact_versions") + " x WHERE x.id = ANY($1::integer[]) AND " +
-                                     orphan_condition(p.t, "x") + " ORDER BY x.id",
+    return column_ids(p.ex.query("SELECT x.id FROM " + p.t("pact_versions") +
+                                     " x WHERE x.id = ANY($1::integer[]) AND " + orphan_condition(p.t, "x") +
+                                     " ORDER BY x.id",
                                  {array_literal(touched)}));
 }
 

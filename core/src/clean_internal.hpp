@@ -55,10 +55,10 @@ struct Category {
 };
 
 struct CategoryOutcome {
-    Ids found;           // the oldest rows that qualified (dry run: what a pass would delete)
+    Ids found;  // the oldest rows that qualified (dry run: what a pass would delete)
     Ids deleted;
-    Ids busy;            // qualified, but a row it needs was locked by someone else: left for a later pass
-    bool more = false;   // rows that qualify remain after this pass
+    Ids busy;                      // qualified, but a row it needs was locked by someone else: left for a later pass
+    bool more = false;             // rows that qualify remain after this pass
     json counts = json::object();  // rows deleted per table
 };
 
@@ -93,7 +93,8 @@ Capture read_capture(Pass &p);
 // Runs a tracked category ('p' overwritten pact publications, 'v' duplicate verifications, 'o' orphan pact
 // versions); `keep_for_next` are ids to check again on the next pass whatever happens (the pact versions this pass
 // orphaned itself).
-CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &cap, char kind, const Ids &keep_for_next);
+CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &cap, char kind,
+                                     const Ids &keep_for_next);
 void finish_capture(Pass &p, const Capture &cap);
 
 // The categories of a pass, in their order.

@@ -81,9 +81,13 @@ public:
     }
     std::string tag_latest_versions() const {
         const std::string tags = t_("tags");
-        return "SELECT t.version_id FROM (SELECT g.pacticipant_id, g.name, max(g.version_order) AS version_order FROM " + tags +
-               " g WHERE g.pacticipant_id IS NOT NULL AND g.version_order IS NOT NULL GROUP BY g.pacticipant_id, g.name) g JOIN " +
-               tags + " t ON t.pacticipant_id = g.pacticipant_id AND t.name = g.name AND t.version_order = g.version_order";
+        return "SELECT t.version_id FROM (SELECT g.pacticipant_id, g.name, max(g.version_order) AS version_order "
+               "FROM " +
+               tags +
+               " g WHERE g.pacticipant_id IS NOT NULL AND g.version_order IS NOT NULL GROUP BY g.pacticipant_id, "
+               "g.name) g JOIN " +
+               tags +
+               " t ON t.pacticipant_id = g.pacticipant_id AND t.name = g.name AND t.version_order = g.version_order";
     }
 
     // {"branch": true} and {"branch": true, "latest": true} alone: the versions on any branch (the branch heads),
@@ -100,19 +104,21 @@ private:
     // pacticipant, environment, deployed, released: the filters "latest" is taken within.
     void filters(const std::string &w, std::vector<std::string> &parts) const {
         if (s_.pacticipant)
-            parts.push_back(w + ".pacticipant_id IN (SELECT pp.id FROM " + t_("pacticipants") + " pp WHERE pp.name = " +
-                            x_.pacticipant + ")");
+            parts.push_back(w + ".pacticipant_id IN (SELECT pp.id FROM " + t_("pacticipants") +
+                            " pp WHERE pp.name = " + x_.pacticipant + ")");
         if (s_.environment)
-            parts.push_back(
-                w + ".id IN (SELECT dv.version_id FROM " + t_("deployed_versions") + " dv JOIN " +
-                t_("currently_deployed_version_ids") + " c ON c.deployed_version_id = dv.id JOIN " + t_("environments") +
-                " e ON e.id = dv.environment_id WHERE e.name = " + x_.environment + " UNION ALL SELECT r.version_id FROM " +
-                t_("released_versions") + " r JOIN " + t_("environments") + " e ON e.id = r.environment_id WHERE "
-                "r.support_ended_at IS NULL AND e.name = " + x_.environment + ")");
+            parts.push_back(w + ".id IN (SELECT dv.version_id FROM " + t_("deployed_versions") + " dv JOIN " +
+                            t_("currently_deployed_version_ids") + " c ON c.deployed_version_id = dv.id JOIN " +
+                            t_("environments") + " e ON e.id = dv.environment_id WHERE e.name = " + x_.environment +
+                            " UNION ALL SELECT r.version_id FROM " + t_("released_versions") + " r JOIN " +
+                            t_("environments") +
+                            " e ON e.id = r.environment_id WHERE "
+                            "r.support_ended_at IS NULL AND e.name = " +
+                            x_.environment + ")");
         if (s_.deployed)
             parts.push_back("EXISTS (SELECT 1 FROM " + t_("deployed_versions") + " dv JOIN " +
-                            t_("currently_deployed_version_ids") + " c ON c.deployed_version_id = dv.id WHERE dv.version_id = " +
-                            w + ".id)");
+                            t_("currently_deployed_version_ids") +
+                            " c ON c.deployed_version_id = dv.id WHERE dv.version_id = " + w + ".id)");
         if (s_.released)
             parts.push_back("EXISTS (SELECT 1 FROM " + t_("released_versions") + " r WHERE r.version_id = " + w +
                             ".id AND r.support_ended_at IS NULL)");
@@ -125,11 +131,14 @@ private:
 
     // branch / mainBranch; with latest, the branch head (latest is consumed by the branch).
     std::string branch(const std::string &w) const {
-        const std::string excluded = exclude_.empty() ? "" : " AND b.branch_id NOT IN (SELECT unnest(" + exclude_ + "))";
+        const std::string excluded =
+            exclude_.empty() ? "" : " AND b.branch_id NOT IN (SELECT unnest(" + exclude_ + "))";
         const char *table = s_.latest ? "branch_heads" : "branch_versions";
         if (s_.main_branch)
-            return "EXISTS (SELECT 1 FROM " + t_(table) + " b JOIN " + t_("pacticipants") + " mp ON mp.id = b.pacticipant_id "
-                   "WHERE b.version_id = " + w + ".id AND b.branch_name = mp.main_branch" + excluded + ")";
+            return "EXISTS (SELECT 1 FROM " + t_(table) + " b JOIN " + t_("pacticipants") +
+                   " mp ON mp.id = b.pacticipant_id "
+                   "WHERE b.version_id = " +
+                   w + ".id AND b.branch_name = mp.main_branch" + excluded + ")";
         return "EXISTS (SELECT 1 FROM " + t_(table) + " b WHERE b.version_id = " + w + ".id" +
                (s_.branch->any ? "" : " AND b.branch_name = " + x_.branch) + excluded + ")";
     }
@@ -145,20 +154,29 @@ private:
                 // w carries a tag no newer version of its pacticipant carries. Tested row by row ("OFFSET 0" keeps the
                 // planner from hashing the whole set, which costs a pass over every tag): only rows no cheaper
                 // selector keeps reach it.
-                return "EXISTS (SELECT 1 FROM " + tags + " t WHERE t.version_id = " + w + ".id AND t.pacticipant_id IS NOT NULL "
-                       "AND t.version_order IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + tags + " t2 WHERE t2.pacticipant_id = "
+                return "EXISTS (SELECT 1 FROM " + tags + " t WHERE t.version_id = " + w +
+                       ".id AND t.pacticipant_id IS NOT NULL "
+                       "AND t.version_order IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+                       tags +
+                       " t2 WHERE t2.pacticipant_id = "
                        "t.pacticipant_id AND t2.name = t.name AND t2.version_order > t.version_order) OFFSET 0)";
-            return w + ".id IN (SELECT DISTINCT ON (l.pacticipant_id, t.name) l.id FROM " + versions + " l JOIN " + tags +
-                   " t ON t.version_id = l.id WHERE " + join_and(f) + " AND l.\"order\" IS NOT NULL ORDER BY l.pacticipant_id, "
+            return w + ".id IN (SELECT DISTINCT ON (l.pacticipant_id, t.name) l.id FROM " + versions + " l JOIN " +
+                   tags + " t ON t.version_id = l.id WHERE " + join_and(f) +
+                   " AND l.\"order\" IS NOT NULL ORDER BY l.pacticipant_id, "
                    "t.name, l.\"order\" DESC)";
         }
-        if (s_.tag) f.push_back("EXISTS (SELECT 1 FROM " + tags + " t WHERE t.version_id = l.id AND t.name = " + x_.tag + ")");
+        if (s_.tag)
+            f.push_back("EXISTS (SELECT 1 FROM " + tags + " t WHERE t.version_id = l.id AND t.name = " + x_.tag + ")");
         if (f.empty() && !s_.tag)
-            return w + ".id IN (SELECT n.id FROM " + t_("pacticipants") + " pp CROSS JOIN LATERAL (SELECT l.id FROM " + versions +
-                   " l WHERE l.pacticipant_id = pp.id AND l.\"order\" IS NOT NULL ORDER BY l.\"order\" DESC LIMIT 1) n)";
+            return w + ".id IN (SELECT n.id FROM " + t_("pacticipants") + " pp CROSS JOIN LATERAL (SELECT l.id FROM " +
+                   versions +
+                   " l WHERE l.pacticipant_id = pp.id AND l.\"order\" IS NOT NULL ORDER BY l.\"order\" DESC LIMIT 1) "
+                   "n)";
         if (f.size() == 1 && s_.tag)
-            return w + ".id IN (SELECT n.version_id FROM " + t_("pacticipants") + " pp CROSS JOIN LATERAL (SELECT t.version_id FROM " +
-                   tags + " t WHERE t.pacticipant_id = pp.id AND t.name = " + x_.tag + " AND t.version_order IS NOT NULL "
+            return w + ".id IN (SELECT n.version_id FROM " + t_("pacticipants") +
+                   " pp CROSS JOIN LATERAL (SELECT t.version_id FROM " + tags +
+                   " t WHERE t.pacticipant_id = pp.id AND t.name = " + x_.tag +
+                   " AND t.version_order IS NOT NULL "
                    "ORDER BY t.version_order DESC LIMIT 1) n)";
         return w + ".id IN (SELECT DISTINCT ON (l.pacticipant_id) l.id FROM " + versions + " l WHERE " + join_and(f) +
                " AND l.\"order\" IS NOT NULL ORDER BY l.pacticipant_id, l.\"order\" DESC)";
@@ -229,7 +247,8 @@ Vals own_vals(const Selector &s, const std::string &cutoff, SqlParams &p) {
 std::string KeepModel::excluded(SqlParams &p) const {
     if (excluded_branches_.empty()) return "";
     std::string a = "{";
-    for (std::size_t i = 0; i < excluded_branches_.size(); ++i) a += (i ? "," : "") + std::to_string(excluded_branches_[i]);
+    for (std::size_t i = 0; i < excluded_branches_.size(); ++i)
+        a += (i ? "," : "") + std::to_string(excluded_branches_[i]);
     return p.add(a + "}", "integer[]");
 }
 
@@ -267,9 +286,10 @@ std::string KeepModel::shape_set(const Shape &g, SqlParams &p, bool with_index) 
                Conditions(selectors_[i], x, t_, excluded(p)).keep("w");
     }
     const std::string idx = with_index ? "s.i, " : "";
-    const std::string inner = c.tag_latest_set()          ? "SELECT k.version_id AS id FROM (" + c.tag_latest_versions() + ") k"
-                              : !c.branch_set().empty() ? "SELECT k.version_id AS id FROM (" + c.branch_set() + ") k"
-                                                        : "SELECT w.id FROM " + t_("versions") + " w WHERE " + c.keep("w");
+    const std::string inner = c.tag_latest_set() ? "SELECT k.version_id AS id FROM (" + c.tag_latest_versions() + ") k"
+                              : !c.branch_set().empty()
+                                  ? "SELECT k.version_id AS id FROM (" + c.branch_set() + ") k"
+                                  : "SELECT w.id FROM " + t_("versions") + " w WHERE " + c.keep("w");
     return "SELECT " + idx + "w.id FROM " + values_clause(g, p) + " CROSS JOIN LATERAL (" + inner + ") w";
 }
 

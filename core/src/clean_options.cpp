@@ -23,7 +23,8 @@ const Rule rules[] = {
     {"selectors", "selectors must be a JSON array of 1 to 1000 keep selectors; NULL means the documented defaults"},
     {"limit", "limit must be a whole number from 1 to 100000; NULL means 500"},
     {"dry_run", "dry_run is true or false; NULL means false"},
-    {"overwritten_data_max_age", "overwritten_data_max_age must be a whole number of days from 0 to 36500; NULL means 7"},
+    {"overwritten_data_max_age",
+     "overwritten_data_max_age must be a whole number of days from 0 to 36500; NULL means 7"},
     {"keep_branches",
      "keep_branches must be a JSON array of 0 to 1000 branch selectors ([] or NULL: stale-branch deletion is off)"},
     {"now", "now must be a time from 1900-01-01 00:00:00+00 to 9999-12-31 23:59:59+00; NULL means the start of "
@@ -66,7 +67,8 @@ public:
         return true;
     }
     bool parse_error(std::size_t, const std::string &token, const nlohmann::detail::exception &e) {
-        problem_ = e.id == 406 ? "the number " + utf8::truncate(token, 24) + " is out of range" : "the text is not valid JSON";
+        problem_ =
+            e.id == 406 ? "the number " + utf8::truncate(token, 24) + " is out of range" : "the text is not valid JSON";
         return false;
     }
 
@@ -80,7 +82,8 @@ public:
             // the value being read would be the next one.
             const std::size_t index = l.node->size() - (d + 1 < path_.size() && !l.node->empty() ? 1 : 0);
             if (l.node->is_array()) w += (w.empty() ? "" : ", ") + std::string("element ") + std::to_string(index);
-            else if (!l.key.empty()) w += (w.empty() ? "" : ", ") + std::string("key \"") + utf8::truncate(l.key, 40) + "\"";
+            else if (!l.key.empty())
+                w += (w.empty() ? "" : ", ") + std::string("key \"") + utf8::truncate(l.key, 40) + "\"";
         }
         if (path_.size() > 4) w += ", ... (" + std::to_string(path_.size()) + " levels deep)";
         return w;
@@ -168,9 +171,7 @@ long long date_of(const std::string &now) {
 
 }  // namespace
 
-std::string day_start_minus(const std::string &now, int days) {
-    return civil_text(date_of(now) - days) + " 00:00:00";
-}
+std::string day_start_minus(const std::string &now, int days) { return civil_text(date_of(now) - days) + " 00:00:00"; }
 
 std::string instant_minus(const std::string &now, int days) {
     // "YYYY-MM-DD HH:MM:SS[.ffffff]+00" -> the same time of day, `days` days earlier, without the zone.

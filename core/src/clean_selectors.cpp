@@ -38,10 +38,17 @@ std::string snake_case(const std::string &key) {
 
 const std::map<std::string, std::string> &canonical_keys() {
     static const std::map<std::string, std::string> keys = {
-        {"pacticipant", "pacticipant"}, {"pacticipant_name", "pacticipant"}, {"branch", "branch"},
-        {"tag", "tag"},                 {"latest", "latest"},                {"main_branch", "main_branch"},
-        {"deployed", "deployed"},       {"released", "released"},            {"max_age", "max_age"},
-        {"environment", "environment"}, {"environment_name", "environment"},
+        {"pacticipant", "pacticipant"},
+        {"pacticipant_name", "pacticipant"},
+        {"branch", "branch"},
+        {"tag", "tag"},
+        {"latest", "latest"},
+        {"main_branch", "main_branch"},
+        {"deployed", "deployed"},
+        {"released", "released"},
+        {"max_age", "max_age"},
+        {"environment", "environment"},
+        {"environment_name", "environment"},
     };
     return keys;
 }
@@ -63,8 +70,8 @@ std::string invalid_what(const std::string &where) {
     return where.rfind("branch selector", 0) == 0 ? "invalid keep_branches: " : "invalid keep selector: ";
 }
 
-const char *selector_hint =
-    "Each selector is an object such as {\"branch\": true, \"latest\": true}; see the keep selectors section of README.md.";
+const char *selector_hint = "Each selector is an object such as {\"branch\": true, \"latest\": true}; see the keep "
+                            "selectors section of README.md.";
 
 int parse_max_age(const json &v, const std::string &where) {
     if (!v.is_number_integer() && !v.is_number_unsigned())
@@ -75,7 +82,8 @@ int parse_max_age(const json &v, const std::string &where) {
     const long long n = too_big ? 36501 : v.get<long long>();
     if (n < 0 || n > max_days)
         throw invalid(invalid_what(where) + where + " max_age must be a whole number of days from 0 to 36500",
-                      where + ", key \"max_age\": " + describe(v) + " is out of range.", "Use a number of days, e.g. 90.");
+                      where + ", key \"max_age\": " + describe(v) + " is out of range.",
+                      "Use a number of days, e.g. 90.");
     return static_cast<int>(n);
 }
 
@@ -116,7 +124,8 @@ Selector parse_one(const json &item, std::size_t index) {
         const std::string normal = snake_case(it.key());
         auto found = canonical_keys().find(normal);
         if (found == canonical_keys().end())
-            throw invalid("invalid keep selector: " + where + " has unknown key \"" + utf8::truncate(it.key(), 60) + "\"",
+            throw invalid("invalid keep selector: " + where + " has unknown key \"" + utf8::truncate(it.key(), 60) +
+                              "\"",
                           where + ", key \"" + utf8::truncate(it.key(), 60) + "\": not a keep selector property.",
                           std::string("Allowed keys: ") + allowed_keys_text() + ".");
         const std::string &key = found->second;
@@ -148,7 +157,8 @@ Selector parse_one(const json &item, std::size_t index) {
                       selector_hint);
     if (s.max_age && s.latest)
         throw invalid("invalid keep selector: " + where + " combines max_age with latest",
-                      where + ", key \"max_age\": \"latest\" keeps one version per group and \"max_age\" a time window; together they are ambiguous.",
+                      where + ", key \"max_age\": \"latest\" keeps one version per group and \"max_age\" a time "
+                              "window; together they are ambiguous.",
                       "Use two selectors: {\"latest\": true} and {\"max_age\": N}.");
     if (s.main_branch && s.branch)
         throw invalid("invalid keep selector: " + where + " combines mainBranch with branch",
@@ -220,7 +230,8 @@ ParsedSelectors parse_selectors(const json &input) {
             s.*flag = true;
             s.auto_added = true;
             out.selectors.push_back(s);
-            out.notices.push_back(std::string("automatically adding {\"") + name + "\":true} to keep version selectors");
+            out.notices.push_back(std::string("automatically adding {\"") + name +
+                                  "\":true} to keep version selectors");
         }
     }
     return out;
@@ -259,9 +270,11 @@ std::optional<std::vector<BranchSelector>> parse_branch_selectors(const json &j)
                     for (const auto &n : v) b.names.push_back(parse_name(n, "branch", where));
                 else
                     throw invalid("invalid keep_branches: " + where + " branch must be a name or a list of names",
-                                  where + ", key \"branch\": " + describe(v) + ".", "Use {\"branch\": [\"a\", \"b\"]}.");
+                                  where + ", key \"branch\": " + describe(v) + ".",
+                                  "Use {\"branch\": [\"a\", \"b\"]}.");
             } else
-                throw invalid("invalid keep_branches: " + where + " has unknown key \"" + utf8::truncate(it.key(), 60) + "\"",
+                throw invalid("invalid keep_branches: " + where + " has unknown key \"" + utf8::truncate(it.key(), 60) +
+                                  "\"",
                               where + ", key \"" + utf8::truncate(it.key(), 60) + "\": not a branch selector property.",
                               "Allowed keys: max_age (maxAge), branch.");
         }

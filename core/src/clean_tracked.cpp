@@ -74,11 +74,12 @@ Capture read_capture(Pass &p) {
     const std::string changes = p.t("pactflow_clean_changes");
     if (!p.ex.scalar("SELECT pg_catalog.to_regclass($1)", {changes})) return cap;
     // Oid, state and row version of each trigger: dropping, recreating, disabling or enabling one changes it.
-    auto r = p.ex.query("SELECT count(*), string_agg(t.oid::text || t.tgenabled::text || ':' || t.xmin::text, ',' ORDER BY t.oid) "
-                        "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
-                        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                        "WHERE n.nspname = $1 AND t.tgname LIKE 'pactflow\\_clean\\_%' AND t.tgenabled IN ('O', 'A')",
-                        {p.o.schema});
+    auto r = p.ex.query(
+        "SELECT count(*), string_agg(t.oid::text || t.tgenabled::text || ':' || t.xmin::text, ',' ORDER BY t.oid) "
+        "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = $1 AND t.tgname LIKE 'pactflow\\_clean\\_%' AND t.tgenabled IN ('O', 'A')",
+        {p.o.schema});
     if (r.empty() || std::stoll(r[0][0].value_or("0")) != capture_triggers) return cap;
     cap.active = true;
     cap.fingerprint = r[0][1].value_or("");
@@ -90,7 +91,8 @@ Capture read_capture(Pass &p) {
     return cap;
 }
 
-CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &cap, char kind, const Ids &keep_for_next) {
+CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &cap, char kind,
+                                     const Ids &keep_for_next) {
     if (!cap.active) {
         // Without the triggers every row is looked at; what was recorded before no longer holds.
         if (!p.o.dry_run && p.ex.scalar("SELECT pg_catalog.to_regclass('pactflow.clean_frontier')"))
@@ -100,16 +102,19 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
     const std::string k(1, kind), changes = p.t("pactflow_clean_changes");
     long long from = 0;
     auto state = p.ex.query("SELECT next_id, capture FROM pactflow.clean_frontier WHERE category = $1", {c.name});
-    if (!state.empty() && state[0][1] == Value(cap.fingerprint) && !cap.reset) from = std::stoll(state[0][0].value_or("0"));
+    if (!state.empty() && state[0][1] == Value(cap.fingerprint) && !cap.reset)
+        from = std::stoll(state[0][0].value_or("0"));
     const std::string upto =
         p.ex.scalar("SELECT coalesce(max(seq), 0) FROM " + changes + " WHERE kind = $1::\"char\"", {k}).value_or("0");
     Ids changed;
     if (from > 0) {
         SqlParams sp;
         const std::string kind_p = sp.add(k, "\"char\""), upto_p = sp.add(upto, "bigint");
-        changed = column_ids(p.ex.query("SELECT DISTINCT x.id FROM " + changes + " e JOIN " + c.table + " x ON x.id = e.id "
-                                        "WHERE e.kind = " + kind_p + " AND e.seq <= " + upto_p + " AND " + row_test(c.qualifies("x", sp)) +
-                                        " ORDER BY x.id",
+        changed = column_ids(p.ex.query("SELECT DISTINCT x.id FROM " + changes + " e JOIN " + c.table +
+                                            " x ON x.id = e.id "
+                                            "WHERE e.kind = " +
+                                            kind_p + " AND e.seq <= " + upto_p + " AND " +
+                                            row_test(c.qualifies("x", sp)) + " ORDER BY x.id",
                                         sp.values()));
     }
     TrackedSource source(p, c, changed, from);
@@ -129,8 +134,8 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
         const std::string young = row_test(c.waiting("x", sp));
         for (long long id : column_ids(p.ex.query(
                  "SELECT x.id FROM " + changes + " e JOIN " + c.table + " x ON x.id = e.id WHERE e.kind = " + kind_p +
-                     " AND e.seq <= " + upto_p + " AND " + young + " UNION SELECT x.id FROM " + c.table + " x WHERE x.id >= " +
-                     from_p + " AND x.id <= " + end_p + " AND " + young,
+                     " AND e.seq <= " + upto_p + " AND " + young + " UNION SELECT x.id FROM " + c.table +
+                     " x WHERE x.id >= " + from_p + " AND x.id <= " + end_p + " AND " + young,
                  sp.values())))
             again.insert(id);
     }

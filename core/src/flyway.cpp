@@ -1,7 +1,7 @@
 #include "pactflow/flyway.hpp"
 
 #include "pactflow/error.hpp"
-#include "pactflow/sql_split.hpp"
+#include "pactflow/sql_lexer.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -46,94 +46,8 @@ std::vector<std::size_t> code_point_starts(std::string_view s) {
     return starts;
 }
 
-// Words of a statement, upper-cased, with comments, string literals and quoted identifiers skipped
-// (a quoted identifier becomes the token "\"", other punctuation its own one-character token).
-std::vector<std::string> words(std::string_view s) {
-    std::vector<std::string> out;
-    std::size_t i = 0;
-    auto ident_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || (static_cast<unsigned char>(c) & 0x80u); };
-    while (i < s.size()) {
-        char c = s[i];
-        if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
-        if (s.substr(i, 2) == "--") {
-            i = s.find('\n', i);
-            if (i == std::string_view::npos) break;
-            continue;
-        }
-        if (s.substr(i, 2) == "/*") {
-            int depth = 0;
-            do {
-                if (s.substr(i, 2) == "/*") { ++depth; i += 2; }
-                else if (s.substr(i, 2) == "*/") { --depth; i += 2; }
-                else ++i;
-            } while (depth > 0 && i < s.size());
-            continue;
-        }
-        if (c == '\'' || ((c == 'E' || c == 'e') && i + 1 < s.size() && s[i + 1] == '\'' &&
-                          (i == 0 || !ident_char(s[i - 1])))) {
-            const bool escapes = c != '\'';
-            std::size_t j = i + (escapes ? 2 : 1);
-            while (j < s.size()) {
-                if (escapes && s[j] == '\\') { j += 2; continue; }
-                if (s[j] == '\'') {
-                    if (j + 1 < s.size() && s[j + 1] == '\'') { j += 2; continue; }
-                    break;
-                }
-                ++j;
-            }
-            i = j + 1;
-            out.push_back("'");
-            continue;
-        }
-        if (c == '"') {
-            std::size_t j = i + 1;
-            while (j < s.size()) {
-                if (s[j] == '"') {
-                    if (j + 1 < s.size() && s[j + 1] == '"') { j += 2; continue; }
-                    break;
-                }
-                ++j;
-            }
-            i = j + 1;
-            out.push_back("\"");
-            continue;
-        }
-        if (c == '$') {
-            std::size_t j = i + 1;
-            while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
-            if (j < s.size() && s[j] == '$' && !(j > i + 1 && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
-                std::string_view tag = s.substr(i, j - i + 1);
-                std::size_t close = s.find(tag, j + 1);
-                i = close == std::string_view::npos ? s.size() : close + tag.size();
-                out.push_back("$");
-                continue;
-            }
-        }
-        if (ident_char(c)) {
-            std::size_t j = i;
-            while (j < s.size() && ident_char(s[j])) ++j;
-            out.push_back(upper(s.substr(i, j - i)));
-            i = j;
-            continue;
-        }
-        out.push_back(std::string(1, c));
-        ++i;
-    }
-    return out;
-}
-
 bool has_word(const std::vector<std::string> &w, const char *word) {
     return std::find(w.begin(), w.end(), word) != w.end();
-}
-
-// Change of BEGIN ATOMIC nesting within a piece (BEGIN / CASE open, END closes).
-int atomic_depth_change(const std::vector<std::string> &w) {
-    int d = 0;
-    for (const auto &t : w) {
-        if (t == "BEGIN" || t == "CASE") ++d;
-        else if (t == "END") --d;
-    }
-    return d;
 }
 
 std::string version_key(const Version &v) {
@@ -179,7 +93,8 @@ std::optional<Version> parse_version(std::string_view text) {
     std::size_t start = 0;
     while (true) {
         std::size_t end = text.find_first_of("._", start);
-        std::string_view part = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        std::string_view part =
+            text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (!is_digits(part)) return std::nullopt;
         std::size_t nz = part.find_first_not_of('0');
         v.parts.push_back(nz == std::string_view::npos ? "0" : std::string(part.substr(nz)));
@@ -241,6 +156,69 @@ std::optional<ScriptName> parse_script_name(std::string_view file, std::string *
     }
     n.description = description_of(description);
     return n;
+}
+
+const std::vector<std::string> &callback_events() {
+    static const std::vector<std::string> events = [] {
+        std::vector<std::string> e = {"createSchema"};
+        for (const char *verb : {"Migrate", "Undo"}) {
+            const std::string v = verb;
+            for (const std::string &each : {"before" + v, "beforeEach" + v, "beforeEach" + v + "Statement",
+                                            "afterEach" + v + "Statement", "afterEach" + v + "StatementError",
+                                            "afterEach" + v, "afterEach" + v + "Error", "after" + v,
+                                            "after" + v + "Error"})
+                e.push_back(each);
+        }
+        for (const char *extra : {"afterVersioned", "beforeRepeatables", "afterMigrateApplied"}) e.push_back(extra);
+        for (const char *verb : {"Validate", "Info", "Clean", "Baseline", "Repair"}) {
+            const std::string v = verb;
+            e.push_back("before" + v);
+            e.push_back("after" + v);
+            e.push_back("after" + v + "Error");
+        }
+        return e;
+    }();
+    return events;
+}
+
+std::optional<CallbackName> parse_callback_name(std::string_view file) {
+    if (!ends_with(file, ".sql")) return std::nullopt;
+    std::string_view body = file.substr(0, file.size() - 4);
+    std::size_t sep = body.find("__");
+    CallbackName c;
+    c.event = std::string(body.substr(0, sep));
+    if (sep != std::string_view::npos) c.description = description_of(body.substr(sep + 2));
+    const auto &events = callback_events();
+    if (std::find(events.begin(), events.end(), c.event) == events.end()) return std::nullopt;
+    return c;
+}
+
+std::string valid_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                                                                  : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+        bool ok = len > 0 && i + len <= s.size();
+        for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0u) == 0x80u;
+        if (ok && len == 3) {  // no overlong forms, no surrogates
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+        } else if (ok && len == 4) {
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+        }
+        if (ok) {
+            out.append(s.substr(i, len));
+            i += len;
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return out;
 }
 
 std::string abbreviate_description(std::string_view d) {
@@ -309,31 +287,16 @@ std::string replace_placeholders(std::string_view sql, const Placeholders &place
 
 // ---- statements -----------------------------------------------------------------------------------
 
-std::vector<std::string> statements(std::string_view script) {
-    std::vector<std::string> pieces = split_sql(script), out;
-    int depth = 0;
-    for (auto &p : pieces) {
-        auto w = words(p);
-        if (depth > 0) {
-            out.back() += ";\n" + p;
-            depth += atomic_depth_change(w);
-            continue;
-        }
-        out.push_back(std::move(p));
-        auto atomic = std::adjacent_find(w.begin(), w.end(), [](const std::string &a, const std::string &b) {
-            return a == "BEGIN" && b == "ATOMIC";
-        });
-        if (!w.empty() && w[0] == "CREATE" && atomic != w.end()) {
-            std::vector<std::string> tail(atomic, w.end());
-            depth = atomic_depth_change(tail);
-            if (depth < 0) depth = 0;
-        }
-    }
+ScriptStatements script_statements(std::string_view script) {
+    ScriptStatements out;
+    out.statements = sql::parse_script(script);
+    for (const auto &st : out.statements)
+        if (out.non_transactional.empty()) out.non_transactional = non_transactional_reason(st.text);
     return out;
 }
 
 std::string non_transactional_reason(std::string_view statement) {
-    auto w = words(statement);
+    auto w = sql::words(statement);
     if (w.empty()) return "";
     auto at = [&](std::size_t i) -> const std::string & {
         static const std::string none;
@@ -369,7 +332,8 @@ std::string non_transactional_reason(std::string_view statement) {
     }
     if (first == "ALTER") {
         if (at(1) == "SYSTEM") return "ALTER SYSTEM";
-        if (at(1) == "DATABASE" && has_word(w, "TABLESPACE") && has_word(w, "SET")) return "ALTER DATABASE SET TABLESPACE";
+        if (at(1) == "DATABASE" && has_word(w, "TABLESPACE") && has_word(w, "SET"))
+            return "ALTER DATABASE SET TABLESPACE";
         if (at(1) == "TABLE" && has_word(w, "DETACH") && has_word(w, "PARTITION") && has_word(w, "CONCURRENTLY"))
             return "ALTER TABLE DETACH PARTITION CONCURRENTLY";
         return "";
@@ -577,8 +541,9 @@ Analysis analyse(const std::vector<Script> &scripts, const std::vector<HistoryRo
                 else if (!r.success) {
                     e.state = local ? State::failed : (future ? State::future_failed : State::missing_failed);
                     a.has_failed = true;
-                    a.errors.push_back("detected failed migration to version " + e.version + " (" + r.description +
-                                       "): remove any half-completed changes, then run repair to fix the schema history");
+                    a.errors.push_back(
+                        "detected failed migration to version " + e.version + " (" + r.description +
+                        "): remove any half-completed changes, then run repair to fix the schema history");
                 } else if (!local) {
                     e.state = future ? State::future : State::missing;
                     if (!future)
@@ -614,8 +579,9 @@ Analysis analyse(const std::vector<Script> &scripts, const std::vector<HistoryRo
                 else if (!r.success) {
                     e.state = local ? State::failed : State::missing_failed;
                     a.has_failed = true;
-                    a.errors.push_back("detected failed repeatable migration \"" + r.description +
-                                       "\": remove any half-completed changes, then run repair to fix the schema history");
+                    a.errors.push_back(
+                        "detected failed repeatable migration \"" + r.description +
+                        "\": remove any half-completed changes, then run repair to fix the schema history");
                 } else if (!local) {
                     e.state = State::missing;
                     a.errors.push_back("detected applied migration not resolved locally: repeatable \"" +
@@ -669,7 +635,8 @@ Analysis analyse(const std::vector<Script> &scripts, const std::vector<HistoryRo
         if (s.kind != Kind::repeatable) continue;
         auto latest = h.repeatable.find(abbreviate_description(s.description));
         if (latest == h.repeatable.end()) repeatables.push_back(i);
-        else if (rows[latest->second].success && rows[latest->second].checksum != std::optional<std::int32_t>(s.checksum))
+        else if (rows[latest->second].success &&
+                 rows[latest->second].checksum != std::optional<std::int32_t>(s.checksum))
             repeatables.push_back(i);
     }
     std::stable_sort(repeatables.begin(), repeatables.end(),

@@ -1,5 +1,6 @@
 #include "pactflow/migrator.hpp"
 
+#include "pactflow/app_schema.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/sql_split.hpp"
 #include "pactflow/version.hpp"
@@ -19,16 +20,27 @@ int major_of(const std::string &v) {
     if (n == 0 || n > 6) return -1;
     return std::stoi(v.substr(0, n));
 }
-
-bool table_exists(Executor &ex, const std::string &qualified) {
-    return ex.scalar("SELECT to_regclass($1) IS NOT NULL", {qualified}) == Value("t");
-}
 }  // namespace
 
 bool is_applied(const Migration &m, const AppliedState &s) {
     if (m.pact_broker) return s.files.count(m.filename()) > 0;
     auto it = s.history.find(m.name);
     return it != s.history.end() && it->second;
+}
+
+MigrationState migration_state(const Migration &m, const AppliedState &s) {
+    if (is_applied(m, s)) return MigrationState::applied;
+    auto it = s.history.find(m.name);
+    return it != s.history.end() && !it->second ? MigrationState::failed : MigrationState::pending;
+}
+
+const char *state_name(MigrationState state) {
+    switch (state) {
+        case MigrationState::applied: return "applied";
+        case MigrationState::failed: return "failed";
+        case MigrationState::pending: return "pending";
+    }
+    return "pending";
 }
 
 Plan plan_migrations(const Catalog &c, const AppliedState &s, std::optional<std::int64_t> target) {
@@ -100,25 +112,41 @@ Migrator::Migrator(const Catalog &catalog, Executor &ex, TransactionControl &tx,
 
 AppliedState Migrator::read_state(const std::string &schema) {
     AppliedState s;
-    const std::string q = ex_.scalar("SELECT quote_ident($1)", {schema}).value_or(schema);
-    s.schema_migrations_exists = table_exists(ex_, q + ".schema_migrations");
+    const std::string q = quote_ident(schema);
+    // Two round trips: which bookkeeping tables exist, then everything in them at once.
+    const Row exists = ex_.query("SELECT pg_catalog.to_regclass($1) IS NOT NULL, "
+                                 "pg_catalog.to_regclass($2) IS NOT NULL, "
+                                 "pg_catalog.to_regclass('pactflow.migration_history') IS NOT NULL",
+                                 {q + ".schema_migrations", q + ".schema_info"})
+                             .at(0);
+    s.schema_migrations_exists = exists.at(0) == Value("t");
+    const bool schema_info_exists = exists.at(1) == Value("t"), history_exists = exists.at(2) == Value("t");
+    std::vector<std::string> parts;
     if (s.schema_migrations_exists)
-        for (auto &r : ex_.query("SELECT filename FROM " + q + ".schema_migrations")) s.files.insert(r[0].value_or(""));
-    if (table_exists(ex_, q + ".schema_info")) {
-        auto v = ex_.scalar("SELECT version FROM " + q + ".schema_info LIMIT 1");
-        if (v) s.schema_info = std::stoll(*v);
-        // Sequel replaces a legacy schema_info by a schema_migrations holding every file up to that
-        // version; plan as if that had happened (ensure_schema_migrations makes it so).
-        if (!s.schema_migrations_exists && s.schema_info)
-            for (const auto &m : catalog_.migrations())
-                if (m.pact_broker && m.version <= *s.schema_info) s.files.insert(m.filename());
+        parts.push_back("SELECT 'f', filename, NULL::boolean FROM " + q + ".schema_migrations");
+    if (schema_info_exists)
+        parts.push_back("(SELECT 'i', version::text, NULL::boolean FROM " + q + ".schema_info LIMIT 1)");
+    if (history_exists) {
+        parts.push_back("SELECT 'h', name, success FROM pactflow.migration_history");
+        parts.push_back("SELECT DISTINCT 'p', product_version, NULL::boolean FROM pactflow.migration_history "
+                        "WHERE NOT adopted");
     }
-    if (table_exists(ex_, "pactflow.migration_history")) {
-        for (auto &r : ex_.query("SELECT name, success FROM pactflow.migration_history"))
-            s.history[r[0].value_or("")] = r[1] == Value("t");
-        for (auto &r : ex_.query("SELECT DISTINCT product_version FROM pactflow.migration_history WHERE NOT adopted"))
-            s.product_versions.push_back(r[0].value_or(""));
+    std::string sql;
+    for (const auto &p : parts) sql += (sql.empty() ? "" : " UNION ALL ") + p;
+    if (!sql.empty()) {
+        for (auto &r : ex_.query(sql)) {
+            const std::string kind = r.at(0).value_or(""), value = r.at(1).value_or("");
+            if (kind == "f") s.files.insert(value);
+            else if (kind == "i" && r.at(1)) s.schema_info = std::stoll(value);
+            else if (kind == "h") s.history[value] = r.at(2) == Value("t");
+            else if (kind == "p") s.product_versions.push_back(value);
+        }
     }
+    // Sequel replaces a legacy schema_info by a schema_migrations holding every file up to that version; plan as
+    // if that had happened (ensure_schema_migrations makes it so).
+    if (!s.schema_migrations_exists && s.schema_info)
+        for (const auto &m : catalog_.migrations())
+            if (m.pact_broker && m.version <= *s.schema_info) s.files.insert(m.filename());
     return s;
 }
 
@@ -131,7 +159,7 @@ void Migrator::event(const std::string &kind, const std::string &migration, cons
 
 void Migrator::ensure_schema_migrations(const AppliedState &s, const std::string &schema) {
     if (s.schema_migrations_exists) return;
-    const std::string q = ex_.scalar("SELECT quote_ident($1)", {schema}).value_or(schema);
+    const std::string q = quote_ident(schema);
     tx_.begin();
     ex_.run_script("CREATE TABLE IF NOT EXISTS " + q + ".schema_migrations (filename text PRIMARY KEY)");
     for (const auto &f : s.files)  // from a legacy schema_info (see read_state)
@@ -176,7 +204,7 @@ void Migrator::apply(const Step &step, const MigrateOptions &o) {
     const Migration &m = *step.migration;
     const bool up = step.direction == Direction::up;
     const std::string &script = up ? m.up : *m.down;
-    const std::string q = ex_.scalar("SELECT quote_ident($1)", {o.schema}).value_or(o.schema);
+    const std::string q = quote_ident(o.schema);
     auto bookkeeping = [&](long long ms, bool success) {
         if (m.pact_broker && success) {
             if (up) ex_.query("INSERT INTO " + q + ".schema_migrations (filename) VALUES ($1) ON CONFLICT DO NOTHING", {m.filename()});
@@ -209,7 +237,6 @@ void Migrator::apply(const Step &step, const MigrateOptions &o) {
         try {
             ex_.query("SELECT set_config('search_path', $1, false)", {q});
             for (const auto &stmt : split_sql(script)) ex_.run_script(stmt);
-            if (m.name == o.fail_after) ex_.run_script("SELECT 1/0 AS pactflow_injected_failure");
         } catch (const Error &e) {
             tx_.begin();
             bookkeeping(ms_since(t0), false);
@@ -225,7 +252,6 @@ void Migrator::apply(const Step &step, const MigrateOptions &o) {
             tx_.begin();
             ex_.query("SELECT set_config('search_path', $1, true)", {q});
             ex_.run_script(script);
-            if (m.name == o.fail_after) ex_.run_script("SELECT 1/0 AS pactflow_injected_failure");
             bookkeeping(ms_since(t0), true);
             tx_.commit();
         } catch (const Error &e) {
@@ -237,34 +263,56 @@ void Migrator::apply(const Step &step, const MigrateOptions &o) {
     log_("INFO", std::string(up ? "applied " : "rolled back ") + m.name + " (" + std::to_string(ms_since(t0)) + " ms)");
 }
 
-std::vector<std::string> Migrator::run_data_migrations(const AppliedState &s, long long &elapsed_ms) {
+std::optional<ScriptFailure> TransactionControl::run_each_in_transaction(Executor &ex,
+                                                                       const std::vector<std::string> &scripts) {
+    for (std::size_t i = 0; i < scripts.size(); ++i) {
+        try {
+            begin();
+            ex.run_script(scripts[i]);
+            commit();
+        } catch (const Error &e) {
+            rollback();
+            return ScriptFailure{i, e};
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> Migrator::run_data_migrations(const AppliedState &s, const std::string &schema,
+                                                       long long &elapsed_ms) {
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<std::string> ran;
     auto applied = [&](const std::string &name) {
         const Migration *m = catalog_.find(name);
         return m && is_applied(*m, s);
     };
+    // Each in a transaction of its own, as the Pact Broker runs them, with the application's schema on the
+    // search_path (pg_catalog first, pg_temp last); sent as one batch where the driver can.
+    const std::string path = "SET LOCAL search_path = pg_catalog, " + quote_ident(schema) + ", pg_temp;\n";
+    std::vector<const DataMigration *> run;
+    std::vector<std::string> scripts;
     for (const auto &d : catalog_.data_migrations()) {
-        bool run = std::all_of(d.requires_applied.begin(), d.requires_applied.end(), applied) &&
-                   std::none_of(d.unless_applied.begin(), d.unless_applied.end(), applied);
-        if (!run) continue;
-        try {
-            tx_.begin();
-            ex_.run_script(d.sql);
-            tx_.commit();
-        } catch (const Error &e) {
-            tx_.rollback();
-            Migration m;
-            m.name = "data:" + d.name;
-            record_failure(m, e.sqlstate(), e.message());
-            throw Error(e.sqlstate(), "data migration " + d.name + " failed: " + e.message(), e.detail(), e.hint());
+        if (std::all_of(d.requires_applied.begin(), d.requires_applied.end(), applied) &&
+            std::none_of(d.unless_applied.begin(), d.unless_applied.end(), applied)) {
+            run.push_back(&d);
+            scripts.push_back(path + d.sql);
         }
-        ran.push_back(d.name);
     }
+    if (auto failure = tx_.run_each_in_transaction(ex_, scripts)) {
+        const DataMigration &d = *run.at(failure->index);
+        const Error &e = failure->error;
+        Migration m;
+        m.name = "data:" + d.name;
+        record_failure(m, e.sqlstate(), e.message());
+        throw Error(e.sqlstate(), "data migration " + d.name + " failed: " + e.message(), e.detail(), e.hint());
+    }
+    std::vector<std::string> ran;
+    for (const DataMigration *d : run) ran.push_back(d->name);
     elapsed_ms = ms_since(t0);
+    // The event is a log line: its commit does not wait for the WAL flush (the data migrations' own commits,
+    // when they changed anything, did).
     tx_.begin();
-    event("data_migrated", "", "ran " + std::to_string(ran.size()) + " of " + std::to_string(catalog_.data_migrations().size()) +
-                                   " data migrations", elapsed_ms);
+    ex_.run_script("SET LOCAL synchronous_commit = off");
+    event("data_migrated", "", "ran " + std::to_string(ran.size()) + " data migrations", elapsed_ms);
     tx_.commit();
     return ran;
 }
@@ -284,8 +332,10 @@ MigrateResult Migrator::migrate(const MigrateOptions &o) {
         apply(step, o);
         (step.direction == Direction::up ? r.applied : r.rolled_back).push_back(step.migration->name);
     }
-    AppliedState after = read_state(o.schema);
-    if (o.data_migrations) r.data_migrations_run = run_data_migrations(after, r.data_migration_ms);
+    // Re-read only when something changed it (nothing applied or rolled back, schema_migrations already there:
+    // the state is the one read above, adoption aside, which data migrations do not look at).
+    AppliedState after = plan.steps.empty() && s.schema_migrations_exists ? s : read_state(o.schema);
+    if (o.data_migrations) r.data_migrations_run = run_data_migrations(after, o.schema, r.data_migration_ms);
     r.to_version = db_version(after);
     return r;
 }

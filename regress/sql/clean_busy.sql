@@ -16,7 +16,8 @@ SET client_min_messages = warning;
 CREATE EXTENSION pactflow;
 CREATE EXTENSION dblink;
 CALL pactflow_migrate(20260216);
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 
 -- Committed fixture. Cons 1-4 (not kept; on branch feat, tagged old) each publish their own pact to Prov, with a
 -- webhook triggered and executed; Prov 1-4 (not kept) verify them, each verification with a triggered webhook;
@@ -38,8 +39,7 @@ BEGIN
     PERFORM fx_version('Keep', '1', fx_at(10), NULL, '{keep}');
 END $$;
 SELECT fx_versions();
-SELECT dblink_connect('other', format('host=%s port=%s dbname=%s user=%s', host(inet_server_addr()), inet_server_port(),
-                                      current_database(), current_user));
+SELECT dblink_connect('other', fx_conninfo());
 -- The other session holds a lock (its transaction stays open) while one pass runs here; both undone afterwards.
 CREATE FUNCTION busy_pass(lock_sql text) RETURNS TABLE (busy bigint, more boolean, remaining text) LANGUAGE plpgsql AS $$
 DECLARE r jsonb;

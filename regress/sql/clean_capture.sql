@@ -14,8 +14,9 @@ SET client_min_messages = warning;
 CREATE EXTENSION pactflow;
 CREATE EXTENSION dblink;
 CALL pactflow_migrate(20260216);
-\i regress/clean_fixtures.sql
-\i sql/migrations/20260226_pactflow_add_clean_change_capture.up.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
+\i :abs_srcdir/../sql/migrations/20260226_pactflow_add_clean_change_capture.up.sql
 SELECT count(*) AS capture_triggers FROM pg_trigger WHERE tgname LIKE 'pactflow\_clean\_%';
 
 -- What qualifies, the slow way (every row), for a pass at `now` with overwritten_data_max_age 7.
@@ -86,8 +87,7 @@ SELECT * FROM checked_pass('2026-06-10 12:00:00+00');
 -- An insert still in flight when a pass walks past its id: the other session verifies Foo 5's pact again and
 -- waits; meanwhile rows with higher ids commit and a pass runs; then the other session commits. Its old
 -- verification is found on the next pass (the capture row came with the insert).
-SELECT dblink_connect('other', format('host=%s port=%s dbname=%s user=%s', host(inet_server_addr()), inet_server_port(),
-                                      current_database(), current_user));
+SELECT dblink_connect('other', fx_conninfo());
 SELECT dblink_exec('other', 'BEGIN');
 SELECT * FROM dblink('other', $$SELECT fx_verify('Foo', '5', 'Bar', '1', fx_at(1))$$) AS t(id int);
 SELECT fx_version('Foo', '7', fx_at(1)) IS NOT NULL AS later_row, fx_pact('Foo', '7', 'Bar', 'content 7', fx_at(1)) IS NOT NULL;

@@ -27,7 +27,8 @@ SET client_min_messages = warning;
 SET client_encoding = 'UTF8';
 CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database();
 DO $$
 BEGIN
@@ -60,7 +61,8 @@ ROLLBACK;
 SET client_min_messages = warning;
 CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database();
 -- One name written in UTF-8 (valid), one in LATIN1 bytes (not UTF-8: the database cannot tell).
 DO $$

@@ -1,8 +1,9 @@
--- One clean pass, scenario by scenario: the Pact Broker's clean_incremental_spec (reference §4.1: 1, 2,
+-- One clean pass, scenario by scenario: the Pact Broker's clean_incremental_spec (cases 1, 2,
 -- 3/3b dry run, 4 orphan pact versions, 5 branch + max_age, 6.1-6.11 stale branches, 7-8 the head of a
 -- stale branch), what deleting a version takes with it, our fix that recomputes a deleted branch head,
 -- and the per-category limit with "more". Where our deliberate fixes change the Pact Broker's outcome, the
--- comment says so.
+-- comment says so. The spec:
+-- https://github.com/pact-foundation/pact_broker/blob/master/spec/lib/pact_broker/db/clean_incremental_spec.rb
 -- How these files run (the same in every clean*.sql): pg_regress runs all files in one regression
 -- database, and migrate.sql (after us) expects it without an application schema. So each clean file
 -- works in a throwaway database of its own, pactflow_clean_incremental, created here and dropped at the end: the
@@ -22,9 +23,10 @@ CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
 RESET client_min_messages;
 SELECT pactflow_db_version();
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 
--- §4.1-1's data: env test; Foo 1 (pact with Bar, a webhook triggered and executed for it, tags prod and
+-- Case 1's data: env test; Foo 1 (pact with Bar, a webhook triggered and executed for it, tags prod and
 -- dev), one day later Foo 2 (no tags), 3 (prod, pact), 4 (dev, deployed to test, pact), 5 (dev, pact),
 -- 6 (foo, pact), 7 (pact).
 CREATE PROCEDURE fx_spec_41() LANGUAGE plpgsql AS $$
@@ -42,7 +44,7 @@ BEGIN
     PERFORM fx_version('Foo', '7', fx_at(30)), fx_pact('Foo', '7', 'Bar');
 END $$;
 
--- §4.1-1 keep [{tag:"prod"}, {tag:"dev", latest:true}], limit 3. The Pact Broker deletes Foo 2, 4, 6 (its
+-- Case 1 keep [{tag:"prod"}, {tag:"dev", latest:true}], limit 3. The Pact Broker deletes Foo 2, 4, 6 (its
 -- CleanIncremental does not add {"deployed":true}, so the deployed Foo 4 goes). We always add it (with a
 -- NOTICE), so Foo 4 stays and the three oldest unkept versions are Foo 2, 6 and 7. Foo 1's webhook rows stay.
 -- The pact versions only Foo 6 and 7 published are orphans now: the next pass deletes them (a pass leaves what
@@ -61,13 +63,13 @@ FROM fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3)
 SELECT r -> 'deleted' AS deleted, r -> 'more' AS more FROM fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3) r;
 ROLLBACK;
 
--- §4.1-2 the same data with the default selectors: runs without error; everything is younger than 90 days.
+-- Case 2: the same data with the default selectors: runs without error; everything is younger than 90 days.
 BEGIN;
 CALL fx_spec_41();
 SELECT r -> 'selectors' AS selectors, r -> 'deleted' AS deleted FROM fx_clean(NULL) r;
 ROLLBACK;
 
--- §4.1-3 / 3b the same data plus Meep 2 (tag foop, pact with Moop) and Meep 3 (tag blah), dry run, limit 3:
+-- Cases 3 / 3b: the same data plus Meep 2 (tag foop, pact with Moop) and Meep 3 (tag blah), dry run, limit 3:
 -- nothing is deleted (every table and the run log keep their row counts) and the
 -- result is the Pact Broker's dry-run report. The approved fixture says totalVersions 9, versionsToDelete
 -- 3, versionsNotToKeep 6, versionsToKeep 3, prod 2, dev latest 1, Foo toDelete 2..6. With the auto-added
@@ -94,7 +96,7 @@ SELECT r -> 'categories' -> 'versions' -> 'candidates' AS versions FROM fx_clean
 SELECT fx_versions();
 ROLLBACK;
 
--- §4.1-4 orphan pact versions: Foo 1 (dev) has a pact with Bar; Waffle 0 had a pact with Meep whose
+-- Case 4: orphan pact versions: Foo 1 (dev) has a pact with Bar; Waffle 0 had a pact with Meep whose
 -- publication was deleted, but a verification by Meep 5 (dev) still references its pact version; one more
 -- pact version nothing references. Keep [{tag:"dev", latest:true}]: only the unreferenced pact version goes
 -- (and Waffle 0, which nothing keeps).
@@ -116,7 +118,7 @@ FROM fx_clean('[{"tag": "dev", "latest": true}]') r;
 SELECT count(*) AS pact_versions_after, (SELECT count(*) FROM verifications) AS verifications, fx_versions() FROM pact_versions;
 ROLLBACK;
 
--- §4.1-5 a selector with branch + max_age and one with max_age only (the Pact Broker's #579): Foo 1 main
+-- Case 5: a selector with branch + max_age and one with max_age only (the Pact Broker's #579): Foo 1 main
 -- (-20d), 2 feat/foo (-20d), 3 main (-10d), 4 feat/foo (now); keep [{max_age:5}, {max_age:15, branch:"main"}]
 -- -> Foo 3 (main) and 4 (feat/foo) remain.
 BEGIN;
@@ -129,7 +131,7 @@ SELECT r -> 'categories' -> 'versions' -> 'candidates' AS versions FROM fx_clean
 SELECT v.number, b.branch_name FROM versions v JOIN branch_versions b ON b.version_id = v.id ORDER BY v."order";
 ROLLBACK;
 
--- §4.1-6 stale branches. Foo 1 on feat/old (-100d), 2 on feat/fresh (-50d), 3 on main (-50d); pacticipant
+-- Case 6: stale branches. Foo 1 on feat/old (-100d), 2 on feat/fresh (-50d), 3 on main (-50d); pacticipant
 -- Protected whose main branch main-protected has only a version of -100d; ConsumerA and ConsumerB each with
 -- a branch shared-main (-100d), which only ConsumerA declares its main branch. Every version is kept
 -- ({max_age:999}). A branch's age is branches.updated_at (the last time a version was added to it).
@@ -191,7 +193,7 @@ FROM fx_clean('[{"max_age": 999}]', "limit" => 1, keep_branches => '[{"max_age":
 SELECT fx_branches();
 ROLLBACK;
 
--- §4.1-7/8 a version kept only as the head of a stale branch: Widget 1 on feat/old (-100d), 2 on main (-5d);
+-- Cases 7/8: a version kept only as the head of a stale branch: Widget 1 on feat/old (-100d), 2 on main (-5d);
 -- keep [{branch:true, latest:true}, {latest:true}, {max_age:30}], keep_branches [{max_age:90}]: branches
 -- go first, so feat/old and Widget 1 are both deleted in the same pass (7); Widget 2 is kept (8).
 BEGIN;

@@ -22,7 +22,8 @@ CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
 RESET client_min_messages;
 SELECT pactflow_db_version();
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 
 -- One committed fixture for the whole file (nothing below may delete from it, except inside
 -- BEGIN ... ROLLBACK). Foo 1 and Bar 1 are deployed to prod, Bar 2 is released to prod.
@@ -158,8 +159,7 @@ ROLLBACK;
 SET client_min_messages = warning;
 CREATE EXTENSION dblink;
 RESET client_min_messages;
-SELECT dblink_connect('other', format('host=%s port=%s dbname=%s user=%s', host(inet_server_addr()), inet_server_port(),
-                                      current_database(), current_user));
+SELECT dblink_connect('other', fx_conninfo());
 -- (a) The Pact Broker's own clean: a session-level pg_try_advisory_lock on that key.
 SELECT * FROM dblink('other', 'SELECT pg_try_advisory_lock(1907404105)') AS t(locked boolean);
 SELECT fx_clean('[{"latest": true}]');

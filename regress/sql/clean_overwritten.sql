@@ -1,7 +1,8 @@
 -- Overwritten data (the Pact Broker's DeleteOverwrittenData, run in the same pass as the version clean):
 -- overwritten pact publications, duplicate verifications, webhook execution history and orphan pact
 -- versions, each older than overwritten_data_max_age days (an exact timestamp, not a day boundary) and
--- each capped by the limit. The cases of delete_overwritten_data_spec (reference §4.3) and a few more.
+-- each capped by the limit. The cases of delete_overwritten_data_spec and a few more:
+-- https://github.com/pact-foundation/pact_broker/blob/master/spec/lib/pact_broker/db/delete_overwritten_data_spec.rb
 -- Every version is kept here ({"max_age": 999}) so only these categories delete anything.
 -- How these files run (the same in every clean*.sql): pg_regress runs all files in one regression
 -- database, and migrate.sql (after us) expects it without an application schema. So each clean file
@@ -22,7 +23,8 @@ CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
 RESET client_min_messages;
 SELECT pactflow_db_version();
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 SET client_min_messages = warning;
 
 -- Overwritten pact: Foo 1's pact with Bar was published (-10d) and revised (-9d). The old revision goes,

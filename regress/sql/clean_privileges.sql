@@ -1,8 +1,8 @@
 -- The privileges README "Clean" lists for a maintenance role are enough for everything the clean does: a real
 -- pass that deletes in every category (versions with their publications, verifications, webhooks, deployments,
 -- a branch head replaced; an overwritten publication, a duplicate verification, webhook history, an orphan pact
--- version, a stale branch), with the change capture's table, a dry run, and CALL pactflow_clean_until_done(). The
--- grants below are README's, word for word; the role has nothing else.
+-- version, a stale branch), with the change capture's table and the data migrations' change tracking, a dry run,
+-- and CALL pactflow_clean_until_done(). The grants below are README's, word for word; the role has nothing else.
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS pactflow_clean_privileges;
 DROP ROLE IF EXISTS broker_maintenance;
@@ -12,8 +12,15 @@ CREATE DATABASE pactflow_clean_privileges TEMPLATE template0;
 SET client_min_messages = warning;
 CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
-\i regress/clean_fixtures.sql
-\i sql/migrations/20260226_pactflow_add_clean_change_capture.up.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
+\i :abs_srcdir/../sql/migrations/20260226_pactflow_add_clean_change_capture.up.sql
+-- The data migrations' change tracking fires on some of the rows the clean deletes: its SECURITY DEFINER
+-- functions need no grant either.
+\set ECHO none
+\i :abs_srcdir/../sql/migrations/20260220_pactflow_track_data_migration_changes.up.sql
+\set ECHO all
+SELECT count(*) > 0 AS tracking_triggers FROM pg_trigger WHERE tgname LIKE 'pactflow\_dm\_%';
 CREATE ROLE broker_maintenance LOGIN;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 

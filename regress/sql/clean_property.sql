@@ -1,7 +1,7 @@
 -- Property test of the one selector model (issue 12): on random data and random valid selector sets, the dry
 -- run's versionsToDelete, versionsToKeep and per-selector counts equal what a real pass then deletes and keeps,
 -- and both equal a reference written here independently, the way the Pact Broker's Version.for_selector builds
--- its queries (reference notes §1.2: each property a join or an IN, latest a max("order") per group of the
+-- its queries (lib/pact_broker/domain/version.rb: each property a join or an IN, latest a max("order") per group of the
 -- filtered rows). Every mismatch is listed; the expected output has none. Random numbers come from setseed,
 -- so the data and the selector sets are the same on every run.
 -- How these files run (the same in every clean*.sql): pg_regress runs all files in one regression
@@ -15,7 +15,8 @@ CREATE DATABASE pactflow_clean_property TEMPLATE template0;
 SET client_min_messages = warning;
 CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 
 -- Random data: four pacticipants (three with a main branch), 160 versions over 300 days, branches with their
 -- heads, tags, deployments (some replaced, some undeployed), releases (some with support ended).

@@ -13,7 +13,8 @@ CREATE SCHEMA "App Data";
 CREATE EXTENSION pactflow SCHEMA "App Data";
 SET search_path = "App Data";
 CALL pactflow_migrate(20260216);
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 DO $$
 BEGIN
     PERFORM fx_version('Foo', '1', fx_at(200), 'main', '{prod}'), fx_version('Foo', '2', fx_at(150), 'main');

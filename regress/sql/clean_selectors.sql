@@ -1,5 +1,6 @@
 -- Keep selectors: what each one keeps. The cases of the Pact Broker's Version.for_selector spec
--- (reference §4.3), every example of the PactFlow clean documentation, the max_age day boundary, and
+-- (https://github.com/pact-foundation/pact_broker/blob/master/spec/lib/pact_broker/domain/version_spec.rb),
+-- every example of the PactFlow clean documentation, the max_age day boundary, and
 -- SQL-injection-shaped names treated as plain values. fx_kept(selectors) shows the versions one real pass
 -- leaves (undone at once); fx_by_selector(selectors) the dry run's distinct-version count per selector.
 -- The auto-added {"deployed":true} / {"released":true} apply in every pass (their NOTICEs are tested in
@@ -23,10 +24,11 @@ CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
 RESET client_min_messages;
 SELECT pactflow_db_version();
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 SET client_min_messages = warning;
 
--- §4.3 {tag:"prod", latest:true}: Foo 1, 2 (prod), Bar 10, 11 (prod), 12 (master only).
+-- {tag:"prod", latest:true}: Foo 1, 2 (prod), Bar 10, 11 (prod), 12 (master only).
 BEGIN;
 DO $$
 BEGIN
@@ -39,7 +41,7 @@ SELECT fx_kept('[{"tag": "prod", "latest": true}]') AS tag_prod_latest,         
        fx_kept('[{"tag": "prod"}]') AS tag_prod;                                                          -- not Bar:12
 ROLLBACK;
 
--- §4.3 {tag:true, latest:true}: Foo 1, 2 (prod), 3, 4 (master), Bar 10, 11 (prod): latest per tag name.
+-- {tag:true, latest:true}: Foo 1, 2 (prod), 3, 4 (master), Bar 10, 11 (prod): latest per tag name.
 BEGIN;
 DO $$
 BEGIN
@@ -51,7 +53,7 @@ SELECT fx_kept('[{"tag": true, "latest": true}]') AS tag_true_latest,           
        fx_kept('[{"tag": true, "latest": true, "pacticipant": "Foo"}]') AS tag_true_latest_foo;  -- Foo:2 Foo:4
 ROLLBACK;
 
--- §4.3 {tag:true}: every tagged version (Foo 1, 2, 4, Bar 10; Foo 3 and Bar 11 are untagged). Foo 2 has
+-- {tag:true}: every tagged version (Foo 1, 2, 4, Bar 10; Foo 3 and Bar 11 are untagged). Foo 2 has
 -- two tags: the dry run counts distinct versions (4), where the Pact Broker counts one row per tag (5).
 BEGIN;
 DO $$
@@ -64,7 +66,7 @@ SELECT fx_kept('[{"tag": true}]') AS tag_true, fx_kept('[{"tag": true, "pacticip
 SELECT * FROM fx_by_selector('[{"tag": true}, {"tag": true, "pacticipant": "Foo"}]');
 ROLLBACK;
 
--- §4.3 {tag:"master", max_age:3}: the boundary is 00:00 UTC of (today - 3) and is inclusive. Today is
+-- {tag:"master", max_age:3}: the boundary is 00:00 UTC of (today - 3) and is inclusive. Today is
 -- 2026-06-01 (UTC) at the clean's clock: Foo 1 at 2026-05-28 00:00 (today - 4), Foo 2 and 3 at
 -- 2026-05-29 00:00 exactly (today - 3), Foo 4 one second before that boundary, Foo 5 at 2026-05-29 00:00 but
 -- tagged dev.
@@ -101,7 +103,7 @@ RESET TimeZone;
 RESET DateStyle;
 ROLLBACK;
 
--- §4.3 {branch:true, latest:true}: the branch heads. Foo 1, 2 on main, Bar 3 on main -> Foo 2, Bar 3.
+-- {branch:true, latest:true}: the branch heads. Foo 1, 2 on main, Bar 3 on main -> Foo 2, Bar 3.
 BEGIN;
 DO $$
 BEGIN
@@ -122,7 +124,7 @@ SELECT fx_kept('[{"branch": true, "latest": true}]') AS branch_true_latest;
 SELECT * FROM fx_by_selector('[{"branch": true, "latest": true}]');
 ROLLBACK;
 
--- §4.3 mainBranch: Foo (main branch "main") 1, 2 on main, 3 on not-main; Bar (main branch "develop") 4, 5 on
+-- mainBranch: Foo (main branch "main") 1, 2 on main, 3 on not-main; Bar (main branch "develop") 4, 5 on
 -- develop, 6 on main. {mainBranch, latest} -> Foo 2, Bar 5; {mainBranch} -> Foo 1, 2, Bar 4, 5.
 BEGIN;
 DO $$
@@ -139,7 +141,7 @@ SELECT fx_kept('[{"mainBranch": true, "latest": true}]') AS main_branch_latest,
        fx_kept('[{"main_branch": true}]') AS main_branch;
 ROLLBACK;
 
--- §4.3 environment, deployed, released. Foo 1 deployed to test; Foo 2 and 3 deployed to prod (two targets);
+-- environment, deployed, released. Foo 1 deployed to test; Foo 2 and 3 deployed to prod (two targets);
 -- Foo 4 deployed to prod and undeployed; Bar 10 released to prod; Bar 11 released to prod, support
 -- ended; Bar 12 deployed to test, then replaced there by Bar 13; Bar 14 nothing.
 BEGIN;
@@ -166,7 +168,7 @@ SELECT count(*) AS deployed_rows, (SELECT count(*) FROM released_versions) AS re
        (SELECT count(*) FROM currently_deployed_version_ids) AS currently_deployed FROM deployed_versions;
 ROLLBACK;
 
--- §4.3 {branch:"main"}: Foo 1 main, 2 feat, 3 main; Bar 10 main, 11 develop, 12 no branch -> Foo 1, 3, Bar 10 (both
+-- {branch:"main"}: Foo 1 main, 2 feat, 3 main; Bar 10 main, 11 develop, 12 no branch -> Foo 1, 3, Bar 10 (both
 -- pacticipants); {branch:"main", latest:true} -> Foo 3, Bar 10.
 BEGIN;
 DO $$

@@ -22,7 +22,8 @@ CREATE EXTENSION pactflow;
 CALL pactflow_migrate(20260216);
 RESET client_min_messages;
 SELECT pactflow_db_version();
-\i regress/clean_fixtures.sql
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/clean_fixtures.sql
 
 -- Inside a transaction block, or in a multi-statement query string, it refuses before doing anything.
 BEGIN;
@@ -90,8 +91,7 @@ END $$;
 SET client_min_messages = warning;
 CREATE EXTENSION dblink;
 RESET client_min_messages;
-SELECT dblink_connect('other', format('host=%s port=%s dbname=%s user=%s', host(inet_server_addr()), inet_server_port(),
-                                      current_database(), current_user));
+SELECT dblink_connect('other', fx_conninfo());
 SELECT * FROM dblink('other', 'SELECT pg_try_advisory_lock(1907404105)') AS t(locked boolean);
 CALL pactflow_clean_until_done('[{"tag": "keep"}]');
 SELECT fx_versions();

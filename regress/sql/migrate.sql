@@ -26,10 +26,12 @@ SELECT count(*) AS applied, count(DISTINCT xmin::text) AS transactions FROM pact
 SELECT pg_temp.holds_advisory_lock();
 -- The Pact Broker's schema_migrations and our history agree with pactflow_migrations().
 SELECT (SELECT count(*) FROM schema_migrations) =
-       (SELECT count(*) FROM pactflow_migrations() WHERE state = 'applied' AND origin = 'pact_broker') AS schema_migrations_agree,
+       (SELECT count(*) FROM pactflow_migrations() WHERE state = 'applied' AND origin = 'pact_broker')
+           AS schema_migrations_agree,
        (SELECT count(*) FROM pactflow.migration_history WHERE success) =
        (SELECT count(*) FROM pactflow_migrations() WHERE state = 'applied') AS history_agrees,
-       (SELECT count(*) FROM pactflow_migrations() WHERE state = 'applied' AND (installed_at IS NULL OR execution_ms IS NULL)) AS applied_without_details;
+       (SELECT count(*) FROM pactflow_migrations()
+         WHERE state = 'applied' AND (installed_at IS NULL OR execution_ms IS NULL)) AS applied_without_details;
 SELECT event, count(*) FROM pactflow.migration_events WHERE id > :first_event GROUP BY event ORDER BY event;
 -- Up to a target: nothing is pending below it, so nothing is applied; the NOTICE sums the CALL up.
 CALL pactflow_migrate(20260210);
@@ -49,14 +51,19 @@ CALL pactflow_migrate(20180101);
 SELECT (SELECT count(*) FROM schema_migrations) = :before_schema_migrations AS schema_migrations_unchanged,
        (SELECT count(*) FROM pactflow.migration_events) = :before_events AS no_new_event,
        pactflow_db_version();
--- A migration that fails (test hook: an error after the migration's script) is rolled back, the state
--- before it is kept, the failure is recorded in a transaction of its own, and the lock is released.
-SET pactflow.test_fail_after_migration = '20190510_set_version_sequence';
+-- A migration whose script fails is rolled back, the state before it is kept, the failure is recorded in a
+-- transaction of its own, and the lock is released. The test makes it fail: a statement trigger on the table
+-- the migration's script writes divides by zero.
+CREATE FUNCTION public.divide_by_zero() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM 1/0; RETURN NULL; END $$;
+CREATE TRIGGER divide_by_zero BEFORE INSERT OR DELETE ON version_sequence_number
+    FOR EACH STATEMENT EXECUTE FUNCTION public.divide_by_zero();
 CALL pactflow_migrate();
-RESET pactflow.test_fail_after_migration;
+DROP TRIGGER divide_by_zero ON version_sequence_number;
+DROP FUNCTION public.divide_by_zero();
 SELECT pactflow_db_version();
 SELECT state FROM pactflow_migrations() WHERE name = '20190510_set_version_sequence';
-SELECT migration, sqlstate, message FROM pactflow.migration_events WHERE event = 'failed' AND id > :first_event ORDER BY id;
+SELECT migration, sqlstate, message FROM pactflow.migration_events
+WHERE event = 'failed' AND id > :first_event ORDER BY id;
 SELECT pg_temp.holds_advisory_lock();
 -- A server error while a statement executes, raised by PL/pgSQL (a nested SPI connection) in a trigger on
 -- the bookkeeping: the failed statement is undone, SPI_rollback() cleans the migration's transaction and
@@ -67,7 +74,8 @@ BEGIN
     RAISE EXCEPTION 'refusing %', NEW.filename USING ERRCODE = '55000', HINT = 'Drop the trigger.';
 END
 $$;
-CREATE TRIGGER refuse_migration BEFORE INSERT ON schema_migrations FOR EACH ROW EXECUTE FUNCTION public.refuse_migration();
+CREATE TRIGGER refuse_migration BEFORE INSERT ON schema_migrations
+    FOR EACH ROW EXECUTE FUNCTION public.refuse_migration();
 CALL pactflow_migrate();
 DROP TRIGGER refuse_migration ON schema_migrations;
 DROP FUNCTION public.refuse_migration();
@@ -76,7 +84,8 @@ ALTER TABLE schema_migrations ADD CONSTRAINT not_this_one CHECK (filename <> '20
 CALL pactflow_migrate();
 ALTER TABLE schema_migrations DROP CONSTRAINT not_this_one;
 SELECT pactflow_db_version();
-SELECT migration, sqlstate, message FROM pactflow.migration_events WHERE event = 'failed' AND id > :first_event ORDER BY id;
+SELECT migration, sqlstate, message FROM pactflow.migration_events
+WHERE event = 'failed' AND id > :first_event ORDER BY id;
 SELECT count(*) FROM pactflow.migration_history WHERE name = '20190510_set_version_sequence';
 SELECT pg_temp.holds_advisory_lock();
 -- Migrate forward again.
@@ -126,7 +135,8 @@ SELECT pactflow_db_version();
 SELECT state, count(*) FROM pactflow_migrations() GROUP BY state ORDER BY state;
 SELECT adopted, count(*) FROM pactflow.migration_history GROUP BY adopted;
 SELECT event, count(*) FROM pactflow.migration_events GROUP BY event ORDER BY event;
-SELECT (SELECT count(*) FROM schema_migrations) = (SELECT schema_migrations FROM app_state WHERE at = 'before') AS nothing_applied,
+SELECT (SELECT count(*) FROM schema_migrations) = (SELECT schema_migrations FROM app_state WHERE at = 'before')
+           AS nothing_applied,
        (SELECT count(*) FROM pacticipants) AS pacticipants, (SELECT count(*) FROM versions) AS versions;
 -- An applied migration this release does not know (a newer release applied it) is listed as unknown.
 INSERT INTO schema_migrations (filename) VALUES ('20991231_from_a_newer_release.rb');
@@ -137,6 +147,7 @@ DELETE FROM schema_migrations WHERE filename = '20991231_from_a_newer_release.rb
 -- listed as failed.
 INSERT INTO pactflow.migration_history (version, name, pact_broker, checksum, success, product_version)
 VALUES (20260217, '20260217_add_wip_query_optimization_indexes', true, 0, false, pactflow_sql_version());
-SELECT version, name, state, installed_at IS NOT NULL AS has_installed_at FROM pactflow_migrations() WHERE state = 'failed';
+SELECT version, name, state, installed_at IS NOT NULL AS has_installed_at
+FROM pactflow_migrations() WHERE state = 'failed';
 DELETE FROM pactflow.migration_history WHERE NOT success;
 SELECT state, count(*) FROM pactflow_migrations() GROUP BY state ORDER BY state;

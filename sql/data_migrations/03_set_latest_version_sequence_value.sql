@@ -6,11 +6,11 @@
 -- concurrent "value + 1" on it waits instead of finding nothing), deletes any others, or inserts one into an empty table.
 -- Cheap when nothing is missing: max("order") reads the end of ndx_ver_ord; the table has one row.
 WITH mx AS (
-    SELECT coalesce(max("order"), 0) AS max_order FROM versions
+    SELECT coalesce(pg_catalog.max("order"), 0) AS max_order FROM versions
 ), fix AS (
     SELECT mx.max_order + 100 AS new_value
       FROM mx
-     WHERE coalesce((SELECT min(s.value) FROM version_sequence_number s), mx.max_order) <= mx.max_order
+     WHERE coalesce((SELECT pg_catalog.min(s.value) FROM version_sequence_number s), mx.max_order) <= mx.max_order
 ), keep AS (
     SELECT s.ctid AS row_id FROM version_sequence_number s WHERE EXISTS (SELECT 1 FROM fix) ORDER BY s.ctid LIMIT 1
 ), updated AS (

@@ -4,5 +4,5 @@
 -- The uncorrelated sub-select is evaluated once per statement, so every row of a run shares the random part.
 -- Cheap when nothing is missing: the WHERE matches the partial index pactflow_triggered_webhooks_uuid_null.
 UPDATE triggered_webhooks
-   SET uuid = (SELECT gen_random_uuid()::text) || '-' || id::text
+   SET uuid = (SELECT pg_catalog.gen_random_uuid()::text) || '-' || id::text
  WHERE uuid IS NULL;

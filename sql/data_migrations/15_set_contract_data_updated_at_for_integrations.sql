@@ -9,9 +9,9 @@
 -- lookups (on pact_publications and verifications by consumer/provider) rather than grouping both whole tables.
 UPDATE integrations i
    SET contract_data_updated_at = greatest(
-           (SELECT max(pp.created_at) FROM pact_publications pp
+           (SELECT pg_catalog.max(pp.created_at) FROM pact_publications pp
              WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id),
-           (SELECT max(v.created_at) FROM verifications v
+           (SELECT pg_catalog.max(v.created_at) FROM verifications v
              WHERE v.consumer_id = i.consumer_id AND v.provider_id = i.provider_id))
  WHERE i.contract_data_updated_at IS NULL
    AND (EXISTS (SELECT 1 FROM pact_publications pp

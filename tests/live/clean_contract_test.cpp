@@ -28,23 +28,26 @@ void ensure_template() {
     if (made) return;
     live::fresh_database(tpl);
     ASSERT_EQ(live::loader(std::string("migrate --dbname dbname=") + tpl).status, 0);
-    const std::string cmd = std::string(PACTFLOW_SOURCE_DIR) + "/bench/generate/run --scale small --seed 7 --dbname dbname=" +
-                            tpl + " >/dev/null 2>&1";
+    const std::string cmd = std::string(PACTFLOW_SOURCE_DIR) +
+                            "/bench/generate/run --scale small --seed 7 --dbname dbname=" + tpl + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     Connection c(std::string("dbname=") + tpl);
-    // The keep set, per the Pact Broker's Version.for_selector (reference notes §1.2), for a given day:
+    // The keep set, per the Pact Broker's Version.for_selector (lib/pact_broker/domain/version.rb), for a given day:
     // the default selectors, and {"branch": "main"} too when kept_heavy.
-    c.exec(R"(CREATE FUNCTION ref_keep(today date, kept_heavy boolean) RETURNS TABLE (id integer) LANGUAGE sql STABLE AS $$
+    c.exec(
+        R"(CREATE FUNCTION ref_keep(today date, kept_heavy boolean) RETURNS TABLE (id integer) LANGUAGE sql STABLE AS $$
         SELECT v.id FROM versions v WHERE v.created_at >= today - 90
         UNION SELECT bh.version_id FROM branch_heads bh
         UNION SELECT v.id FROM versions v JOIN (SELECT v2.pacticipant_id, t.name, max(v2."order") AS o
                                                FROM versions v2 JOIN tags t ON t.version_id = v2.id GROUP BY 1, 2) l
               ON l.pacticipant_id = v.pacticipant_id AND l.o = v."order"
-        UNION SELECT dv.version_id FROM deployed_versions dv WHERE dv.id IN (SELECT deployed_version_id FROM currently_deployed_version_ids)
+        UNION SELECT dv.version_id FROM deployed_versions dv
+              WHERE dv.id IN (SELECT deployed_version_id FROM currently_deployed_version_ids)
         UNION SELECT r.version_id FROM released_versions r WHERE r.support_ended_at IS NULL
         UNION SELECT v.id FROM versions v JOIN (SELECT pacticipant_id, max("order") AS o FROM versions GROUP BY 1) l
               ON l.pacticipant_id = v.pacticipant_id AND l.o = v."order"
-        UNION SELECT bv.version_id FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE kept_heavy AND b.name = 'main'
+        UNION SELECT bv.version_id FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id
+              WHERE kept_heavy AND b.name = 'main'
     $$)");
     c.exec("VACUUM ANALYZE");
     made = true;
@@ -78,22 +81,27 @@ std::vector<Day> steady_state(const std::string &db, bool kept_heavy, int limit)
                    : "";
     const pactflow::Value sel = selectors.empty() ? pactflow::Value() : pactflow::Value(selectors);
     const std::string heavy = kept_heavy ? "true" : "false";
-    const std::string unkept_sql = "SELECT v.id FROM versions v WHERE v.id NOT IN (SELECT id FROM ref_keep($1::date, $2::boolean)) "
-                                   "ORDER BY v.id";
+    const std::string unkept_sql =
+        "SELECT v.id FROM versions v WHERE v.id NOT IN (SELECT id FROM ref_keep($1::date, $2::boolean)) "
+        "ORDER BY v.id";
     // Day D: clean fully (passes until nothing qualifies).
-    c.query("CALL pactflow_clean_until_done(selectors => $1::jsonb, \"limit\" => 2000, now => '2026-11-01 12:00:00+00')", {sel});
+    c.query(
+        "CALL pactflow_clean_until_done(selectors => $1::jsonb, \"limit\" => 2000, now => '2026-11-01 12:00:00+00')",
+        {sel});
     EXPECT_TRUE(ids(c, unkept_sql, {"2026-11-01", heavy}).empty()) << "unkept versions left after the full clean at D";
     std::vector<Day> table;
     for (int offset : {1, 2, 7, 30}) {
-        const std::string day = c.scalar("SELECT (date '2026-11-01' + $1::integer)::text", {std::to_string(offset)}).value_or("");
+        const std::string day =
+            c.scalar("SELECT (date '2026-11-01' + $1::integer)::text", {std::to_string(offset)}).value_or("");
         const auto unkept = ids(c, unkept_sql, {day, heavy});
         const std::size_t expected_n = std::min<std::size_t>(unkept.size(), static_cast<std::size_t>(limit));
         const std::set<long long> expected(unkept.begin(), unkept.begin() + static_cast<long>(expected_n));
         const auto before = ids(c, "SELECT id FROM versions ORDER BY id");
-        auto result = json::parse(c.scalar("SELECT pactflow_clean(selectors => $1::jsonb, \"limit\" => $2::integer, now => "
-                                           "($3::date + time '12:00')::timestamp AT TIME ZONE 'UTC')::text",
-                                           {sel, std::to_string(limit), day})
-                                      .value_or("{}"));
+        auto result =
+            json::parse(c.scalar("SELECT pactflow_clean(selectors => $1::jsonb, \"limit\" => $2::integer, now => "
+                                 "($3::date + time '12:00')::timestamp AT TIME ZONE 'UTC')::text",
+                                 {sel, std::to_string(limit), day})
+                            .value_or("{}"));
         const auto after = ids(c, "SELECT id FROM versions ORDER BY id");
         const std::set<long long> remaining(after.begin(), after.end());
         std::set<long long> deleted;
@@ -108,24 +116,29 @@ std::vector<Day> steady_state(const std::string &db, bool kept_heavy, int limit)
     // versions the last of them orphaned), none that finds nothing.
     const auto pending = ids(c, unkept_sql, {"2026-12-01", heavy}).size();
     auto runs_before = std::stoll(c.scalar("SELECT coalesce(max(id), 0) FROM pactflow.clean_runs").value_or("0"));
-    c.query("CALL pactflow_clean_until_done(selectors => $1::jsonb, \"limit\" => $2::integer, now => '2026-12-01 12:00:00+00')",
+    c.query("CALL pactflow_clean_until_done(selectors => $1::jsonb, \"limit\" => $2::integer, now => '2026-12-01 "
+            "12:00:00+00')",
             {sel, std::to_string(limit)});
     EXPECT_TRUE(ids(c, unkept_sql, {"2026-12-01", heavy}).empty());
-    auto last = json::parse(c.scalar("SELECT result::text FROM pactflow.clean_runs ORDER BY id DESC LIMIT 1").value_or("{}"));
+    auto last =
+        json::parse(c.scalar("SELECT result::text FROM pactflow.clean_runs ORDER BY id DESC LIMIT 1").value_or("{}"));
     EXPECT_FALSE(last["more"].get<bool>());
-    auto runs = std::stoll(c.scalar("SELECT sum(passes) FROM pactflow.clean_runs WHERE id > $1::bigint",
-                                    {std::to_string(runs_before)}).value_or("0"));
+    auto runs = std::stoll(
+        c.scalar("SELECT sum(passes) FROM pactflow.clean_runs WHERE id > $1::bigint", {std::to_string(runs_before)})
+            .value_or("0"));
     const long long needed = static_cast<long long>((pending + limit - 1) / limit);
     EXPECT_GE(runs, needed);
     EXPECT_LE(runs, needed + 1) << "until-done should stop once nothing qualifies";
     EXPECT_EQ(c.scalar("SELECT count(*) FROM pactflow.clean_runs WHERE id > $1::bigint AND deleted = 0",
-                       {std::to_string(runs_before)}), pactflow::Value("0"));
+                       {std::to_string(runs_before)}),
+              pactflow::Value("0"));
     return table;
 }
 
 void print(const char *shape, const std::vector<Day> &table) {
     std::printf("steady state, %s: day | unkept before | deleted by the one pass | expected\n", shape);
-    for (const auto &d : table) std::printf("  D+%-2d | %5zu | %5zu | %5zu\n", d.offset, d.unkept, d.deleted, d.expected);
+    for (const auto &d : table)
+        std::printf("  D+%-2d | %5zu | %5zu | %5zu\n", d.offset, d.unkept, d.deleted, d.expected);
 }
 
 }  // namespace
@@ -134,8 +147,8 @@ TEST(CleanContract, EveryPassDeletesTheOldestUnkeptVersionsDefaultSelectors) {
     auto table = steady_state("clean_ss_default", false, 50);
     print("default selectors", table);
     ASSERT_EQ(table.size(), 4u);
-    EXPECT_GT(table[0].unkept, 0u);          // a day's worth of versions ages out
-    EXPECT_GT(table[3].unkept, 50u);         // and after a month more than the limit
+    EXPECT_GT(table[0].unkept, 0u);   // a day's worth of versions ages out
+    EXPECT_GT(table[3].unkept, 50u);  // and after a month more than the limit
 }
 
 TEST(CleanContract, EveryPassDeletesTheOldestUnkeptVersionsKeptHeavy) {

@@ -38,7 +38,8 @@ TEST(CleanWorkload, ConcurrentTrafficAndUntilDoneNeverFailEachOther) {
     live::fresh_database(db);
     ASSERT_EQ(live::loader("migrate --dbname dbname=" + db).status, 0);
     const std::string src = PACTFLOW_SOURCE_DIR;
-    const std::string gen = src + "/bench/generate/run --scale small --seed 11 --dbname dbname=" + db + " >/dev/null 2>&1";
+    const std::string gen =
+        src + "/bench/generate/run --scale small --seed 11 --dbname dbname=" + db + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(gen.c_str()), 0) << gen;
     int status = 0;
     const std::string out =

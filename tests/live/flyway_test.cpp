@@ -19,18 +19,13 @@
 #include <thread>
 
 using live::contains;
+using live::quote;
 using pactflow::loader::Connection;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string fixtures = std::string(PACTFLOW_SOURCE_DIR) + "/tests/fixtures/flyway";
-
-std::string quote(const std::string &s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
 
 std::string fixture(const std::string &name) { return quote(fixtures + "/" + name); }
 
@@ -56,7 +51,9 @@ struct TempCopy {
         fs::remove_all(dir.parent_path(), ec);
     }
     std::string arg() const { return quote(dir.string()); }
-    void write(const std::string &file, const std::string &text) const { std::ofstream(dir / file, std::ios::binary) << text; }
+    void write(const std::string &file, const std::string &text) const {
+        std::ofstream(dir / file, std::ios::binary) << text;
+    }
     void remove(const std::string &file) const { fs::remove(dir / file); }
 };
 
@@ -88,8 +85,9 @@ CREATE INDEX "flyway_schema_history_s_idx" ON "public"."flyway_schema_history" (
 
 std::string history(Connection &c) {
     std::string out;
-    for (const auto &r : c.query("SELECT installed_rank, coalesce(version, '-'), description, type, script, "
-                                 "coalesce(checksum::text, '-'), success FROM flyway_schema_history ORDER BY installed_rank")) {
+    for (const auto &r :
+         c.query("SELECT installed_rank, coalesce(version, '-'), description, type, script, "
+                 "coalesce(checksum::text, '-'), success FROM flyway_schema_history ORDER BY installed_rank")) {
         for (const auto &v : r) out += v.value_or("") + "|";
         out += "\n";
     }
@@ -99,12 +97,14 @@ std::string history(Connection &c) {
 std::string table_shape(Connection &c) {
     std::string out;
     for (const auto &r : c.query(
-             "SELECT column_name, data_type, coalesce(character_maximum_length::text, ''), is_nullable, coalesce(column_default, '') "
+             "SELECT column_name, data_type, coalesce(character_maximum_length::text, ''), is_nullable, "
+             "coalesce(column_default, '') "
              "FROM information_schema.columns WHERE table_name = 'flyway_schema_history' ORDER BY ordinal_position")) {
         for (const auto &v : r) out += v.value_or("") + " ";
         out += "\n";
     }
-    for (const auto &r : c.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'flyway_schema_history' ORDER BY 1"))
+    for (const auto &r :
+         c.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'flyway_schema_history' ORDER BY 1"))
         out += *r[0] + ": " + *r[1] + "\n";
     return out;
 }
@@ -115,19 +115,34 @@ TEST(Flyway, MigratesInFlywaysOrderAndRecordsWhatFlywayRecords) {
     std::string db = live::fresh_database("fw_basic");
     auto r = flyway("migrate --locations " + fixture("basic"), db);
     ASSERT_EQ(r.status, 0) << r.out;
-    EXPECT_TRUE(contains(r.out, "successfully applied 7 migrations to schema \"public\", now at version 20190712122100")) << r.out;
+    EXPECT_TRUE(
+        contains(r.out, "successfully applied 7 migrations to schema \"public\", now at version 20190712122100"))
+        << r.out;
     EXPECT_FALSE(contains(r.out, "WARNING")) << r.out;  // README.md is silently not a migration
     Connection c(db);
-    EXPECT_EQ(history(c),
-              "1|1|Create person table|SQL|V1__Create_person_table.sql|" + std::to_string(crc_basic_v1) + "|t|\n"
-              "2|1.1|Add people|SQL|V1.1__Add people.sql|" + std::to_string(crc_basic_v1_1) + "|t|\n"
-              "3|2|Add email|SQL|V2__Add_email.sql|" + std::to_string(crc_basic_v2) + "|t|\n"
-              "4|3|In a subfolder|SQL|sub/V3__In_a_subfolder.sql|" + std::to_string(crc_basic_v3) + "|t|\n"
-              "5|20190712122100|Timestamp version|SQL|V20190712122100__Timestamp_version.sql|" + std::to_string(crc_basic_big) + "|t|\n"
-              "6|-|Alpha counts|SQL|R__Alpha_counts.sql|" + std::to_string(crc_basic_alpha) + "|t|\n"
-              "7|-|Beta summary|SQL|R__Beta_summary.sql|" + std::to_string(crc_basic_beta) + "|t|\n");
-    EXPECT_EQ(count(c, "SELECT count(*) FROM flyway_schema_history WHERE installed_by = current_user AND execution_time >= 0 "
-                       "AND installed_on > now() - interval '1 hour'"), 7);
+    EXPECT_EQ(history(c), "1|1|Create person table|SQL|V1__Create_person_table.sql|" + std::to_string(crc_basic_v1) +
+                              "|t|\n"
+                              "2|1.1|Add people|SQL|V1.1__Add people.sql|" +
+                              std::to_string(crc_basic_v1_1) +
+                              "|t|\n"
+                              "3|2|Add email|SQL|V2__Add_email.sql|" +
+                              std::to_string(crc_basic_v2) +
+                              "|t|\n"
+                              "4|3|In a subfolder|SQL|sub/V3__In_a_subfolder.sql|" +
+                              std::to_string(crc_basic_v3) +
+                              "|t|\n"
+                              "5|20190712122100|Timestamp version|SQL|V20190712122100__Timestamp_version.sql|" +
+                              std::to_string(crc_basic_big) +
+                              "|t|\n"
+                              "6|-|Alpha counts|SQL|R__Alpha_counts.sql|" +
+                              std::to_string(crc_basic_alpha) +
+                              "|t|\n"
+                              "7|-|Beta summary|SQL|R__Beta_summary.sql|" +
+                              std::to_string(crc_basic_beta) + "|t|\n");
+    EXPECT_EQ(
+        count(c, "SELECT count(*) FROM flyway_schema_history WHERE installed_by = current_user AND execution_time >= 0 "
+                 "AND installed_on > now() - interval '1 hour'"),
+        7);
     EXPECT_EQ(one(c, "SELECT doubled FROM beta_summary"), "6");  // R__Beta depends on R__Alpha: description order
     EXPECT_EQ(one(c, "SELECT person_count()"), "3");
     EXPECT_EQ(one(c, "SELECT name FROM person WHERE id = 2"), "Mr. Foo; semicolon");
@@ -157,7 +172,8 @@ TEST(Flyway, CreatesTheHistoryTableExactlyAsFlywayDoes) {
     Connection a(ours), b(theirs);
     b.exec(flyway_ddl);
     EXPECT_EQ(table_shape(a), table_shape(b));
-    EXPECT_TRUE(contains(table_shape(a), "flyway_schema_history_pk: CREATE UNIQUE INDEX flyway_schema_history_pk")) << table_shape(a);
+    EXPECT_TRUE(contains(table_shape(a), "flyway_schema_history_pk: CREATE UNIQUE INDEX flyway_schema_history_pk"))
+        << table_shape(a);
     EXPECT_TRUE(contains(table_shape(a), "flyway_schema_history_s_idx: CREATE INDEX flyway_schema_history_s_idx ON "
                                          "public.flyway_schema_history USING btree (success)")) << table_shape(a);
 }
@@ -170,12 +186,14 @@ TEST(Flyway, ContinuesAHistoryThatFlywayWrote) {
         c.exec(flyway_ddl);
         c.exec("CREATE TABLE person (id int PRIMARY KEY, name varchar(100) NOT NULL)");
         c.exec("INSERT INTO person VALUES (1, 'Axel'), (2, 'Mr. Foo')");
-        c.exec("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, "
+        c.exec("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, "
+               "installed_by, "
                "installed_on, execution_time, success) VALUES "
-               "(1, '1', 'Create person table', 'SQL', 'V1__Create_person_table.sql', " + std::to_string(crc_fw_v1) +
+               "(1, '1', 'Create person table', 'SQL', 'V1__Create_person_table.sql', " +
+               std::to_string(crc_fw_v1) +
                ", 'flyway', '2023-05-01 10:00:00', 12, true), "
-               "(2, '1.1', 'Populate people', 'SQL', 'V1.1__Populate people.sql', " + std::to_string(crc_fw_v1_1) +
-               ", 'flyway', '2023-05-01 10:00:01', 5, true)");
+               "(2, '1.1', 'Populate people', 'SQL', 'V1.1__Populate people.sql', " +
+               std::to_string(crc_fw_v1_1) + ", 'flyway', '2023-05-01 10:00:01', 5, true)");
     }
     auto r = flyway("validate --locations " + fixture("flyway_written"), db);
     ASSERT_EQ(r.status, 0) << r.out;  // same checksums, even for the CRLF + BOM file
@@ -185,19 +203,28 @@ TEST(Flyway, ContinuesAHistoryThatFlywayWrote) {
     ASSERT_EQ(r.status, 0) << r.out;
     Connection c(db);
     // What we appended is what Flyway would have written, so Flyway can take over again.
-    EXPECT_EQ(history(c), "1|1|Create person table|SQL|V1__Create_person_table.sql|" + std::to_string(crc_fw_v1) + "|t|\n"
-                          "2|1.1|Populate people|SQL|V1.1__Populate people.sql|" + std::to_string(crc_fw_v1_1) + "|t|\n"
-                          "3|2|Add email|SQL|V2__Add_email.sql|" + std::to_string(crc_fw_v2) + "|t|\n"
-                          "4|-|Person names|SQL|R__Person_names.sql|" + std::to_string(crc_fw_r) + "|t|\n");
+    EXPECT_EQ(history(c), "1|1|Create person table|SQL|V1__Create_person_table.sql|" + std::to_string(crc_fw_v1) +
+                              "|t|\n"
+                              "2|1.1|Populate people|SQL|V1.1__Populate people.sql|" +
+                              std::to_string(crc_fw_v1_1) +
+                              "|t|\n"
+                              "3|2|Add email|SQL|V2__Add_email.sql|" +
+                              std::to_string(crc_fw_v2) +
+                              "|t|\n"
+                              "4|-|Person names|SQL|R__Person_names.sql|" +
+                              std::to_string(crc_fw_r) + "|t|\n");
     EXPECT_EQ(count(c, "SELECT count(*) FROM person_names"), 2);
-    EXPECT_EQ(one(c, "SELECT installed_by FROM flyway_schema_history WHERE installed_rank = 1"), "flyway");  // untouched
+    EXPECT_EQ(one(c, "SELECT installed_by FROM flyway_schema_history WHERE installed_rank = 1"),
+              "flyway");  // untouched
 }
 
 TEST(Flyway, ValidateListsEveryProblemAndRepairFixesTheHistory) {
     std::string db = live::fresh_database("fw_validate");
     TempCopy folder("basic");
     ASSERT_EQ(flyway("migrate --locations " + folder.arg(), db).status, 0);
-    folder.write("V1__Create_person_table.sql", "-- edited after it was applied\nCREATE TABLE person (id int PRIMARY KEY, name varchar(100) NOT NULL);\n");
+    folder.write(
+        "V1__Create_person_table.sql",
+        "-- edited after it was applied\nCREATE TABLE person (id int PRIMARY KEY, name varchar(100) NOT NULL);\n");
     folder.remove("V2__Add_email.sql");
     folder.remove("U2__Add_email.sql");
     auto r = flyway("validate --locations " + folder.arg(), db);
@@ -205,7 +232,8 @@ TEST(Flyway, ValidateListsEveryProblemAndRepairFixesTheHistory) {
     EXPECT_TRUE(contains(r.out, "validate failed: 2 problems found")) << r.out;
     EXPECT_TRUE(contains(r.out, "migration checksum mismatch for migration version 1")) << r.out;
     EXPECT_TRUE(contains(r.out, "-> applied to database : " + std::to_string(crc_basic_v1))) << r.out;
-    EXPECT_TRUE(contains(r.out, "detected applied migration not resolved locally: version 2 (V2__Add_email.sql)")) << r.out;
+    EXPECT_TRUE(contains(r.out, "detected applied migration not resolved locally: version 2 (V2__Add_email.sql)"))
+        << r.out;
     // migrate validates first and changes nothing.
     Connection c(db);
     r = flyway("migrate --locations " + folder.arg(), db);
@@ -216,9 +244,11 @@ TEST(Flyway, ValidateListsEveryProblemAndRepairFixesTheHistory) {
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "realigned installed_rank 1")) << r.out;
     EXPECT_TRUE(contains(r.out, "marked missing migration 2 (V2__Add_email.sql) as deleted")) << r.out;
-    EXPECT_NE(one(c, "SELECT checksum FROM flyway_schema_history WHERE installed_rank = 1"), std::to_string(crc_basic_v1));
-    EXPECT_EQ(one(c, "SELECT type || ' ' || version || ' ' || script FROM flyway_schema_history WHERE installed_rank = 8"),
-              "DELETE 2 V2__Add_email.sql");
+    EXPECT_NE(one(c, "SELECT checksum FROM flyway_schema_history WHERE installed_rank = 1"),
+              std::to_string(crc_basic_v1));
+    EXPECT_EQ(
+        one(c, "SELECT type || ' ' || version || ' ' || script FROM flyway_schema_history WHERE installed_rank = 8"),
+        "DELETE 2 V2__Add_email.sql");
     EXPECT_EQ(flyway("validate --locations " + folder.arg(), db).status, 0);
     r = flyway("repair --locations " + folder.arg(), db);
     EXPECT_TRUE(contains(r.out, "nothing to repair")) << r.out;
@@ -228,10 +258,13 @@ TEST(Flyway, AFailingScriptRollsBackWithItsHistoryRow) {
     std::string db = live::fresh_database("fw_failing");
     auto r = flyway("migrate --locations " + fixture("failing"), db);
     EXPECT_EQ(r.status, 7) << r.out;
-    EXPECT_TRUE(contains(r.out, "migration V2__Broken.sql failed: relation \"no_such_table\" does not exist (SQLSTATE 42P01)")) << r.out;
+    EXPECT_TRUE(
+        contains(r.out, "migration V2__Broken.sql failed: relation \"no_such_table\" does not exist (SQLSTATE 42P01)"))
+        << r.out;
     EXPECT_TRUE(contains(r.out, "statement: INSERT INTO no_such_table VALUES (1)")) << r.out;
     Connection c(db);
-    EXPECT_EQ(history(c), "1|1|Ok|SQL|V1__Ok.sql|" + one(c, "SELECT checksum FROM flyway_schema_history WHERE version = '1'") + "|t|\n");
+    EXPECT_EQ(history(c), "1|1|Ok|SQL|V1__Ok.sql|" +
+                              one(c, "SELECT checksum FROM flyway_schema_history WHERE version = '1'") + "|t|\n");
     EXPECT_EQ(one(c, "SELECT to_regclass('half_done') IS NULL"), "t");
     EXPECT_EQ(one(c, "SELECT to_regclass('never') IS NULL"), "t");
 }
@@ -240,7 +273,9 @@ TEST(Flyway, NonTransactionalScriptsRunStatementByStatement) {
     std::string db = live::fresh_database("fw_nontx");
     auto r = flyway("migrate --locations " + fixture("non transactional"), db);
     ASSERT_EQ(r.status, 0) << r.out;
-    EXPECT_TRUE(contains(r.out, "V2__Concurrent index.sql outside a transaction (it contains CREATE INDEX CONCURRENTLY)")) << r.out;
+    EXPECT_TRUE(
+        contains(r.out, "V2__Concurrent index.sql outside a transaction (it contains CREATE INDEX CONCURRENTLY)"))
+        << r.out;
     Connection c(db);
     EXPECT_EQ(one(c, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'item_sku_idx'::regclass"), "t");
     EXPECT_EQ(count(c, "SELECT count(*) FROM flyway_schema_history WHERE success"), 3);
@@ -249,12 +284,28 @@ TEST(Flyway, NonTransactionalScriptsRunStatementByStatement) {
                      "WHERE table_name = 'item' AND column_name = 'price')"), "t");
 }
 
+// An E'' string with an escaped quote before CREATE INDEX CONCURRENTLY: three statements, run outside BEGIN
+// (one lexer for the catalog and the runner; the runner once read it as one statement and ran it in BEGIN).
+TEST(Flyway, AnEscapedQuoteDoesNotHideAConcurrentIndex) {
+    std::string db = live::fresh_database("fw_escape");
+    auto r = flyway("migrate --locations " + fixture("escape_concurrently"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "V2__Escaped_quote_then_index.sql outside a transaction (it contains CREATE INDEX "
+                                "CONCURRENTLY)"))
+        << r.out;
+    Connection c(db);
+    EXPECT_EQ(one(c, "SELECT a FROM t"), "it's");
+    EXPECT_EQ(one(c, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'i'::regclass"), "t");
+    EXPECT_EQ(count(c, "SELECT count(*) FROM flyway_schema_history WHERE success"), 2);
+}
+
 TEST(Flyway, AFailedNonTransactionalScriptIsRecordedAndRepairClearsIt) {
     std::string db = live::fresh_database("fw_nontx_fail");
     TempCopy folder("nontx_fail");
     auto r = flyway("migrate --locations " + folder.arg(), db);
     EXPECT_EQ(r.status, 7) << r.out;
-    EXPECT_TRUE(contains(r.out, "statement: CREATE INDEX CONCURRENTLY item_missing_idx ON item (no_such_column)")) << r.out;
+    EXPECT_TRUE(contains(r.out, "statement: CREATE INDEX CONCURRENTLY item_missing_idx ON item (no_such_column)"))
+        << r.out;
     Connection c(db);
     EXPECT_EQ(one(c, "SELECT success FROM flyway_schema_history WHERE version = '2'"), "f");
     EXPECT_EQ(one(c, "SELECT to_regclass('item_sku_idx') IS NOT NULL"), "t");  // half-completed, as documented
@@ -281,7 +332,8 @@ TEST(Flyway, AFailedNonTransactionalScriptIsRecordedAndRepairClearsIt) {
 TEST(Flyway, PlaceholdersComeFromOptionsAndTheEnvironment) {
     std::string db = live::fresh_database("fw_placeholders");
     // Undefined: an error naming the placeholder and the file, before anything runs.
-    auto r = flyway("migrate --locations " + fixture("placeholders"), db, "FLYWAY_PLACEHOLDERS_OWNER=alice FLYWAY_PLACEHOLDERS_LABEL=one ");
+    auto r = flyway("migrate --locations " + fixture("placeholders"), db,
+                    "FLYWAY_PLACEHOLDERS_OWNER=alice FLYWAY_PLACEHOLDERS_LABEL=one ");
     EXPECT_EQ(r.status, 7) << r.out;
     EXPECT_TRUE(contains(r.out, "no value provided for placeholder ${table_name} in V1__Placeholders.sql")) << r.out;
     Connection c(db);
@@ -290,15 +342,17 @@ TEST(Flyway, PlaceholdersComeFromOptionsAndTheEnvironment) {
     r = flyway("migrate --locations " + fixture("placeholders") + " --placeholder table_name=widgets", db,
                "FLYWAY_PLACEHOLDERS_OWNER=alice FLYWAY_PLACEHOLDERS_LABEL=one ");
     ASSERT_EQ(r.status, 0) << r.out;
-    EXPECT_EQ(one(c, "SELECT column_default FROM information_schema.columns WHERE table_name = 'widgets' AND column_name = 'owner'"),
+    EXPECT_EQ(one(c, "SELECT column_default FROM information_schema.columns WHERE table_name = 'widgets' AND "
+                     "column_name = 'owner'"),
               "'alice'::text");
     EXPECT_EQ(one(c, "SELECT obj_description('widgets'::regclass)"), "in public from V1__Placeholders.sql");
     EXPECT_EQ(one(c, "SELECT label FROM label"), "one");
     // The versioned script's checksum is of the file as written; the repeatable's of the replaced text,
     // so a new value re-applies it.
     EXPECT_EQ(one(c, "SELECT checksum FROM flyway_schema_history WHERE version = '1'"),
-              std::to_string(pactflow::flyway_checksum("CREATE TABLE ${table_name} (id int PRIMARY KEY, owner text NOT NULL DEFAULT '${Owner}');\n"
-                                                       "COMMENT ON TABLE ${table_name} IS 'in ${flyway:defaultSchema} from ${flyway:filename}';\n")));
+              std::to_string(pactflow::flyway_checksum(
+                  "CREATE TABLE ${table_name} (id int PRIMARY KEY, owner text NOT NULL DEFAULT '${Owner}');\n"
+                  "COMMENT ON TABLE ${table_name} IS 'in ${flyway:defaultSchema} from ${flyway:filename}';\n")));
     r = flyway("migrate --locations " + fixture("placeholders") + " --placeholder table_name=widgets", db,
                "FLYWAY_PLACEHOLDERS_OWNER=alice FLYWAY_PLACEHOLDERS_LABEL=two ");
     ASSERT_EQ(r.status, 0) << r.out;
@@ -356,7 +410,8 @@ TEST(Flyway, BaselineAnExistingDatabase) {
     o.exec("CREATE TABLE person (id int PRIMARY KEY, name varchar(100) NOT NULL)");
     r = flyway("migrate --baseline-on-migrate --locations " + fixture("basic"), other);
     ASSERT_EQ(r.status, 0) << r.out;
-    EXPECT_EQ(one(o, "SELECT type || ' ' || version FROM flyway_schema_history WHERE installed_rank = 1"), "BASELINE 1");
+    EXPECT_EQ(one(o, "SELECT type || ' ' || version FROM flyway_schema_history WHERE installed_rank = 1"),
+              "BASELINE 1");
     EXPECT_EQ(one(o, "SELECT script FROM flyway_schema_history WHERE installed_rank = 2"), "V1.1__Add people.sql");
 }
 
@@ -417,12 +472,84 @@ TEST(Flyway, CleanIsRefusedUnlessEnabledThenDropsEverything) {
     Connection o(other);
     r = flyway("migrate --schemas app,extra --locations " + fixture("basic"), other);
     ASSERT_EQ(r.status, 0) << r.out;
-    EXPECT_EQ(one(o, "SELECT type || ' ' || script || ' ' || description FROM app.flyway_schema_history WHERE installed_rank = 0"),
+    EXPECT_EQ(one(o, "SELECT type || ' ' || script || ' ' || description FROM app.flyway_schema_history WHERE "
+                     "installed_rank = 0"),
               "SCHEMA \"app\",\"extra\" << Flyway Schema Creation >>");
     EXPECT_EQ(one(o, "SELECT to_regclass('app.person') IS NOT NULL AND to_regclass('public.person') IS NULL"), "t");
     r = flyway("clean --clean-enabled --schemas app,extra", other);
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(count(o, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('app', 'extra')"), 0);
+}
+
+namespace {
+std::string callback_log(Connection &c) {
+    std::string out;
+    for (const auto &r : c.query("SELECT event FROM callback_log ORDER BY n")) out += r[0].value_or("") + "\n";
+    return out;
+}
+}  // namespace
+
+// SQL callbacks as Flyway names them, at Flyway's events: each one logs its file name (a placeholder).
+TEST(FlywayCallbacks, RunAtTheirEventsInOrder) {
+    std::string db = live::fresh_database("fw_callbacks");
+    auto r = flyway("migrate --locations " + fixture("callbacks"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "executing SQL callback: afterMigrate - afterMigrate.sql outside a transaction (it "
+                                "contains VACUUM)"))
+        << r.out;
+    Connection c(db);
+    const std::string each = "beforeEachMigrate.sql\n", stmt = "beforeEachMigrateStatement.sql\n"
+                                                               "afterEachMigrateStatement.sql\n",
+                      after_each = "afterEachMigrate.sql\n";
+    EXPECT_EQ(callback_log(c), "beforeValidate.sql\nafterValidate.sql\nbeforeMigrate.sql\n" +
+                                   each + stmt + after_each +         // V1
+                                   each + stmt + stmt + after_each +  // V2, two statements
+                                   "afterVersioned.sql\nbeforeRepeatables.sql\n" +
+                                   each + stmt + after_each +  // R__People_view
+                                   "afterMigrateApplied.sql\nafterMigrate.sql\nafterMigrate__Grants.sql\n");
+    EXPECT_EQ(count(c, "SELECT count(*) FROM people"), 2);
+    // Callbacks are not migrations: the history holds the three scripts only.
+    EXPECT_EQ(count(c, "SELECT count(*) FROM flyway_schema_history"), 3);
+
+    // Nothing pending: no each-migrate callbacks, no afterMigrateApplied.
+    c.exec("TRUNCATE callback_log");
+    r = flyway("migrate --locations " + fixture("callbacks"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(callback_log(c), "beforeValidate.sql\nafterValidate.sql\nbeforeMigrate.sql\nafterMigrate.sql\n"
+                               "afterMigrate__Grants.sql\n");
+    c.exec("TRUNCATE callback_log");
+    r = flyway("info --locations " + fixture("callbacks"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(callback_log(c), "beforeInfo.sql\nafterInfo.sql\n");
+    // clean drops the log with everything else; afterClean starts a new one.
+    r = flyway("clean --clean-enabled --locations " + fixture("callbacks"), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(callback_log(c), "afterClean.sql\n");
+}
+
+TEST(FlywayCallbacks, ErrorCallbacksRunAfterTheFailedMigrationIsRolledBack) {
+    std::string db = live::fresh_database("fw_callbacks_failing");
+    auto r = flyway("migrate --locations " + fixture("callbacks_failing"), db);
+    EXPECT_EQ(r.status, 7) << r.out;
+    EXPECT_TRUE(contains(r.out, "migration V2__Broken.sql failed: relation \"missing\" does not exist")) << r.out;
+    Connection c(db);
+    // V2's beforeEachMigrate ran in V2's transaction and went with it; afterMigrate did not run.
+    EXPECT_EQ(callback_log(c), "beforeEachMigrate.sql\nafterEachMigrateStatementError.sql\n"
+                               "afterEachMigrateError.sql\nafterMigrateError.sql\n");
+    EXPECT_EQ(count(c, "SELECT count(*) FROM ok"), 0);
+    EXPECT_EQ(history(c).find("V2__Broken.sql"), std::string::npos);
+
+    // A failing callback fails the verb, naming the callback and its statement.
+    db = live::fresh_database("fw_callbacks_failing_callback");
+    TempCopy folder("callbacks");
+    folder.write("beforeMigrate.sql", "SELECT * FROM no_such_table;\n");
+    r = flyway("migrate --locations " + folder.arg(), db);
+    EXPECT_EQ(r.status, 7) << r.out;
+    EXPECT_TRUE(contains(r.out, "callback beforeMigrate.sql failed: relation \"no_such_table\" does not exist"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out, "statement: SELECT * FROM no_such_table")) << r.out;
+    Connection c2(db);
+    EXPECT_EQ(one(c2, "SELECT to_regclass('person') IS NULL"), "t");
 }
 
 TEST(Flyway, ConcurrentRunsApplyEachScriptOnceWithoutHoldingATransactionWhileWaiting) {
@@ -517,7 +644,6 @@ TEST(FlywayProve, AppliesTheFolderToAThrowawayClusterAndReports) {
     auto r = live::loader("flyway prove --locations " + fixture("basic"));
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "prove: OK: 7 migrations applied to a fresh PostgreSQL")) << r.out;
-    EXPECT_TRUE(contains(r.out, "scripts/pg-cluster")) << r.out;
     EXPECT_TRUE(contains(r.out, "throwaway cluster removed")) << r.out;
 
     r = live::loader("flyway prove --locations " + fixture("prove_bad"));
@@ -528,10 +654,42 @@ TEST(FlywayProve, AppliesTheFolderToAThrowawayClusterAndReports) {
     EXPECT_TRUE(contains(r.out, "throwaway cluster removed")) << r.out;
 }
 
-TEST(FlywayProve, FallsBackToInitdbFromPgConfig) {
-    auto r = live::loader("flyway prove --locations " + fixture("non transactional"), "PACTFLOW_PROVE_INITDB=1 ");
-    ASSERT_EQ(r.status, 0) << r.out;
-    EXPECT_TRUE(contains(r.out, "initdb/pg_ctl from")) << r.out;
+// prove from an installed loader: a copy of the binary outside the source tree, run from another folder,
+// finds PostgreSQL through pg_config on PATH, else through initdb and pg_ctl on PATH, else says what it needs.
+TEST(FlywayProve, WorksFromACopyOfTheLoaderOutsideTheSourceTree) {
+    char tmpl[] = "/tmp/pactflow-installed-XXXXXX";
+    const fs::path dir = mkdtemp(tmpl);
+    // Readable by the server user too (as root, prove runs initdb as "postgres"): it holds the pgbin/ links.
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
+    fs::create_directories(dir / "bin");
+    fs::copy_file(PACTFLOW_LOADER_PATH, dir / "bin" / "pactflow-db");
+    fs::copy(fixtures + "/non transactional", dir / "scripts");
+    const std::string loader = quote((dir / "bin" / "pactflow-db").string());
+    auto run = [&](const std::string &env) {
+        return live::shell("cd " + quote(dir.string()) + " && " + env + " " + loader +
+                           " flyway prove --locations scripts");
+    };
+    auto r = run("");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "found through pg_config --bindir")) << r.out;
     EXPECT_TRUE(contains(r.out, "prove: OK: 3 migrations applied")) << r.out;
     EXPECT_TRUE(contains(r.out, "throwaway cluster removed")) << r.out;
+
+    // No pg_config on PATH: initdb and pg_ctl found on PATH.
+    std::string bindir = live::shell("pg_config --bindir").out;
+    while (!bindir.empty() && bindir.back() == '\n') bindir.pop_back();
+    fs::create_directories(dir / "pgbin");
+    for (const char *tool : {"initdb", "pg_ctl"}) fs::create_symlink(bindir + "/" + tool, dir / "pgbin" / tool);
+    r = run("PATH=" + quote((dir / "pgbin").string() + ":/usr/sbin"));  // runuser, when root
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "found through PATH")) << r.out;
+    EXPECT_TRUE(contains(r.out, "prove: OK: 3 migrations applied")) << r.out;
+
+    // Neither: exit 3 with what to install.
+    r = run("PATH=" + quote((dir / "nothing").string()));
+    EXPECT_EQ(r.status, 3) << r.out;
+    EXPECT_TRUE(contains(r.out, "cannot start a throwaway PostgreSQL: no initdb found")) << r.out;
+    std::error_code ec;
+    fs::remove_all(dir, ec);
 }

@@ -1,20 +1,36 @@
 #include "live_support.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <sys/wait.h>
 
 namespace live {
 
-Run loader(const std::string &args, const std::string &env) {
-    // Plain-text log lines unless a test asks for another format.
-    std::string cmd = "PACTFLOW_LOG_FORMAT=default " + env + std::string(PACTFLOW_LOADER_PATH) + " " + args + " 2>&1";
-    FILE *p = popen(cmd.c_str(), "r");
+std::string loader_path() {
+    // PACTFLOW_LOADER: an installed loader (scripts/test-packages runs these tests with /usr/bin/pactflow-db).
+    const char *installed = std::getenv("PACTFLOW_LOADER");
+    return installed && *installed ? installed : PACTFLOW_LOADER_PATH;
+}
+
+Run shell(const std::string &command) {
+    FILE *p = popen((command + " 2>&1").c_str(), "r");
     Run r{-1, ""};
     char buf[4096];
     while (std::fgets(buf, sizeof buf, p)) r.out += buf;
     int st = pclose(p);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     return r;
+}
+
+Run loader(const std::string &args, const std::string &env) {
+    // Plain-text log lines unless a test asks for another format.
+    return shell("PACTFLOW_LOG_FORMAT=default " + env + loader_path() + " " + args);
+}
+
+std::string quote(const std::string &text) {
+    std::string q = "'";
+    for (char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
 }
 
 std::string fresh_database(const std::string &name) {

@@ -11,8 +11,17 @@ struct Run {
     std::string out;  // stdout and stderr together
 };
 
+// Runs a shell command, stdout and stderr together.
+Run shell(const std::string &command);
+
+// The loader under test: $PACTFLOW_LOADER when set (an installed one), else the one this build made.
+std::string loader_path();
+
 // Runs the loader binary with `args` (a shell fragment), environment prefix `env` (e.g. "X=1 ").
 Run loader(const std::string &args, const std::string &env = "");
+
+// 'text' for the shell.
+std::string quote(const std::string &text);
 
 // Drops and creates database `name`; returns its conninfo.
 std::string fresh_database(const std::string &name);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 using live::contains;
@@ -182,6 +183,38 @@ TEST(LoaderStatus, TableAndJson) {
     EXPECT_TRUE(contains(r.out, "database schema version 20190509")) << r.out;
     EXPECT_TRUE(contains(r.out, "20190509_create_version_sequence")) << r.out;
     EXPECT_TRUE(contains(r.out, "versions agree")) << r.out;
+}
+
+// One rule for a migration's state: `status` and pactflow_migrations() agree on every migration, also on one
+// whose last attempt by pactflow-db failed and that the Pact Broker's own migrator applied afterwards.
+TEST(LoaderStatus, AgreesWithPactflowMigrationsOnAFailedThenAppliedMigration) {
+    live::fresh_database("status_agree");
+    Connection c("dbname=status_agree");
+    ASSERT_EQ(live::loader("migrate --target 20260210", "PGDATABASE=status_agree ").status, 0);
+    // The harness makes the non-transactional 20260217 fail: a table holds the name of an index it rebuilds.
+    c.exec("CREATE TABLE idx_verifications_provider_lookup (x int)");
+    auto r = live::loader("migrate", "PGDATABASE=status_agree ");
+    ASSERT_EQ(r.status, 7) << r.out;
+    ASSERT_EQ(c.scalar("SELECT success::text FROM pactflow.migration_history "
+                       "WHERE name = '20260217_add_wip_query_optimization_indexes'"),
+              pactflow::Value("false"));
+    // Then the Pact Broker's own migrator applies it: its indexes exist and schema_migrations lists it.
+    c.exec("DROP TABLE idx_verifications_provider_lookup");
+    c.exec("CREATE INDEX IF NOT EXISTS idx_pp_provider_created ON pact_publications (provider_id, created_at)");
+    c.exec("CREATE INDEX idx_verifications_provider_lookup ON verifications "
+           "(provider_id, provider_version_id, success, wip, pact_version_id)");
+    c.exec("INSERT INTO schema_migrations (filename) VALUES ('20260217_add_wip_query_optimization_indexes.rb')");
+
+    r = live::loader("status --json", "PACTFLOW_LOG_LEVEL=ERROR PGDATABASE=status_agree ");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::map<std::string, std::string> loader_states;
+    const json st = json::parse(r.out);
+    for (const auto &m : st["migrations"]) loader_states[m["name"]] = m["state"];
+    std::map<std::string, std::string> server_states;
+    for (const auto &row : c.query("SELECT name, state FROM pactflow_migrations() WHERE state <> 'unknown'"))
+        server_states[*row[0]] = *row[1];
+    EXPECT_EQ(loader_states, server_states);
+    EXPECT_EQ(loader_states["20260217_add_wip_query_optimization_indexes"], "applied");
 }
 
 TEST(LoaderEnv, PrintsExportsForPsql) {

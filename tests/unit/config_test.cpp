@@ -3,6 +3,7 @@
 #include "config.hpp"
 #include "connection.hpp"
 
+#include "pactflow/clean.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/sigv4.hpp"
 
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 
 using namespace pactflow;
 using namespace pactflow::loader;
@@ -144,14 +146,16 @@ TEST(ConfigUrl, InvalidUrlsNeverShowThePassword) {
         {"u:hunter2@h/d", "no scheme"},
         {"postgres://u:hunter2@h:99999/d", "port is not a number"},
         {"postgres://u:hunter2@h:abc/d", "port is not a number"},
-        {"postgres://u:hunt/er2@h/d", "port is not a number"},  // "u:hunt" read as host:port
-        {"postgres://u:hunter2#x@h/d", "port is not a number"},
-        {"postgres://u:hunter2?Y=1@h/d", "port is not a number"},
+        {"postgres://u:hunt/er2@h/d", "follows the host"},  // "u:hunt" would be read as host:port
+        {"postgres://u:hunter2#x@h/d", "follows the host"},
+        {"postgres://u:hunter2?Y=1@h/d", "follows the host"},
+        {"postgres://u:hun@ter2@h/d", "unencoded \"@\""},
         {"postgres://u:hunter2%zz@h/d", "password has an invalid percent-encoding"},
         {"postgres://u:hunter2@h1,h2/d", "Several hosts"},
         {"postgres://u:hunter2@[::1/d", "closing"},
         {"postgres://u:hunter2@h/d/e", "must not contain"},
-        {"postgres://u:hunter2@h/d?Bad-Key=1", "not a libpq keyword"},
+        {"postgres://u:hunter2@h/d?Bad-Key=1", "not a libpq connection keyword"},
+        {"postgres://u:hunter2@h/d?sslmode", "has no value"},
     };
     for (const auto &[url, why] : cases) {
         auto e = error_of({{"PACTFLOW_DATABASE_URL", url}});
@@ -162,11 +166,89 @@ TEST(ConfigUrl, InvalidUrlsNeverShowThePassword) {
         EXPECT_FALSE(has(all, "hunter2")) << all;
         EXPECT_TRUE(has(e->detail(), why)) << url << ": " << e->detail();
         EXPECT_TRUE(has(e->detail(), "postgresiam://")) << e->detail();
+        EXPECT_TRUE(has(e->hint(), "Percent-encode")) << e->hint();
     }
     auto e = error_of({{"PACTFLOW_DATABASE_URL", "mysql://u:hunter2@h/d"}});
     EXPECT_EQ(std::string(e->what()), "invalid value for PACTFLOW_DATABASE_URL: \"mysql://u:***@h/d\"");
     e = error_of({{"PACTFLOW_DATABASE_URL", "postgres://u:hun/ter2@h/d"}});
     EXPECT_EQ(std::string(e->what()), "invalid value for PACTFLOW_DATABASE_URL: \"postgres://u:***@h/d\"");
+}
+
+// Fuzzing found (issue 10): the whole URL, ?password= included, quoted in the error for one bad parameter name.
+TEST(ConfigUrl, APasswordParameterIsNeverShown) {
+    for (const std::string key : {"password", "sslpassword"}) {
+        auto e = error_of({{"PACTFLOW_DATABASE_URL", "postgres://u@h/d?" + key + "=hunter2&Bad-Key=1"}});
+        ASSERT_TRUE(e) << key;
+        EXPECT_EQ(e->sqlstate(), "22023");
+        EXPECT_EQ(std::string(e->what()),
+                  "invalid value for PACTFLOW_DATABASE_URL: \"postgres://u@h/d?" + key + "=***&***=***\"");
+        EXPECT_TRUE(has(e->detail(), "Parameter 2 of the query is not a libpq connection keyword")) << e->detail();
+        EXPECT_FALSE(has(std::string(e->what()) + e->detail() + e->hint(), "hunter2"));
+    }
+    // The tail of a password after an unencoded '&' looks like a parameter: its name is not shown either.
+    auto e = error_of({{"PACTFLOW_DATABASE_URL", "postgres://u@h/d?password=hun&ter2=x"}});
+    ASSERT_TRUE(e);
+    EXPECT_FALSE(has(std::string(e->what()) + e->detail() + e->hint(), "ter2")) << e->what() << e->detail();
+    // Without a password in the query, the bad name is named, and the values of libpq keywords are shown.
+    e = error_of({{"PACTFLOW_DATABASE_URL", "postgres://u:pw@h/d?application_name=pf&sslmod=disable"}});
+    ASSERT_TRUE(e);
+    EXPECT_EQ(std::string(e->what()),
+              "invalid value for PACTFLOW_DATABASE_URL: \"postgres://u:***@h/d?application_name=pf&sslmod=***\"");
+    EXPECT_TRUE(has(e->detail(), "Parameter 2 of the query (\"sslmod\") is not a libpq connection keyword"));
+    // A valid password parameter is used, never described.
+    Config c = load({{"PACTFLOW_DATABASE_URL", "postgres://u@h/d?password=hunter2"}});
+    EXPECT_EQ(c.password, std::optional<std::string>("hunter2"));
+    EXPECT_FALSE(has(c.redacted_description(), "hunter2"));
+}
+
+// Fuzzing found: an unencoded '@' or ':' in a password turned its tail into a host name the error printed.
+TEST(ConfigUrl, AnUnencodedAtInAPasswordIsRefusedAndNoPartOfThePasswordShown) {
+    for (const std::string url : {"postgres://u:hun@ter2@db.example/d", "postgres://u:hun@t:er2@db.example:5432/d",
+                                  "postgres://u:hun@ter2/x@db.example/d", "postgres://u:hu:n@ter2@db.example/d",
+                                  "postgresiam://u:hun@ter2@db.example/d", "postgres://u:hun@ter2@"}) {
+        auto e = error_of(with(aws, {{"PACTFLOW_DATABASE_URL", url}}));
+        ASSERT_TRUE(e) << url << " was accepted";
+        EXPECT_EQ(e->sqlstate(), "22023");
+        const std::string all = std::string(e->what()) + e->detail() + e->hint();
+        for (const char *part : {"hun", "ter2", "er2"}) EXPECT_FALSE(has(all, part)) << url << ": " << all;
+        EXPECT_TRUE(has(e->detail(), "unencoded")) << e->detail();
+    }
+    // ':' in a password is unambiguous (the first ':' ends the user name); encoded '@' is the way to write '@'.
+    Config c = load({{"PACTFLOW_DATABASE_URL", "postgres://u:hun:ter2@db.example/d"}});
+    EXPECT_EQ(c.password, std::optional<std::string>("hun:ter2"));
+    EXPECT_EQ(c.host, "db.example");
+    Config d = load({{"PACTFLOW_DATABASE_URL", "postgres://u:hun%40ter2@db.example/d"}});
+    EXPECT_EQ(d.password, std::optional<std::string>("hun@ter2"));
+    EXPECT_EQ(d.host, "db.example");
+}
+
+TEST(ConfigUrl, AValueWithoutASchemeIsNotShownAtAll) {
+    for (const std::string v : {"host=h password=hunter2", "hunter2", "u:hunter2@h/d"}) {
+        auto e = error_of({{"PACTFLOW_DATABASE_URL", v}});
+        ASSERT_TRUE(e) << v;
+        EXPECT_EQ(std::string(e->what()),
+                  "invalid value for PACTFLOW_DATABASE_URL (not shown: it may hold a password)");
+        EXPECT_TRUE(has(e->detail(), "no scheme"));
+    }
+}
+
+// What libpq would refuse when it starts connecting is refused before: exit 2, not 3.
+TEST(ConfigUrl, ParametersAreLibpqKeywordsWithValuesLibpqAccepts) {
+    Config c = load({{"PACTFLOW_DATABASE_URL",
+                      "postgres://h/d?target_session_attrs=read-write&keepalives=1&keepalives_idle=30&"
+                      "application_name=pf&channel_binding=prefer&ssl_min_protocol_version=TLSv1.2"}});
+    EXPECT_EQ(c.options.size(), 6u);
+    expect_invalid({{"PACTFLOW_DATABASE_URL", "postgres://h/d?connect_timeout=soon"}},
+                   "the connect_timeout parameter of PACTFLOW_DATABASE_URL", "soon", "whole number");
+    expect_invalid({{"PACTFLOW_DATABASE_URL", "postgres://h/d?target_session_attrs=primary-ish"}},
+                   "the target_session_attrs parameter of PACTFLOW_DATABASE_URL", "primary-ish", "read-write");
+    expect_invalid({{"PACTFLOW_DATABASE_URL", "postgres://h/d?gssencmode=always"}},
+                   "the gssencmode parameter of PACTFLOW_DATABASE_URL", "always", "disable, prefer, require");
+    expect_invalid({{"PACTFLOW_DATABASE_URL", "postgres://h/d?ssl_max_protocol_version=SSLv3"}},
+                   "the ssl_max_protocol_version parameter of PACTFLOW_DATABASE_URL", "SSLv3", "TLSv1.3");
+    auto e = error_of({{"PACTFLOW_DATABASE_URL", "postgres://h/d?replication=database"}});
+    ASSERT_TRUE(e);
+    EXPECT_TRUE(has(e->detail(), "\"replication\" is not allowed")) << e->detail();
 }
 
 // ---- separate variables, fallbacks and warnings ----
@@ -467,11 +549,63 @@ TEST(ConfigClean, KeepSelectorsMustBeAJsonArrayOfObjects) {
     ASSERT_TRUE(c.clean.keep_version_selectors->is_array());
     EXPECT_EQ(c.clean.keep_version_selectors->size(), 4u);
     EXPECT_EQ((*c.clean.keep_version_selectors)[1]["max_age"], 30);
-    EXPECT_EQ(load({{"PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS", "[]"}}).clean.keep_version_selectors->size(), 0u);
     const std::string var = "PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS";
+    // The clean refuses an empty list (it would keep nothing), so the configuration does.
+    expect_invalid({{var, "[]"}}, var, "[]", "keep no version");
     expect_invalid({{var, R"({"max_age": 30})"}}, var, R"({"max_age": 30})", "JSON array");
     expect_invalid({{var, "[1, 2]"}}, var, "[1, 2]", "JSON array");
     expect_invalid({{var, "[{max_age: 30}]"}}, var, "[{max_age: 30}]", "not valid JSON");
+}
+
+// Fuzzing found: [{"max_age": 1e400}] aborted the loader (an uncaught JSON out-of-range exception, signal 6).
+TEST(ConfigClean, NumbersOutOfRangeAreInvalidValuesNotACrash) {
+    const std::string var = "PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS";
+    for (const std::string v : {R"([{"max_age": 1e400}])", R"([{"max_age": -1e400}])", "[1e400]", "1e400",
+                                R"([{"max_age": 1e300}])", R"([{"max_age": 99999999999999999999}])",
+                                R"([{"max_age": 18446744073709551615}])", R"([{"max_age": 90.5}])"}) {
+        auto e = error_of({{var, v}});
+        ASSERT_TRUE(e) << v << " was accepted";
+        EXPECT_EQ(e->sqlstate(), "22023") << v;
+        EXPECT_EQ(std::string(e->what()), "invalid value for " + var + ": \"" + v + "\"");
+    }
+}
+
+// The variables are checked by the clean's own validation: what the clean would refuse, every command refuses
+// before connecting, with the clean's explanation.
+TEST(ConfigClean, CheckedByTheCleansOwnValidation) {
+    auto clean_error = [](const std::function<void(clean::CleanOptions &)> &set) {
+        clean::CleanOptions o;
+        set(o);
+        try {
+            clean::validate_options(o);
+        } catch (const Error &e) {
+            return e;
+        }
+        return Error("00000", "accepted");
+    };
+    const std::string sel = "PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS";
+    for (const std::string v : {R"([{"foo": 1}])", R"([{"max_age": 30, "latest": true}])", R"([{"max_age": 36501}])",
+                                R"([{"branch": 5}])", R"([{}])", R"([{"deployed": "yes"}])"}) {
+        auto e = error_of({{sel, v}});
+        ASSERT_TRUE(e) << v << " was accepted";
+        const Error core = clean_error([&](clean::CleanOptions &o) { o.selectors = nlohmann::json::parse(v); });
+        ASSERT_EQ(core.sqlstate(), "22023") << v;
+        EXPECT_EQ(std::string(e->what()), "invalid value for " + sel + ": \"" + v + "\"");
+        EXPECT_EQ(e->detail(), core.detail().empty() ? std::string(core.what()) : core.detail()) << v;
+        EXPECT_EQ(e->hint(), core.hint()) << v;
+    }
+    for (const std::string v : {"100001", "2147483647"}) {
+        auto e = error_of({{"PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT", v}});
+        ASSERT_TRUE(e) << v;
+        const Error core = clean_error([&](clean::CleanOptions &o) { o.limit = std::stoi(v); });
+        EXPECT_EQ(e->detail(), core.detail());
+    }
+    EXPECT_EQ(load({{"PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT", "100000"}}).clean.deletion_limit, 100000);
+    auto e = error_of({{"PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE", "36501"}});
+    ASSERT_TRUE(e);
+    EXPECT_TRUE(has(e->detail(), "36500")) << e->detail();
+    EXPECT_EQ(load({{"PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE", "36500"}}).clean.overwritten_data_max_age,
+              36500);
 }
 
 TEST(ConfigClean, LimitsAndDryRun) {
@@ -577,7 +711,7 @@ TEST(EnvExports, IamModeExportsAFreshTokenThatAShellReadsBack) {
                                {"PACTFLOW_DATABASE_NAME", "pactflow"}}));
     const std::string out = env_exports(c, t2016);
     EXPECT_TRUE(has(out, "export PGHOST='prod-instance.us-east-1.rds.amazonaws.com'\nexport PGPORT='3306'\n"));
-    // Vector 2 of anchors.md §6: same inputs, same signature.
+    // Vector 2 of tests/unit/sigv4_test.cpp (botocore's): same inputs, same signature.
     EXPECT_TRUE(has(out, "X-Amz-Signature=d1138cdbc0ca63eec012ec0fc6c2267e03642168f5884a7795320d4c18374c61'\n"));
     EXPECT_NE(out, env_exports(c, t2016 + 1));
     // The quoting survives a real shell.

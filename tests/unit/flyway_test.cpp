@@ -23,8 +23,9 @@ fw::Script script(const std::string &file, std::int32_t checksum = 1) {
     return s;
 }
 
-fw::HistoryRow row(int rank, std::optional<std::string> version, const std::string &description, const std::string &script,
-                   std::optional<std::int32_t> checksum = 1, bool success = true, const std::string &type = "SQL") {
+fw::HistoryRow row(int rank, std::optional<std::string> version, const std::string &description,
+                   const std::string &script, std::optional<std::int32_t> checksum = 1, bool success = true,
+                   const std::string &type = "SQL") {
     fw::HistoryRow r;
     r.installed_rank = rank;
     r.version = std::move(version);
@@ -137,10 +138,12 @@ TEST(FlywayPlaceholders, ReplacesFromOptionsAndEnvironment) {
                        "FLYWAY_PLACEHOLDERS_=x"});
     EXPECT_EQ(*p.find("owner"), "alice");
     EXPECT_EQ(*p.find("TABLE_NAME"), "people");  // the command line wins; names are case-insensitive
-    EXPECT_EQ(fw::replace_placeholders("CREATE TABLE ${table_name} (o text DEFAULT '${Owner}'); -- ${owner}", p, "V1__x.sql"),
-              "CREATE TABLE people (o text DEFAULT 'alice'); -- alice");
+    EXPECT_EQ(
+        fw::replace_placeholders("CREATE TABLE ${table_name} (o text DEFAULT '${Owner}'); -- ${owner}", p, "V1__x.sql"),
+        "CREATE TABLE people (o text DEFAULT 'alice'); -- alice");
     // Not placeholders: left alone.
-    EXPECT_EQ(fw::replace_placeholders("SELECT '${', '${ x }', $${}$$", p, "V1__x.sql"), "SELECT '${', '${ x }', $${}$$");
+    EXPECT_EQ(fw::replace_placeholders("SELECT '${', '${ x }', $${}$$", p, "V1__x.sql"),
+              "SELECT '${', '${ x }', $${}$$");
 }
 
 TEST(FlywayPlaceholders, UndefinedIsAnErrorNamingItAndTheFile) {
@@ -180,32 +183,23 @@ TEST(FlywayStatements, DetectsWhatCannotRunInATransaction) {
     EXPECT_EQ(fw::non_transactional_reason(""), "");
 }
 
-TEST(FlywayStatements, KeepsStandardFunctionBodiesWhole) {
-    auto s = fw::statements("CREATE TABLE t (x int);\n"
-                            "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n"
-                            "  SELECT CASE WHEN a > 0 THEN 1 ELSE 0 END;\n  SELECT a;\nEND;\n"
-                            "CREATE INDEX CONCURRENTLY i ON t (x);");
-    ASSERT_EQ(s.size(), 3u);
-    EXPECT_NE(s[1].find("BEGIN ATOMIC"), std::string::npos);
-    EXPECT_EQ(s[1].substr(s[1].size() - 3), "END");
-    EXPECT_EQ(s[2], "CREATE INDEX CONCURRENTLY i ON t (x)");
-}
-
 TEST(FlywayAnalysis, FreshDatabaseAppliesVersionsInOrderThenRepeatablesByDescription) {
     std::vector<fw::Script> s = {script("V20190712122100__Big.sql"), script("R__Beta.sql"), script("V2__Two.sql"),
                                  script("V1.1__One_one.sql"),        script("R__Alpha.sql"), script("V1__One.sql"),
                                  script("U2__Two.sql")};
     auto a = fw::analyse(s, {}, {});
     EXPECT_TRUE(a.errors.empty());
-    EXPECT_EQ(applied_scripts(a, s), (std::vector<std::string>{"V1__One.sql", "V1.1__One_one.sql", "V2__Two.sql",
-                                                               "V20190712122100__Big.sql", "R__Alpha.sql", "R__Beta.sql"}));
+    EXPECT_EQ(applied_scripts(a, s),
+              (std::vector<std::string>{"V1__One.sql", "V1.1__One_one.sql", "V2__Two.sql", "V20190712122100__Big.sql",
+                                        "R__Alpha.sql", "R__Beta.sql"}));
     EXPECT_FALSE(a.current);
 }
 
 TEST(FlywayAnalysis, AppliedScriptsAreNotReappliedAndChangedRepeatablesAre) {
     std::vector<fw::Script> s = {script("V1__One.sql", 11), script("V2__Two.sql", 22), script("R__View.sql", 99),
                                  script("R__Same.sql", 5)};
-    std::vector<fw::HistoryRow> h = {row(1, "1", "One", "V1__One.sql", 11), row(2, std::nullopt, "View", "R__View.sql", 98),
+    std::vector<fw::HistoryRow> h = {row(1, "1", "One", "V1__One.sql", 11),
+                                     row(2, std::nullopt, "View", "R__View.sql", 98),
                                      row(3, std::nullopt, "Same", "R__Same.sql", 5)};
     auto a = fw::analyse(s, h, {});
     EXPECT_TRUE(a.errors.empty());
@@ -231,7 +225,8 @@ TEST(FlywayAnalysis, ValidateListsEveryProblem) {
         row(5, "6", "Six", "V6__Six.sql", 66, false),     // failed
     };
     auto a = fw::analyse(s, h, {});
-    EXPECT_TRUE(any_error_contains(a, "checksum mismatch for migration version 1")) << ::testing::PrintToString(a.errors);
+    EXPECT_TRUE(any_error_contains(a, "checksum mismatch for migration version 1"))
+        << ::testing::PrintToString(a.errors);
     EXPECT_TRUE(any_error_contains(a, "-> applied to database : 999"));
     EXPECT_TRUE(any_error_contains(a, "description mismatch for migration version 2"));
     EXPECT_TRUE(any_error_contains(a, "not resolved locally: version 2.5"));
@@ -263,15 +258,18 @@ TEST(FlywayAnalysis, OutOfOrderAppliesOlderPendingScripts) {
 
 TEST(FlywayAnalysis, FutureMigrationsAreNotErrors) {
     std::vector<fw::Script> s = {script("V1__One.sql")};
-    std::vector<fw::HistoryRow> h = {row(1, "1", "One", "V1__One.sql"), row(2, "7", "Newer release", "V7__Newer_release.sql")};
+    std::vector<fw::HistoryRow> h = {row(1, "1", "One", "V1__One.sql"),
+                                     row(2, "7", "Newer release", "V7__Newer_release.sql")};
     auto a = fw::analyse(s, h, {});
     EXPECT_TRUE(a.errors.empty()) << ::testing::PrintToString(a.errors);
     EXPECT_EQ(state_of(a, "V7__Newer_release.sql"), fw::State::future);
 }
 
 TEST(FlywayAnalysis, BaselineHidesOlderScriptsAndTargetStopsMigrate) {
-    std::vector<fw::Script> s = {script("V1__One.sql"), script("V2__Two.sql"), script("V3__Three.sql"), script("V4__Four.sql")};
-    std::vector<fw::HistoryRow> h = {row(1, "2", fw::baseline_description, fw::baseline_description, std::nullopt, true, "BASELINE")};
+    std::vector<fw::Script> s = {script("V1__One.sql"), script("V2__Two.sql"), script("V3__Three.sql"),
+                                 script("V4__Four.sql")};
+    std::vector<fw::HistoryRow> h = {
+        row(1, "2", fw::baseline_description, fw::baseline_description, std::nullopt, true, "BASELINE")};
     fw::Options o;
     o.target = v("3");
     auto a = fw::analyse(s, h, o);
@@ -284,7 +282,8 @@ TEST(FlywayAnalysis, BaselineHidesOlderScriptsAndTargetStopsMigrate) {
 }
 
 TEST(FlywayAnalysis, SchemaMarkerRowsAreNotMigrations) {
-    std::vector<fw::HistoryRow> h = {row(0, std::nullopt, fw::schema_creation_description, "\"app\"", std::nullopt, true, "SCHEMA")};
+    std::vector<fw::HistoryRow> h = {
+        row(0, std::nullopt, fw::schema_creation_description, "\"app\"", std::nullopt, true, "SCHEMA")};
     auto a = fw::analyse({script("V1__One.sql")}, h, {});
     EXPECT_TRUE(a.errors.empty());
     EXPECT_FALSE(a.has_migration_rows);
@@ -292,7 +291,8 @@ TEST(FlywayAnalysis, SchemaMarkerRowsAreNotMigrations) {
 }
 
 TEST(FlywayAnalysis, DuplicateVersionsAreErrors) {
-    auto errors = fw::check_scripts({script("V1__One.sql"), script("V1.0__Also_one.sql"), script("R__X.sql"), script("R__X.sql")});
+    auto errors = fw::check_scripts(
+        {script("V1__One.sql"), script("V1.0__Also_one.sql"), script("R__X.sql"), script("R__X.sql")});
     ASSERT_EQ(errors.size(), 2u);
     EXPECT_NE(errors[0].find("V1.0__Also_one.sql"), std::string::npos);
 }
@@ -320,9 +320,11 @@ TEST(FlywayUndo, UndoesTheLatestOrDownToATargetAndThenReappliesIt) {
 }
 
 TEST(FlywayRepair, RemovesFailedRowsRealignsAndMarksMissingDeleted) {
-    std::vector<fw::Script> s = {script("V1__One_renamed.sql", 111), script("V2__Two.sql", 22), script("V4__Four.sql", 44)};
+    std::vector<fw::Script> s = {script("V1__One_renamed.sql", 111), script("V2__Two.sql", 22),
+                                 script("V4__Four.sql", 44)};
     std::vector<fw::HistoryRow> h = {row(1, "1", "One", "V1__One.sql", 11), row(2, "2", "Two", "V2__Two.sql", 22),
-                                     row(3, "3", "Three", "V3__Three.sql", 33), row(4, "4", "Four", "V4__Four.sql", 44, false)};
+                                     row(3, "3", "Three", "V3__Three.sql", 33),
+                                     row(4, "4", "Four", "V4__Four.sql", 44, false)};
     auto p = fw::plan_repair(s, h);
     EXPECT_EQ(p.delete_ranks, std::vector<int>{4});
     ASSERT_EQ(p.align.size(), 1u);
@@ -351,4 +353,32 @@ TEST(FlywayLock, UsesFlywaysKeyDerivation) {
     EXPECT_NE(fw::lock_key("public", "flyway_schema_history"), pactflow::locks::migrate);
     EXPECT_NE(fw::lock_key("public", "flyway_schema_history"), fw::lock_key("other", "flyway_schema_history"));
     EXPECT_EQ(fw::quote_ident("a\"b"), "\"a\"\"b\"");
+}
+
+TEST(FlywayCallbacks, NamesAreFlywaysEventsWithAnOptionalDescription) {
+    auto c = fw::parse_callback_name("afterMigrate__Grant_read_access.sql");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->event, "afterMigrate");
+    EXPECT_EQ(c->description, "Grant read access");
+    c = fw::parse_callback_name("beforeEachMigrateStatement.sql");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->event, "beforeEachMigrateStatement");
+    EXPECT_EQ(c->description, "");
+    for (const char *event : {"createSchema", "afterEachUndoError", "afterValidateError", "beforeInfo", "afterClean",
+                              "beforeBaseline", "afterRepairError", "afterVersioned", "beforeRepeatables",
+                              "afterMigrateApplied"})
+        EXPECT_TRUE(fw::parse_callback_name(std::string(event) + ".sql")) << event;
+    // Not callbacks: unknown events, the wrong case, another suffix, migrations.
+    for (const char *name : {"beforeMigration.sql", "BeforeMigrate.sql", "beforemigrate.sql", "afterMigrate.txt",
+                             "V1__afterMigrate.sql", "R__beforeMigrate.sql"})
+        EXPECT_FALSE(fw::parse_callback_name(name)) << name;
+}
+
+TEST(FlywayNames, InvalidUtf8BecomesReplacementCharacters) {
+    EXPECT_EQ(fw::valid_utf8("V1__caf\xc3\xa9.sql"), "V1__caf\xc3\xa9.sql");
+    EXPECT_EQ(fw::valid_utf8("V1__caf\xe9.sql"), "V1__caf\xef\xbf\xbd.sql");
+    EXPECT_EQ(fw::valid_utf8("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");  // overlong '/'
+    EXPECT_EQ(fw::valid_utf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a surrogate
+    EXPECT_EQ(fw::valid_utf8("\xf0\x9f\x98\x80 ok"), "\xf0\x9f\x98\x80 ok");
+    EXPECT_EQ(fw::valid_utf8("cut \xe2\x82"), "cut \xef\xbf\xbd\xef\xbf\xbd");
 }

@@ -103,3 +103,22 @@ TEST(MajorUpgrade, OneMajorAtATime) {
     }
     EXPECT_NO_THROW(check_major_upgrade(AppliedState{}, "9.0.0"));  // never migrated by us
 }
+
+// The one rule for a migration's state (pactflow_migrations() and `pactflow-db status` both use it).
+TEST(MigrationState, AppliedWinsOverAnEarlierFailureThenFailedThenPending) {
+    auto c = small();
+    const Migration &b = *c.find("000002_b");
+    const Migration &ours = *c.find("20200102_ours");
+    AppliedState s = applied({"000001_a.rb"});
+    EXPECT_EQ(migration_state(b, s), MigrationState::pending);
+    s.history["000002_b"] = false;  // our attempt failed
+    EXPECT_EQ(migration_state(b, s), MigrationState::failed);
+    s.files.insert("000002_b.rb");  // the Pact Broker's own migrator applied it since
+    EXPECT_EQ(migration_state(b, s), MigrationState::applied);
+    EXPECT_STREQ(state_name(migration_state(b, s)), "applied");
+    // Ours are known by our history alone.
+    s.history["20200102_ours"] = false;
+    EXPECT_EQ(migration_state(ours, s), MigrationState::failed);
+    s.history["20200102_ours"] = true;
+    EXPECT_EQ(migration_state(ours, s), MigrationState::applied);
+}

@@ -1,4 +1,6 @@
-// RDS IAM tokens (SigV4 presign for rds-db) against the vectors of anchors.md §6, and the credential chain.
+// RDS IAM tokens (SigV4 presign for rds-db) against public test vectors (the AWS SDKs' tests named at each
+// test: github.com/aws/aws-sdk-java-v2, github.com/boto/botocore, github.com/smithy-lang/smithy-rs, and Kong's
+// github.com/Kong/kong) plus two derived from them here, and the credential chain.
 #include "pactflow/aws_credentials.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/sigv4.hpp"

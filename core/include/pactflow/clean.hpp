@@ -11,6 +11,12 @@
 
 namespace pactflow::clean {
 
+// Checks options as a pass does, without deleting or locking anything: every argument's range, the selectors
+// and keep_branches, and with an executor also that every environment named exists (in o.schema, or the
+// application schema when that is empty). The loader checks its configuration, and `schedule` a job, with it.
+// Throws Error 22023.
+void validate_options(const CleanOptions &o, Executor *ex = nullptr);
+
 // Runs one pass. Takes the clean advisory lock for the transaction (pg_try_advisory_xact_lock); when another
 // clean holds it, returns {"skipped": true, ...} after a notice. Throws Error 22023 for invalid options before
 // anything is changed. Every category deletes the oldest rows that qualify (lowest id first), up to the limit;
@@ -24,9 +30,9 @@ const char *stop_text(Stop s);
 struct UntilDoneSummary {
     int passes = 0;
     long long deleted = 0;
-    bool more = false;       // rows that qualify remain
+    bool more = false;  // rows that qualify remain
     Stop stopped = Stop::done;
-    nlohmann::json last;     // the last pass's result
+    nlohmann::json last;  // the last pass's result
 };
 
 // How an until-done run drives its passes: run_pass runs one pass and commits it (each pass is a transaction

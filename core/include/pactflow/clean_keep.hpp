@@ -64,7 +64,7 @@ public:
 
 private:
     struct Shape {
-        Selector form;                  // the first selector of the shape (which properties, any/name)
+        Selector form;                     // the first selector of the shape (which properties, any/name)
         std::vector<std::size_t> members;  // indexes into selectors_
     };
     std::string values_clause(const Shape &g, SqlParams &p) const;

@@ -14,14 +14,14 @@ namespace pactflow::clean {
 
 // What a caller gave; nullopt is SQL NULL (or "not given"), which always means the documented default.
 struct CleanArguments {
-    std::optional<nlohmann::json> selectors;      // NULL: the documented default selectors
-    std::optional<long long> limit;               // NULL: 500
-    std::optional<bool> dry_run;                  // NULL: false
+    std::optional<nlohmann::json> selectors;            // NULL: the documented default selectors
+    std::optional<long long> limit;                     // NULL: 500
+    std::optional<bool> dry_run;                        // NULL: false
     std::optional<long long> overwritten_data_max_age;  // NULL: 7 (days)
-    std::optional<nlohmann::json> keep_branches;  // NULL: stale-branch deletion off
-    std::optional<std::string> now;               // NULL: the start of the pass's transaction
-    std::optional<double> time_budget_seconds;    // NULL: no per-pass time budget
-    std::optional<double> max_duration_seconds;   // until-done only. NULL: 900
+    std::optional<nlohmann::json> keep_branches;        // NULL: stale-branch deletion off
+    std::optional<std::string> now;                     // NULL: the start of the pass's transaction
+    std::optional<double> time_budget_seconds;          // NULL: no per-pass time budget
+    std::optional<double> max_duration_seconds;         // until-done only. NULL: 900
 };
 
 inline constexpr int default_limit = 500;
@@ -36,15 +36,15 @@ inline constexpr double max_max_duration_seconds = 7 * 86400;
 
 // Validated options of one pass (and of an until-done run).
 struct CleanOptions {
-    nlohmann::json selectors;          // null: the documented defaults (parsed and checked again by the pass)
-    int limit = default_limit;         // rows per category per pass
+    nlohmann::json selectors;   // null: the documented defaults (parsed and checked again by the pass)
+    int limit = default_limit;  // rows per category per pass
     bool dry_run = false;
     int overwritten_data_max_age = default_overwritten_data_max_age;
-    nlohmann::json keep_branches;      // null: stale-branch deletion off
-    std::string now;                   // "YYYY-MM-DD HH:MM:SS[.ffffff]+00"; empty: the transaction's start time
+    nlohmann::json keep_branches;  // null: stale-branch deletion off
+    std::string now;               // "YYYY-MM-DD HH:MM:SS[.ffffff]+00"; empty: the transaction's start time
     std::optional<double> time_budget_seconds;
     double max_duration_seconds = default_max_duration_seconds;
-    std::string schema;                // the application schema (unquoted); set by the caller (application_schema)
+    std::string schema;  // the application schema (unquoted); set by the caller (application_schema)
     std::function<void(const std::string &)> notice = [](const std::string &) {};
     // Bytes of memory the process holds for this session (the server's backend), recorded per pass; unset in
     // the loader.

@@ -12,6 +12,7 @@
 //   description: the part after the first "__", underscores become spaces.
 #pragma once
 #include "pactflow/pure.hpp"
+#include "pactflow/sql_split.hpp"
 
 #include <cstdint>
 #include <map>
@@ -51,6 +52,24 @@ struct ScriptName {
 // nullopt is returned and *problem (if given) says why, so the caller can warn.
 std::optional<ScriptName> parse_script_name(std::string_view file_name, std::string *problem = nullptr);
 
+// SQL callbacks, named as Flyway names them (https://documentation.red-gate.com/flyway/reference/callback-events):
+// <event>.sql or <event>__<description>.sql in a location, e.g. beforeMigrate.sql, afterMigrate__Grants.sql.
+// The events of every verb: migrate (beforeMigrate, beforeEachMigrate, beforeEachMigrateStatement,
+// afterEachMigrateStatement, afterEachMigrateStatementError, afterEachMigrate, afterEachMigrateError,
+// afterVersioned, beforeRepeatables, afterMigrateApplied, afterMigrate, afterMigrateError), undo (the same with
+// Undo), validate, info, clean, baseline, repair (before<Verb>, after<Verb>, after<Verb>Error) and createSchema.
+struct CallbackName {
+    std::string event;        // e.g. "afterEachMigrate"
+    std::string description;  // after "__", underscores as spaces; may be empty
+};
+const std::vector<std::string> &callback_events();
+// nullopt unless `file_name` is <known event>[__<description>].sql.
+std::optional<CallbackName> parse_callback_name(std::string_view file_name);
+
+// Text as valid UTF-8: every byte that does not start a well-formed sequence becomes U+FFFD, as Java decodes a
+// file name that is not UTF-8 (what the history table's script and description then hold).
+std::string valid_utf8(std::string_view text);
+
 // "My_new_table" -> "My new table".
 std::string description_of(std::string_view raw);
 
@@ -80,9 +99,13 @@ private:
 std::string replace_placeholders(std::string_view sql, const Placeholders &placeholders, const std::string &script);
 
 // ---- statements -----------------------------------------------------------------------------------
-// The script's statements (pactflow::split_sql), with the pieces of an SQL-standard function body
-// (BEGIN ATOMIC ... END) joined back into one statement.
-std::vector<std::string> statements(std::string_view script);
+// A script's statements (sql::parse_script) and why it must run outside a transaction: the reason of its
+// first statement that cannot run in one, or "" when every statement can.
+struct ScriptStatements {
+    std::vector<sql::Statement> statements;
+    std::string non_transactional;
+};
+ScriptStatements script_statements(std::string_view script);
 // Why `statement` cannot run inside a transaction block ("CREATE INDEX CONCURRENTLY", "VACUUM", ...), or ""
 // when it can.
 std::string non_transactional_reason(std::string_view statement);

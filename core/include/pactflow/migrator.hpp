@@ -5,6 +5,7 @@
 // applied .rb file; a legacy schema_info is honoured), plus our history and append-only events.
 #pragma once
 #include "pactflow/catalog.hpp"
+#include "pactflow/error.hpp"
 #include "pactflow/executor.hpp"
 
 #include <functional>
@@ -39,6 +40,14 @@ struct Plan {
 // Is m applied? Pact Broker migrations by schema_migrations, ours by our history.
 bool is_applied(const Migration &m, const AppliedState &s);
 
+// A catalog migration's state: the one rule behind pactflow_migrations() and `pactflow-db status`. Applied
+// when the database has it (is_applied), even after a failed attempt of ours (the Pact Broker's own migrator
+// may have applied it since: migrate would not run it again); else failed when our history's last attempt
+// failed; else pending.
+enum class MigrationState { applied, pending, failed };
+MigrationState migration_state(const Migration &m, const AppliedState &s);
+const char *state_name(MigrationState state);  // "applied", "pending", "failed"
+
 // What to do to reach target (nullopt: latest). Downs first (newest first), then ups (oldest first).
 // Throws Error PF001 (a needed down does not exist; names it and the lowest reachable target) or PF002
 // (a rollback would pass migrations unknown to this catalog), before anything is changed.
@@ -51,6 +60,12 @@ void check_major_upgrade(const AppliedState &s, const std::string &product_versi
 // schema_migrations (string order, as the Pact Broker compares), else schema_info's version, else 0.
 std::int64_t db_version(const AppliedState &s);
 
+// A script of a batch that failed: its index and its error.
+struct ScriptFailure {
+    std::size_t index;
+    Error error;
+};
+
 // Transaction control the engine needs from its driver.
 class TransactionControl {
 public:
@@ -60,13 +75,17 @@ public:
     virtual void rollback() = 0;
     // Whether statements can run outside a transaction block (loader: yes; inside the server: no).
     virtual bool can_autocommit() const = 0;
+    // Runs each script in a transaction of its own, in order, and stops at the first that fails: returns it, its
+    // transaction rolled back (nullopt when all committed). Default: begin, script, commit for each; the loader
+    // sends them all in one round trip.
+    virtual std::optional<ScriptFailure> run_each_in_transaction(Executor &ex,
+                                                                 const std::vector<std::string> &scripts);
 };
 
 struct MigrateOptions {
     std::optional<std::int64_t> target;
     std::string schema = "public";  // where the application's tables and schema_migrations live
     bool data_migrations = true;
-    std::string fail_after;  // test hook: raise an error after running this migration's script
 };
 
 struct MigrateResult {
@@ -83,8 +102,9 @@ public:
 
     AppliedState read_state(const std::string &schema);
     MigrateResult migrate(const MigrateOptions &o);
-    // Data migrations only (each in its own transaction).
-    std::vector<std::string> run_data_migrations(const AppliedState &s, long long &elapsed_ms);
+    // Data migrations only (each in its own transaction, with the application schema `schema` on the search_path).
+    std::vector<std::string> run_data_migrations(const AppliedState &s, const std::string &schema,
+                                                 long long &elapsed_ms);
 
 private:
     void apply(const Step &step, const MigrateOptions &o);

@@ -1,5 +1,8 @@
 // RDS IAM authentication tokens without the AWS SDK: a SigV4 presigned "rds-db" connect URL (no scheme),
-// used as the PostgreSQL password. Algorithm and test vectors: reference anchors.md §6.
+// used as the PostgreSQL password. Algorithm: AWS Signature Version 4 with the query string
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html) for the rds-db service
+// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html); test vectors from the
+// AWS SDKs' own tests in tests/unit/sigv4_test.cpp.
 //
 //   <host>:<port>/?Action=connect&DBUser=<user>&X-Amz-Algorithm=AWS4-HMAC-SHA256
 //     &X-Amz-Credential=<akid>%2F<date>%2F<region>%2Frds-db%2Faws4_request&X-Amz-Date=<amzdate>
