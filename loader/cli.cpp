@@ -273,16 +273,18 @@ private:
         r.max_duration_seconds = o_.max_duration;
         r.now = o_.now;
         r.force_client_side = o_.no_extension;
-        validate_clean_settings({r.selectors, r.limit, r.overwritten_data_max_age, r.keep_branches});
+        clean_arguments(r);  // every argument checked before connecting (22023: exit code 2)
         auto conn = connect();
         try {
             run_clean(*conn, r, log_);
             return exit_code::ok;
         } catch (const Error &e) {
+            // Once connected, whatever stops the clean is a failed clean (exit code 8): a lock timeout is not
+            // "another migrator held the lock", a connection lost mid-clean is not "cannot connect". Invalid
+            // input the server found (an environment that does not exist) is still bad configuration.
             report(e);
-            int code = exit_code_for(e);
             if (e.sqlstate() == sqlstate::invalid_parameter_value) return exit_code::bad_configuration;
-            return code == exit_code::failure ? exit_code::clean_failed : code;
+            return exit_code::clean_failed;
         }
     }
 

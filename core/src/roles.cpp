@@ -20,25 +20,27 @@ std::string text_array(const std::vector<std::string> &items) {
 
 std::string current_user(Executor &ex) { return ex.scalar("SELECT current_user::text").value_or(""); }
 
-// The clean's tables: what it reads, locks FOR UPDATE (which takes UPDATE) or deletes (core/src/clean*.cpp).
-// Cascaded deletes run as the tables' owner and need nothing more.
-const char *const clean_tables[] = {"versions",
-                                    "tags",
-                                    "branches",
-                                    "branch_versions",
-                                    "branch_heads",
-                                    "pact_publications",
-                                    "pact_versions",
-                                    "verifications",
-                                    "triggered_webhooks",
-                                    "webhook_executions",
-                                    "deployed_versions",
-                                    "released_versions",
-                                    "currently_deployed_version_ids",
-                                    "latest_pact_publication_ids_for_consumer_versions",
-                                    "latest_verification_id_for_pact_version_and_provider_version",
-                                    "pacticipants",
-                                    "environments"};
+// The clean's privileges, as README "Roles and privileges" grants them (one statement per group): tables it
+// deletes from and locks FOR UPDATE, tables it deletes from, tables it reads, tables it inserts into. Cascaded
+// deletes run as the tables' owner and need nothing more.
+struct TableGrant {
+    const char *privileges;  // real pass; a dry run needs SELECT only
+    std::vector<const char *> tables;
+};
+const std::vector<TableGrant> &clean_grants() {
+    static const std::vector<TableGrant> grants{
+        {"SELECT, UPDATE, DELETE",
+         {"versions", "branches", "pact_publications", "verifications", "pact_versions", "triggered_webhooks"}},
+        {"SELECT, DELETE", {"tags", "webhook_executions", "deployed_versions", "released_versions"}},
+        {"SELECT",
+         {"pacticipants", "environments", "branch_versions", "currently_deployed_version_ids",
+          "latest_pact_publication_ids_for_consumer_versions",
+          "latest_verification_id_for_pact_version_and_provider_version"}},
+        {"SELECT, INSERT", {"branch_heads"}},
+        {"SELECT, INSERT, DELETE", {"pactflow_clean_changes"}},  // once the change capture migration ran
+    };
+    return grants;
+}
 }  // namespace
 
 void require(Executor &ex, const std::vector<Privilege> &needed, const std::string &purpose,
@@ -214,20 +216,28 @@ std::string check_migrate(Executor &ex, const std::string &schema) {
 }
 
 void check_clean(Executor &ex, const std::string &schema, bool dry_run) {
-    std::vector<Privilege> needed{
-        {"SCHEMA", schema, "USAGE"}, {"SCHEMA", "pactflow", "USAGE"}, {"TABLE", "pactflow.clean_cursors", "SELECT"}};
-    if (!dry_run) {
-        needed.push_back({"TABLE", "pactflow.clean_cursors", "INSERT"});
-        needed.push_back({"TABLE", "pactflow.clean_cursors", "UPDATE"});
-        needed.push_back({"TABLE", "pactflow.clean_runs", "INSERT"});
+    std::vector<Privilege> needed{{"SCHEMA", "pactflow", "USAGE"}};
+    // A real pass records itself, sums up passes that deleted nothing, prunes old rows, moves its frontier.
+    const std::string bookkeeping = "GRANT SELECT, INSERT, UPDATE, DELETE ON pactflow.clean_runs, pactflow.clean_frontier";
+    for (const char *t : {"pactflow.clean_runs", "pactflow.clean_frontier"})
+        for (const char *p : {"SELECT", "INSERT", "UPDATE", "DELETE"})
+            if (!dry_run || std::string(p) == "SELECT") needed.push_back({"TABLE", t, p, bookkeeping});
+    needed.push_back({"SCHEMA", schema, "USAGE"});
+    for (const auto &g : clean_grants()) {
+        std::string list;
+        for (const char *t : g.tables) list += (list.empty() ? "" : ", ") + ident(schema) + "." + t;
+        const std::string privileges = dry_run ? "SELECT" : g.privileges;
+        for (const char *t : g.tables) {
+            std::size_t from = 0;
+            while (from < privileges.size()) {  // "SELECT, UPDATE, DELETE" one by one
+                std::size_t to = privileges.find(", ", from);
+                if (to == std::string::npos) to = privileges.size();
+                needed.push_back({"TABLE", ident(schema) + "." + t, privileges.substr(from, to - from),
+                                  "GRANT " + privileges + " ON " + list});
+                from = to + 2;
+            }
+        }
     }
-    // One statement covers them all, as README "Roles and privileges" writes it.
-    const std::string tables = dry_run ? "GRANT SELECT ON ALL TABLES IN SCHEMA " + ident(schema)
-                                       : "GRANT SELECT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + ident(schema);
-    for (const char *t : clean_tables)
-        for (const char *p :
-             dry_run ? std::vector<const char *>{"SELECT"} : std::vector<const char *>{"SELECT", "UPDATE", "DELETE"})
-            needed.push_back({"TABLE", ident(schema) + "." + t, p, tables});
     require(ex, needed, dry_run ? "for a dry run of the clean" : "to clean",
             "As the application role (" + ident(application_role(ex, schema)) + ") or a superuser:");
 }

@@ -132,6 +132,7 @@ std::vector<std::string> readme_block(const std::string &name, const std::string
         {"DATABASE pactflow", "DATABASE " + db},
         {"-d pactflow ", "-d " + db + " "},
         {"pactflow.dump", dump_file.empty() ? db + ".dump" : dump_file}};
+    std::string statement;  // an SQL statement may span lines: it ends with ';'
     while (std::getline(in, line) && line.rfind("```", 0) != 0) {
         // A trailing comment: SQL's "--" or the shell's "#" after spaces.
         const auto at = line.find(sql ? "--" : "  #");
@@ -141,6 +142,13 @@ std::vector<std::string> readme_block(const std::string &name, const std::string
         for (const auto &[from, to] : names)
             for (std::size_t at = line.find(from); at != std::string::npos; at = line.find(from, at + to.size()))
                 line.replace(at, from.size(), to);
+        if (sql) {
+            const auto first = line.find_first_not_of(' ');
+            statement += (statement.empty() ? "" : " ") + line.substr(first);
+            if (statement.back() != ';') continue;
+            line = statement;
+            statement.clear();
+        }
         out.push_back(line);
     }
     if (out.empty()) throw pactflow::Error("58P01", "README.md has no block marked tested: " + name);
