@@ -281,9 +281,11 @@ private:
         } catch (const Error &e) {
             // Once connected, whatever stops the clean is a failed clean (exit code 8): a lock timeout is not
             // "another migrator held the lock", a connection lost mid-clean is not "cannot connect". Invalid
-            // input the server found (an environment that does not exist) is still bad configuration.
+            // input the server found (an environment that does not exist) is still bad configuration, and a
+            // missing grant is still "the role may not do this".
             report(e);
             if (e.sqlstate() == sqlstate::invalid_parameter_value) return exit_code::bad_configuration;
+            if (e.sqlstate() == sqlstate::insufficient_privilege) return exit_code::insufficient_privilege;
             return exit_code::clean_failed;
         }
     }
