@@ -51,24 +51,14 @@ private:
 template <typename F>
 auto guarded(F &&fn, MemoryContext errcxt = nullptr) -> decltype(fn()) {
     using R = decltype(fn());
-    MemoryContext volatile run_cxt = CurrentMemoryContext;
-    MemoryContext volatile cxt = errcxt ? errcxt : CurrentMemoryContext;
-    errcxt = nullptr;
-    ErrorData *volatile err = nullptr;
     if constexpr (std::is_void_v<R>) {
-        PG_TRY();
-        { fn(); }
-        PG_CATCH();
-        {
-            MemoryContextSwitchTo(cxt);
-            err = CopyErrorData();
-            FlushErrorState();
-            MemoryContextSwitchTo(run_cxt);
-        }
-        PG_END_TRY();
-        if (err) throw PgError(err);
+        guarded([&fn]() { fn(); return true; }, errcxt);
     } else {
         static_assert(std::is_trivially_destructible_v<R>, "guarded calls return plain values");
+        MemoryContext volatile run_cxt = CurrentMemoryContext;
+        MemoryContext volatile cxt = errcxt ? errcxt : CurrentMemoryContext;
+        errcxt = nullptr;
+        ErrorData *volatile err = nullptr;
         volatile R result{};  // volatile: assigned inside the setjmp region
         PG_TRY();
         { result = fn(); }
