@@ -17,8 +17,9 @@ MODULE_big = pactflow
 # What runs inside the server, listed (no wildcard): the SQL-callable glue and the core objects it uses.
 # The loader adds the client-only ones (SigV4, AWS credentials, client bookkeeping, Flyway): CMakeLists.txt,
 # which checks that its copy of SERVER_CORE matches this one.
-SERVER_EXT = boundary clean_functions merge_functions migrate_functions module spi_executor
-SERVER_CORE = app_schema catalog checksum clean clean_selectors clean_sql merge_engine merge_policy merge_sql migrator sql_lexer sql_split
+SERVER_EXT = boundary clean_functions encoding merge_functions migrate_functions module search_path spi_executor
+SERVER_CORE = app_schema catalog checksum clean clean_categories clean_keep clean_options clean_report \
+	clean_selectors clean_tracked merge_engine merge_policy merge_sql migrator roles sql_lexer sql_split utf8
 OBJS = $(SERVER_EXT:%=extension/%.o) $(SERVER_CORE:%=core/src/%.o) build/gen/embedded_sql.o
 # The frozen install script of the first release and the update chain after it: a new installation goes
 # through the same scripts as an upgraded one (scripts/check-update-chain checks the chain reaches EXTVERSION).
@@ -58,7 +59,8 @@ build/gen/embedded_sql.o: build/gen/embedded_sql.cpp core/include/pactflow/embed
 # The regress suite's test module (functions that exist only for tests: extension/test_hooks.cpp): built next
 # to pactflow.so, loaded by regress/sql/boundary.sql from PG_LIBDIR, never installed by `make install`.
 TEST_MODULE = pactflow_test$(DLSUFFIX)
-TEST_MODULE_OBJS = extension/test_hooks.o extension/boundary.o extension/spi_executor.o
+TEST_MODULE_OBJS = extension/test_hooks.o extension/boundary.o extension/spi_executor.o extension/encoding.o \
+	core/src/utf8.o
 all: $(TEST_MODULE)
 $(TEST_MODULE): $(TEST_MODULE_OBJS) extension/test_exports.map
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDFLAGS_SL) -shared -o $@ $(TEST_MODULE_OBJS) \

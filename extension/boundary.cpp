@@ -1,13 +1,24 @@
 #include "boundary.hpp"
+#include "encoding.hpp"
 
 #include "pactflow/error.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <new>
+
+extern "C" {
+#include "mb/pg_wchar.h"
+}
 
 namespace pactflow::pg {
 namespace {
-std::string field(const char *s) { return s ? s : ""; }
+// A server message field in UTF-8, as the core works in UTF-8 (the database may use another encoding).
+std::string field(const char *s) {
+    if (!s) return "";
+    const int len = static_cast<int>(std::strlen(s));
+    return std::string(guarded([s, len] { return server_to_utf8(s, len); }));
+}
 }  // namespace
 
 ServerError::ServerError(ErrorData *data)
@@ -25,7 +36,39 @@ struct CopiedError {
 };
 CopiedError copied;
 
-void copy_field(char *dst, std::size_t size, const char *src) { snprintf(dst, size, "%s", src ? src : ""); }
+// Copies src (UTF-8) into dst; a cut never leaves half a character behind.
+void copy_field(char *dst, std::size_t size, const char *src) {
+    snprintf(dst, size, "%s", src ? src : "");
+    std::size_t n = std::strlen(dst);
+    if (n + 1 < size) return;
+    std::size_t start = n;
+    while (start > 0 && (static_cast<unsigned char>(dst[start - 1]) & 0xC0) == 0x80) --start;  // continuation bytes
+    if (start > 0) {
+        const unsigned char lead = static_cast<unsigned char>(dst[start - 1]);
+        const std::size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (want > 1 && n - (start - 1) < want) dst[start - 1] = '\0';
+    }
+}
+
+// The copied fields are UTF-8; the server's messages are in the database's encoding. A character the database
+// cannot hold becomes '?'.
+const char *to_server_encoding(char *buf, std::size_t size) {
+    const int len = static_cast<int>(std::strlen(buf));
+    const char *volatile out = buf;
+    MemoryContext cxt = CurrentMemoryContext;
+    PG_TRY();
+    { out = utf8_to_server(buf, len); }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(cxt);
+        FlushErrorState();
+        for (std::size_t i = 0; i < size && buf[i]; ++i)
+            if (static_cast<unsigned char>(buf[i]) >= 0x80) buf[i] = '?';
+        out = buf;
+    }
+    PG_END_TRY();
+    return out;
+}
 
 void copy_error(const char *state, const char *message, const char *detail, const char *hint) {
     copy_field(copied.sqlstate, sizeof copied.sqlstate, state);
@@ -63,9 +106,11 @@ Datum dispatch(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo)) {
     if (pg_error) ReThrowError(pg_error);
     if (!valid_sqlstate(copied.sqlstate)) copy_field(copied.sqlstate, sizeof copied.sqlstate, "XX000");
     const char *s = copied.sqlstate;
-    ereport(ERROR, (errcode(MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4])), errmsg_internal("%s", copied.message),
-                    copied.detail[0] ? errdetail_internal("%s", copied.detail) : 0,
-                    copied.hint[0] ? errhint("%s", copied.hint) : 0));
+    const char *message = to_server_encoding(copied.message, sizeof copied.message);
+    const char *detail = to_server_encoding(copied.detail, sizeof copied.detail);
+    const char *hint = to_server_encoding(copied.hint, sizeof copied.hint);
+    ereport(ERROR, (errcode(MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4])), errmsg_internal("%s", message),
+                    detail[0] ? errdetail_internal("%s", detail) : 0, hint[0] ? errhint("%s", hint) : 0));
     pg_unreachable();
 }
 

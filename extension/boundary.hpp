@@ -46,24 +46,19 @@ private:
     ErrorData *data_;
 };
 
+// errcxt: where a caught error is copied (default: the current context); code running in a short-lived
+// context passes a longer-lived one, so the error outlives it.
 template <typename F>
-auto guarded(F &&fn) -> decltype(fn()) {
+auto guarded(F &&fn, MemoryContext errcxt = nullptr) -> decltype(fn()) {
     using R = decltype(fn());
-    MemoryContext cxt = CurrentMemoryContext;
-    ErrorData *volatile err = nullptr;
     if constexpr (std::is_void_v<R>) {
-        PG_TRY();
-        { fn(); }
-        PG_CATCH();
-        {
-            MemoryContextSwitchTo(cxt);
-            err = CopyErrorData();
-            FlushErrorState();
-        }
-        PG_END_TRY();
-        if (err) throw PgError(err);
+        guarded([&fn]() { fn(); return true; }, errcxt);
     } else {
         static_assert(std::is_trivially_destructible_v<R>, "guarded calls return plain values");
+        MemoryContext volatile run_cxt = CurrentMemoryContext;
+        MemoryContext volatile cxt = errcxt ? errcxt : CurrentMemoryContext;
+        errcxt = nullptr;
+        ErrorData *volatile err = nullptr;
         volatile R result{};  // volatile: assigned inside the setjmp region
         PG_TRY();
         { result = fn(); }
@@ -72,6 +67,7 @@ auto guarded(F &&fn) -> decltype(fn()) {
             MemoryContextSwitchTo(cxt);
             err = CopyErrorData();
             FlushErrorState();
+            MemoryContextSwitchTo(run_cxt);
         }
         PG_END_TRY();
         if (err) throw PgError(err);
@@ -88,13 +84,15 @@ auto guarded(F &&fn) -> decltype(fn()) {
 // statement it fails with "invalid transaction termination" (the nested, atomic SPI connection is still
 // current). Must not be used around SPI_commit()/SPI_rollback() themselves.
 template <typename F>
-auto guarded_subtransaction(F &&fn) -> decltype(fn()) {
+auto guarded_subtransaction(F &&fn, MemoryContext errcxt = nullptr) -> decltype(fn()) {
     using R = decltype(fn());
     static_assert(std::is_trivially_destructible_v<R> && !std::is_void_v<R>, "guarded calls return plain values");
-    MemoryContext cxt = CurrentMemoryContext;
+    MemoryContext volatile run_cxt = CurrentMemoryContext;
+    MemoryContext volatile cxt = errcxt ? errcxt : CurrentMemoryContext;
+    errcxt = nullptr;
     ResourceOwner owner = CurrentResourceOwner;
-    guarded([] { BeginInternalSubTransaction(nullptr); });
-    MemoryContextSwitchTo(cxt);  // run fn in the caller's context, not the subtransaction's
+    guarded([] { BeginInternalSubTransaction(nullptr); }, cxt);
+    MemoryContextSwitchTo(run_cxt);  // run fn in the caller's context, not the subtransaction's
     ErrorData *volatile err = nullptr;
     volatile R result{};
     PG_TRY();
@@ -110,7 +108,7 @@ auto guarded_subtransaction(F &&fn) -> decltype(fn()) {
         RollbackAndReleaseCurrentSubTransaction();
     }
     PG_END_TRY();
-    MemoryContextSwitchTo(cxt);
+    MemoryContextSwitchTo(run_cxt);
     CurrentResourceOwner = owner;
     if (err) throw PgError(err);
     return result;

@@ -2,6 +2,7 @@
 // CALL pactflow_migrate(target). All three run the core's Migrator (the same engine the loader runs over
 // libpq) over SPI; this file only connects it to PostgreSQL: SPI, transactions, the advisory lock, output.
 #include "boundary.hpp"
+#include "search_path.hpp"
 #include "spi_executor.hpp"
 
 #include "pactflow/app_schema.hpp"
@@ -62,6 +63,7 @@ public:
         } catch (const PgError &e) {
             throw ServerError(e.data());
         }
+        pactflow::pg::pin_search_path();  // the new transaction starts with the caller's search_path
     }
     void rollback() override {
         try {
@@ -69,9 +71,19 @@ public:
         } catch (const PgError &e) {
             throw ServerError(e.data());
         }
+        pactflow::pg::pin_search_path();
     }
     // Inside the server every statement is in a transaction: the engine stops at a non-transactional
     // migration (SQLSTATE 0A000) and the loader runs it.
+    bool can_autocommit() const override { return false; }
+};
+
+// For a function (not a procedure): the engine's transactions are the caller's; an error aborts it all.
+class CallerTransaction : public pactflow::TransactionControl {
+public:
+    void begin() override {}
+    void commit() override {}
+    void rollback() override {}
     bool can_autocommit() const override { return false; }
 };
 
@@ -109,15 +121,19 @@ std::string strip_rb(const std::string &filename) {
 }
 }  // namespace
 
-// pactflow_db_version() RETURNS bigint: what the loader's db-version reports.
+// pactflow_db_version() RETURNS bigint: what the loader's db-version reports, from the rows that can be read
+// (a WARNING names each row that cannot; PF006 when nothing readable is left).
 PACTFLOW_FUNCTION(pactflow_db_version) {
     (void)fcinfo;
     pactflow::pg::SpiSession spi;
     pactflow::pg::SpiExecutor ex;
     NoTransactions tx;
     pactflow::Migrator m(pactflow::Catalog::builtin(), ex, tx);
-    const std::int64_t v = pactflow::db_version(m.read_state(pactflow::application_schema(ex)));
+    const pactflow::AppliedState s = m.read_state(pactflow::application_schema(ex));
+    const std::int64_t v = pactflow::db_version(s);
     spi.finish();
+    for (const auto &f : s.malformed_files)
+        log_line("WARN", "schema_migrations row '" + f + "' does not name a migration file: left out of the version");
     PG_RETURN_INT64(v);
 }
 
@@ -195,6 +211,7 @@ PACTFLOW_FUNCTION(pactflow_migrate) {
     if (!PG_ARGISNULL(0)) target = PG_GETARG_INT64(0);
 
     pactflow::pg::SpiSession spi(SPI_OPT_NONATOMIC);
+    pactflow::pg::pin_search_path();
     pactflow::pg::SpiExecutor ex;
     pactflow::MigrateOptions o;
     o.target = target;
@@ -226,4 +243,32 @@ PACTFLOW_FUNCTION(pactflow_migrate) {
            std::to_string(r.rolled_back.size()) + " rolled back, " + std::to_string(r.adopted.size()) +
            " adopted, " + std::to_string(r.data_migrations_run.size()) + " data migrations run");
     PG_RETURN_VOID();
+}
+
+// pactflow_repair() RETURNS integer: removes the history's failed records (PF003 names them) with a 'repaired'
+// event each, in the caller's transaction, under the migrate lock; returns how many.
+PACTFLOW_FUNCTION(pactflow_repair) {
+    (void)fcinfo;
+    pactflow::pg::SpiSession spi;
+    pactflow::pg::SpiExecutor ex;
+    if (!try_migrate_lock())
+        throw Error(sqlstate::lock_not_available, "another migrator is running",
+                    "pactflow_repair() takes the migrate advisory lock, which another session holds.",
+                    "Run it again when the migration has finished.");
+    CallerTransaction tx;
+    pactflow::Migrator migrator(pactflow::Catalog::builtin(), ex, tx, log_line);
+    std::vector<std::string> repaired;
+    std::exception_ptr failure;
+    try {
+        repaired = migrator.repair();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    release_migrate_lock();
+    if (failure) std::rethrow_exception(failure);
+    spi.finish();
+    for (const auto &name : repaired)
+        notice("pactflow_repair: removed the failed record of " + name + "; the next migrate runs it again");
+    if (repaired.empty()) notice("pactflow_repair: the history holds no failed migration; nothing to repair");
+    PG_RETURN_INT32(static_cast<int32>(repaired.size()));
 }

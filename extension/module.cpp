@@ -15,17 +15,12 @@ PG_MODULE_MAGIC;
 PGDLLEXPORT void _PG_init(void);
 }
 
-namespace {
-char *clean_categories = nullptr;
-}  // namespace
+namespace pactflow::pg {
+void define_clean_settings();  // extension/clean_functions.cpp: pactflow.clean_runs_retention_days, _max_rows
+}
 
 void _PG_init(void) {
-    // Read by pactflow_clean() (core/src/clean.cpp): an advanced knob for benchmarks and staged roll-outs.
-    DefineCustomStringVariable("pactflow.clean_categories",
-                               "Limits a clean pass to these categories (comma-separated); empty means all.",
-                               "Categories as in the result's \"categories\" object, e.g. "
-                               "'versions,orphan_pact_versions'.",
-                               &clean_categories, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    pactflow::pg::define_clean_settings();
     MarkGUCPrefixReserved("pactflow");
 }
 

@@ -13,6 +13,7 @@
 #include "schedule_command.hpp"
 #include "status_command.hpp"
 
+#include "pactflow/app_schema.hpp"
 #include "pactflow/error.hpp"
 #include "pactflow/version.hpp"
 
@@ -38,6 +39,7 @@ commands:
   schedule    register the clean as a pg_cron job (--unschedule removes it)
   env [HOST]  print `export PG...` lines for psql (a fresh IAM token as PGPASSWORD when IAM is configured)
   install     create or update the pactflow extension and check loader, library and SQL versions agree
+  repair      remove the records of failed migrations (SQLSTATE PF003) so that the next migrate runs them again
   flyway VERB run a Flyway SQL folder: migrate|info|validate|baseline|repair|clean|undo|prove --locations DIR...
   merge --from URL [--from URL...]   merge Pact Broker databases into the configured one (README "Merging brokers")
   help        this text
@@ -72,6 +74,7 @@ int exit_code_for(const Error &e) {
     if (s == sqlstate::lock_not_available) return exit_code::lock_wait_expired;
     if (s == "58P01") return exit_code::extension_missing;
     if (s == sqlstate::version_skew) return exit_code::version_mismatch;
+    if (s == sqlstate::insufficient_privilege) return exit_code::insufficient_privilege;
     return exit_code::failure;
 }
 
@@ -176,6 +179,7 @@ public:
         if (c == "schedule") return schedule();
         if (c == "env") return env();
         if (c == "install") return install();
+        if (c == "repair") return repair();
         if (c == "merge") return merge();
         throw bad("unknown command \"" + c + "\"", "");
     }
@@ -208,6 +212,8 @@ private:
             log->log(severity == "WARNING" ? Level::warn : severity == "DEBUG" || severity == "LOG" ? Level::debug : Level::info,
                      message, {{"source", "server"}, {"severity", severity}});
         });
+        // Names resolve in pg_catalog only from here on; the application schema was read first.
+        conn->pin_search_path();
         return conn;
     }
 
@@ -223,10 +229,18 @@ private:
         s.lock_wait_seconds = o_.lock_wait;
         s.use_extension = !o_.no_extension;
         auto conn = connect();
-        const std::int64_t before = read_db_version(*conn);
-        log_.info("Database schema version is " + std::to_string(before));
-        log_.info(s.target ? "Migrating to " + std::to_string(*s.target) : "Migrating to latest");
         try {
+            try {
+                const DbVersion before = read_db_version(*conn);
+                for (const auto &row : before.unreadable_rows)
+                    log_.warn("schema_migrations row '" + row +
+                              "' does not name a migration file: left out of the version");
+                log_.info("Database schema version is " + std::to_string(before.version));
+            } catch (const Error &e) {
+                // A role that may not read the bookkeeping: run_migrate's role check says what it lacks.
+                if (e.sqlstate() != sqlstate::insufficient_privilege) throw;
+            }
+            log_.info(s.target ? "Migrating to " + std::to_string(*s.target) : "Migrating to latest");
             MigrateResult r = run_migrate(*conn, s, engine_log());
             log_.info("Database schema version is now " + std::to_string(r.to_version),
                       {{"applied", r.applied.size()}, {"rolled_back", r.rolled_back.size()}, {"adopted", r.adopted.size()},
@@ -246,7 +260,20 @@ private:
 
     int version_cmd() {
         auto conn = connect();
-        std::printf("%lld\n", static_cast<long long>(read_db_version(*conn)));
+        const DbVersion v = read_db_version(*conn);  // PF006 when no row can be read: reported, exit 1
+        for (const auto &row : v.unreadable_rows)
+            log_.warn("schema_migrations row '" + row + "' does not name a migration file: left out of the version");
+        std::printf("%lld\n", static_cast<long long>(v.version));
+        return exit_code::ok;
+    }
+
+    int repair() {
+        auto conn = connect();
+        const auto repaired = run_repair(*conn, o_.lock_wait);
+        for (const auto &name : repaired)
+            log_.info("removed the failed record of " + name + "; the next migrate runs it again",
+                      {{"migration", name}});
+        if (repaired.empty()) log_.info("the migration history holds no failed migration: nothing to repair");
         return exit_code::ok;
     }
 
@@ -261,16 +288,20 @@ private:
         r.max_duration_seconds = o_.max_duration;
         r.now = o_.now;
         r.force_client_side = o_.no_extension;
-        validate_clean_settings({r.selectors, r.limit, r.overwritten_data_max_age, r.keep_branches});
+        clean_arguments(r);  // every argument checked before connecting (22023: exit code 2)
         auto conn = connect();
         try {
             run_clean(*conn, r, log_);
             return exit_code::ok;
         } catch (const Error &e) {
+            // Once connected, whatever stops the clean is a failed clean (exit code 8): a lock timeout is not
+            // "another migrator held the lock", a connection lost mid-clean is not "cannot connect". Invalid
+            // input the server found (an environment that does not exist) is still bad configuration, and a
+            // missing grant is still "the role may not do this".
             report(e);
-            int code = exit_code_for(e);
             if (e.sqlstate() == sqlstate::invalid_parameter_value) return exit_code::bad_configuration;
-            return code == exit_code::failure ? exit_code::clean_failed : code;
+            if (e.sqlstate() == sqlstate::insufficient_privilege) return exit_code::insufficient_privilege;
+            return exit_code::clean_failed;
         }
     }
 
@@ -322,22 +353,51 @@ private:
             }
             validate_clean_settings(settings, app.get());  // and the environments named exist
         }
-        std::string cron_db = o_.cron_database.value_or(
-            app->scalar("SELECT current_setting('cron.database_name', true)").value_or(r.database));
+        const std::string database = r.database;
+        std::string cron_db;
+        if (o_.cron_database) {
+            cron_db = *o_.cron_database;
+        } else {
+            try {
+                cron_db = app->scalar("SELECT current_setting('cron.database_name', true)").value_or(database);
+            } catch (const Error &e) {
+                if (e.sqlstate() != sqlstate::insufficient_privilege) throw;
+                // pg_cron lets only superusers (and pg_read_all_settings) read it.
+                throw Error(
+                    sqlstate::insufficient_privilege,
+                    "role " + app->scalar("SELECT current_user::text").value_or("") +
+                        " may not read cron.database_name, the database pg_cron runs in",
+                    "The server said: " + e.message() + ". Nothing was scheduled.",
+                    "Name it: pactflow-db schedule --cron-database NAME (postgres, unless the DBA changed it).");
+            }
+        }
         std::unique_ptr<Connection> cron_conn;
-        if (cron_db != r.database) {
-            if (o_.dbname) cron_conn = std::make_unique<Connection>(*o_.dbname + " dbname=" + conninfo_quote(cron_db));
-            else cron_conn = connect(cron_db);
+        if (cron_db != database) {
+            if (o_.dbname) {
+                cron_conn = std::make_unique<Connection>(*o_.dbname + " dbname=" + conninfo_quote(cron_db));
+                cron_conn->pin_search_path();
+            } else {
+                cron_conn = connect(cron_db);
+            }
         }
         Connection &cron = cron_conn ? *cron_conn : *app;
         if (o_.unschedule) {
-            bool removed = unschedule_clean(cron, r.job_name);
+            const bool superuser =
+                cron.scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user") == Value("t");
+            const std::string username = superuser ? application_role(*app, application_schema(*app)) : "";
+            bool removed = unschedule_clean(cron, r.job_name, username);
             log_.info(removed ? "removed pg_cron job \"" + r.job_name + "\"" : "no pg_cron job named \"" + r.job_name + "\"");
             return exit_code::ok;
         }
+        resolve_schedule_target(*app, cron, r);
         long long id = schedule_clean(cron, r);
-        log_.info("scheduled pg_cron job \"" + r.job_name + "\"",
-                  {{"job_id", id}, {"schedule", r.schedule}, {"database", r.database}, {"command", clean_job_command(*app, r)}});
+        log_.info(
+            "scheduled pg_cron job \"" + r.job_name + "\"",
+            {{"job_id", id},
+             {"schedule", r.schedule},
+             {"database", r.database},
+             {"username", r.username.empty() ? cron.scalar("SELECT current_user::text").value_or("") : r.username},
+             {"command", clean_job_command(*app, r)}});
         return exit_code::ok;
     }
 

@@ -87,6 +87,13 @@ std::vector<Row> Connection::query(const std::string &sql, const Params &params)
     return rows;
 }
 
+void Connection::pin_search_path() {
+    if (pinned_) return;
+    session_schema_ = scalar("SELECT pg_catalog.current_schema()");
+    query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)");
+    pinned_ = true;
+}
+
 void Connection::timed(const std::string &sql, std::chrono::steady_clock::time_point t0) const {
     if (hook_) hook_(sql, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }

@@ -44,6 +44,12 @@ public:
     // Whether a transaction block is open (also an aborted one).
     bool in_transaction() const;
 
+    // Remembers the session's current schema, then sets the session's search_path to pg_catalog, pg_temp: what
+    // the core runs qualifies every other name, so nothing depends on (or can be redirected by) the connecting
+    // role's search_path. The loader's commands call it right after connecting.
+    void pin_search_path();
+    Value session_schema() override { return pinned_ ? session_schema_ : Executor::session_schema(); }
+
     // Called after every statement (also a failed one) with its text and duration: SQL logging and the
     // slow-statement warning (PACTFLOW_SQL_LOG_LEVEL, PACTFLOW_SQL_LOG_WARN_DURATION).
     using StatementHook = std::function<void(const std::string &sql, double seconds)>;
@@ -56,6 +62,8 @@ private:
     void timed(const std::string &sql, std::chrono::steady_clock::time_point t0) const;
 
     pg_conn *conn_ = nullptr;
+    bool pinned_ = false;
+    Value session_schema_;
     long long affected_ = 0;
     StatementHook hook_;
     NoticeHook notice_hook_;

@@ -11,6 +11,7 @@ inline constexpr int extension_missing = 5;  // the server has no pactflow exten
 inline constexpr int version_mismatch = 6;   // loader, library and SQL versions disagree
 inline constexpr int migration_failed = 7;
 inline constexpr int clean_failed = 8;
-inline constexpr int merge_refused = 9;      // conflicts that change a can-i-deploy answer and no policy decides
-inline constexpr int merge_failed = 10;
+inline constexpr int insufficient_privilege = 9;  // the role may not do this (42501); the message names the grant
+inline constexpr int merge_refused = 10;  // conflicts that change a can-i-deploy answer and no policy decides
+inline constexpr int merge_failed = 11;
 }  // namespace pactflow::loader::exit_code

@@ -31,11 +31,30 @@ private:
     Connection &c_;
 };
 
-// Installs/updates the extension when the server has it, otherwise creates the bookkeeping itself
-// (client mode); returns true in extension mode.
-bool prepare_bookkeeping(Connection &conn, bool use_extension, const Log &log);
+// Where the bookkeeping lives, decided before anything is written.
+enum class Bookkeeping {
+    extension,         // the extension is installed (updated first when the server has a newer one)
+    create_extension,  // the server has the extension's files: CREATE EXTENSION
+    existing_client,   // a bookkeeping schema made without the extension: stays client-side
+    unavailable,       // no extension files on the server (managed PostgreSQL): client-side
+    client,            // --no-extension
+};
+Bookkeeping choose_bookkeeping(Connection &conn, bool use_extension);
+
+// Creates or updates the extension, or creates/updates the client-side bookkeeping (owned by the application
+// role) and records the application schema; one INFO line says when it is client-side by necessity.
+void prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &schema, const Log &log);
 
 MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log &log);
-std::int64_t read_db_version(Connection &conn);
+
+// `pactflow-db repair`: removes the history's failed records (PF003) under the migrate lock.
+std::vector<std::string> run_repair(Connection &conn, int lock_wait_seconds);
+
+// What `version` prints, and the schema_migrations rows it had to leave out (reported, never counted).
+struct DbVersion {
+    std::int64_t version = 0;
+    std::vector<std::string> unreadable_rows;
+};
+DbVersion read_db_version(Connection &conn);
 
 }  // namespace pactflow::loader

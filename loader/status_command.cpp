@@ -19,10 +19,12 @@ json collect_status(Connection &conn) {
     json st;
     const std::string schema = application_schema(conn);
     json versions = {{"loader", version}};
-    const bool extension = conn.scalar("SELECT 1 FROM pg_extension WHERE extname = 'pactflow'").has_value();
+    const auto ext_schema = extension_schema(conn);
+    const bool extension = ext_schema.has_value();
     versions["extension_installed"] = extension;
     if (extension) {
-        auto r = conn.query("SELECT pactflow_library_version(), pactflow_sql_version()");
+        auto r = conn.query("SELECT " + *ext_schema + ".pactflow_library_version(), " + *ext_schema +
+                            ".pactflow_sql_version()");
         versions["library"] = r.at(0).at(0).value_or("");
         versions["sql"] = r.at(0).at(1).value_or("");
         versions["agree"] = versions["library"] == versions["loader"] && versions["sql"] == versions["library"];
@@ -34,9 +36,18 @@ json collect_status(Connection &conn) {
     LibpqTransactions tx(conn);
     Migrator m(Catalog::builtin(), conn, tx);
     AppliedState s = m.read_state(schema);
-    st["db_version"] = db_version(s);
+    try {
+        st["db_version"] = db_version(s);
+    } catch (const Error &) {
+        st["db_version"] = nullptr;  // nothing readable to derive it from: reported below, never a made-up number
+    }
+    json problems = json::array();
+    for (const auto &p : s.problems) problems.push_back({{"problem", p.what}, {"fix", p.fix}});
+    st["bookkeeping_problems"] = problems;
     std::map<std::string, std::pair<std::string, std::string>> installed;  // name -> (installed_at, by)
-    if (conn.scalar("SELECT to_regclass('pactflow.migration_history') IS NOT NULL") == Value("t"))
+    const bool bookkeeping = conn.scalar("SELECT CASE WHEN to_regnamespace('pactflow') IS NULL THEN false "
+                                         "ELSE has_schema_privilege('pactflow', 'USAGE') END") == Value("t");
+    if (bookkeeping && conn.scalar("SELECT to_regclass('pactflow.migration_history') IS NOT NULL") == Value("t"))
         for (auto &r : conn.query("SELECT name, to_char(installed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
                                   "installed_by FROM pactflow.migration_history"))
             installed[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or("")};
@@ -59,7 +70,7 @@ json collect_status(Connection &conn) {
     st["summary"] = {{"applied", applied}, {"pending", pending}, {"failed", failed}};
     st["unknown_applied"] = plan_migrations(Catalog::builtin(), s, std::nullopt).unknown_applied;
     json cleans = json::array();
-    if (conn.scalar("SELECT to_regclass('pactflow.clean_runs') IS NOT NULL") == Value("t"))
+    if (bookkeeping && conn.scalar("SELECT to_regclass('pactflow.clean_runs') IS NOT NULL") == Value("t"))
         for (auto &r : conn.query("SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
                                   "(extract(epoch FROM finished_at - started_at) * 1000)::bigint, deleted, more "
                                   "FROM pactflow.clean_runs ORDER BY id DESC LIMIT 5"))
@@ -78,9 +89,10 @@ std::string format_status(const json &st) {
           << (v["agree"].get<bool>() ? " (versions agree)" : " (VERSIONS DISAGREE: run pactflow-db install)");
     else
         o << ", no extension on this server (client mode)";
-    o << "\ndatabase schema version " << st["db_version"].get<long long>() << ": "
-      << st["summary"]["applied"].get<int>() << " applied, " << st["summary"]["pending"].get<int>() << " pending, "
-      << st["summary"]["failed"].get<int>() << " failed\n\n";
+    o << "\ndatabase schema version "
+      << (st["db_version"].is_null() ? std::string("unknown") : std::to_string(st["db_version"].get<long long>()))
+      << ": " << st["summary"]["applied"].get<int>() << " applied, " << st["summary"]["pending"].get<int>()
+      << " pending, " << st["summary"]["failed"].get<int>() << " failed\n\n";
     o << std::left << std::setw(10) << "Version"
       << "  " << std::setw(70) << "Migration"
       << "  " << std::setw(11) << "Origin"
@@ -94,6 +106,9 @@ std::string format_status(const json &st) {
     for (const auto &u : st["unknown_applied"])
         o << std::setw(10) << version_of(u.get<std::string>()) << "  " << std::setw(70) << u.get<std::string>() << "  "
           << std::setw(11) << "unknown" << "  applied   (by a newer release)\n";
+    for (const auto &p : st["bookkeeping_problems"])
+        o << "\nbookkeeping problem: " << p["problem"].get<std::string>() << "\n  fix: " << p["fix"].get<std::string>()
+          << "\n";
     o << "\nlast cleans:";
     if (st["last_cleans"].empty()) o << " none";
     o << "\n";

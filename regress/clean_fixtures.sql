@@ -94,7 +94,7 @@ BEGIN
     SELECT * INTO STRICT pv FROM versions WHERE id = fx_vid(p_provider, p_provider_number);
     at := coalesce(p_at, pv.created_at);
     INSERT INTO verifications (number, success, provider_version, pact_version_id, execution_date, created_at, provider_version_id, consumer_id, provider_id)
-    VALUES ((SELECT count(*) + 1 FROM verifications WHERE pact_version_id = l.pact_version_id), true, p_provider_number,
+    VALUES ((SELECT coalesce(max(number), 0) + 1 FROM verifications WHERE pact_version_id = l.pact_version_id), true, p_provider_number,
             l.pact_version_id, at, at, pv.id, l.consumer_id, l.provider_id) RETURNING id INTO vid;
     DELETE FROM latest_verification_id_for_pact_version_and_provider_version WHERE pact_version_id = l.pact_version_id AND provider_version_id = pv.id;
     INSERT INTO latest_verification_id_for_pact_version_and_provider_version (consumer_id, pact_version_id, provider_id, provider_version_id, verification_id, created_at)
@@ -168,20 +168,20 @@ BEGIN
                              'pact_publications', 'verifications', 'triggered_webhooks', 'webhook_executions', 'environments',
                              'deployed_versions', 'currently_deployed_version_ids', 'released_versions',
                              'latest_pact_publication_ids_for_consumer_versions',
-                             'latest_verification_id_for_pact_version_and_provider_version', 'pactflow.clean_cursors',
-                             'pactflow.clean_runs'] LOOP
+                             'latest_verification_id_for_pact_version_and_provider_version', 'pactflow.clean_runs'] LOOP
         EXECUTE 'SELECT count(*) FROM ' || t INTO n;
         out := out || jsonb_build_object(t, n);
     END LOOP;
     RETURN out;
 END $$;
--- One clean pass at the fixed clock. The result loses what varies from run to run: duration_ms, now and
--- the tables' kept_estimate (pg_class.reltuples); "deleted" sums the rows deleted per table (non-zero only).
+-- One clean pass at the fixed clock. The result loses what varies from run to run: duration_ms, now, the
+-- backend's memory_bytes, the subtransactions it opened and the tables' kept_estimate (pg_class.reltuples);
+-- "deleted" sums the rows deleted per table (non-zero only).
 CREATE FUNCTION fx_clean(selectors jsonb DEFAULT NULL, "limit" int DEFAULT 500, dry_run bool DEFAULT false,
                          overwritten_data_max_age int DEFAULT 7, keep_branches jsonb DEFAULT NULL,
                          now timestamptz DEFAULT '2026-06-01 12:00:00+00') RETURNS jsonb
 LANGUAGE sql AS $$
-    SELECT (r - 'duration_ms' - 'now' - 'tables')
+    SELECT (r - 'duration_ms' - 'now' - 'tables' - 'memory_bytes' - 'subtransactions')
            || jsonb_build_object('deleted', coalesce((SELECT jsonb_object_agg(k, v -> 'deleted') FROM jsonb_each(r -> 'tables') e(k, v)
                                                       WHERE (v ->> 'deleted')::int > 0), '{}'))
     FROM pactflow_clean(selectors, "limit", dry_run, overwritten_data_max_age, keep_branches, now) r

@@ -1,6 +1,8 @@
 #include "pactflow/clean_selectors.hpp"
 
+#include "pactflow/clean_options.hpp"
 #include "pactflow/error.hpp"
+#include "pactflow/utf8.hpp"
 
 #include <cctype>
 #include <map>
@@ -36,17 +38,27 @@ std::string snake_case(const std::string &key) {
 
 const std::map<std::string, std::string> &canonical_keys() {
     static const std::map<std::string, std::string> keys = {
-        {"pacticipant", "pacticipant"}, {"pacticipant_name", "pacticipant"}, {"branch", "branch"},
-        {"tag", "tag"},                 {"latest", "latest"},                {"main_branch", "main_branch"},
-        {"deployed", "deployed"},       {"released", "released"},            {"max_age", "max_age"},
-        {"environment", "environment"}, {"environment_name", "environment"},
+        {"pacticipant", "pacticipant"},
+        {"pacticipant_name", "pacticipant"},
+        {"branch", "branch"},
+        {"tag", "tag"},
+        {"latest", "latest"},
+        {"main_branch", "main_branch"},
+        {"deployed", "deployed"},
+        {"released", "released"},
+        {"max_age", "max_age"},
+        {"environment", "environment"},
+        {"environment_name", "environment"},
     };
     return keys;
 }
 
+// A value as the error detail shows it: scalars as JSON (cut on a character boundary), containers by kind
+// and size (dumping them could recurse as deep as the document).
 std::string describe(const json &v) {
-    std::string s = v.dump();
-    return s.size() > 80 ? s.substr(0, 77) + "..." : s;
+    if (v.is_array()) return "an array of " + std::to_string(v.size()) + (v.size() == 1 ? " element" : " elements");
+    if (v.is_object()) return "an object with " + std::to_string(v.size()) + (v.size() == 1 ? " key" : " keys");
+    return utf8::truncate(v.dump(-1, ' ', false, json::error_handler_t::replace), 80);
 }
 
 Error invalid(const std::string &what, const std::string &detail, const std::string &hint) {
@@ -58,18 +70,20 @@ std::string invalid_what(const std::string &where) {
     return where.rfind("branch selector", 0) == 0 ? "invalid keep_branches: " : "invalid keep selector: ";
 }
 
-const char *selector_hint =
-    "Each selector is an object such as {\"branch\": true, \"latest\": true}; see the keep selectors section of README.md.";
+const char *selector_hint = "Each selector is an object such as {\"branch\": true, \"latest\": true}; see the keep "
+                            "selectors section of README.md.";
 
 int parse_max_age(const json &v, const std::string &where) {
     if (!v.is_number_integer() && !v.is_number_unsigned())
-        throw invalid(invalid_what(where) + where + " max_age must be a whole number of days",
+        throw invalid(invalid_what(where) + where + " max_age must be a whole number of days from 0 to 36500",
                       where + ", key \"max_age\": " + describe(v) + " is not an integer.",
                       "Write a number without quotes, e.g. {\"max_age\": 30}.");
-    long long n = v.get<long long>();
-    if (n < 0 || n > 36500)
-        throw invalid(invalid_what(where) + where + " max_age must be between 0 and 36500 days",
-                      where + ", key \"max_age\": " + describe(v) + " is out of range.", "Use a number of days, e.g. 90.");
+    const bool too_big = v.is_number_unsigned() && v.get<json::number_unsigned_t>() > 36500u;
+    const long long n = too_big ? 36501 : v.get<long long>();
+    if (n < 0 || n > max_days)
+        throw invalid(invalid_what(where) + where + " max_age must be a whole number of days from 0 to 36500",
+                      where + ", key \"max_age\": " + describe(v) + " is out of range.",
+                      "Use a number of days, e.g. 90.");
     return static_cast<int>(n);
 }
 
@@ -110,8 +124,9 @@ Selector parse_one(const json &item, std::size_t index) {
         const std::string normal = snake_case(it.key());
         auto found = canonical_keys().find(normal);
         if (found == canonical_keys().end())
-            throw invalid("invalid keep selector: " + where + " has unknown key \"" + it.key() + "\"",
-                          where + ", key \"" + it.key() + "\": not a keep selector property.",
+            throw invalid("invalid keep selector: " + where + " has unknown key \"" + utf8::truncate(it.key(), 60) +
+                              "\"",
+                          where + ", key \"" + utf8::truncate(it.key(), 60) + "\": not a keep selector property.",
                           std::string("Allowed keys: ") + allowed_keys_text() + ".");
         const std::string &key = found->second;
         if (!seen.insert(key).second)
@@ -142,7 +157,8 @@ Selector parse_one(const json &item, std::size_t index) {
                       selector_hint);
     if (s.max_age && s.latest)
         throw invalid("invalid keep selector: " + where + " combines max_age with latest",
-                      where + ", key \"max_age\": \"latest\" keeps one version per group and \"max_age\" a time window; together they are ambiguous.",
+                      where + ", key \"max_age\": \"latest\" keeps one version per group and \"max_age\" a time "
+                              "window; together they are ambiguous.",
                       "Use two selectors: {\"latest\": true} and {\"max_age\": N}.");
     if (s.main_branch && s.branch)
         throw invalid("invalid keep selector: " + where + " combines mainBranch with branch",
@@ -199,6 +215,11 @@ ParsedSelectors parse_selectors(const json &input) {
     if (j.empty())
         throw invalid("invalid keep selectors: the array is empty", "An empty list would keep no version at all.",
                       "Give at least one selector, or pass NULL for the documented defaults.");
+    if (j.size() > max_selectors)
+        throw invalid("invalid keep selectors: " + std::to_string(j.size()) + " selectors, at most " +
+                          std::to_string(max_selectors) + " are allowed",
+                      argument_rule("selectors") + std::string("."),
+                      "Combine selectors: one {\"branch\": true, \"latest\": true} covers every branch.");
     ParsedSelectors out;
     for (std::size_t i = 0; i < j.size(); ++i) out.selectors.push_back(parse_one(j[i], i));
     for (auto [flag, name] : {std::pair{&Selector::deployed, "deployed"}, std::pair{&Selector::released, "released"}}) {
@@ -209,7 +230,8 @@ ParsedSelectors parse_selectors(const json &input) {
             s.*flag = true;
             s.auto_added = true;
             out.selectors.push_back(s);
-            out.notices.push_back(std::string("automatically adding {\"") + name + "\":true} to keep version selectors");
+            out.notices.push_back(std::string("automatically adding {\"") + name +
+                                  "\":true} to keep version selectors");
         }
     }
     return out;
@@ -220,6 +242,10 @@ std::optional<std::vector<BranchSelector>> parse_branch_selectors(const json &j)
     if (!j.is_array())
         throw invalid("invalid keep_branches: expected a JSON array", "Got " + describe(j) + ".",
                       "Use e.g. [{\"max_age\": 90}, {\"branch\": [\"release/1\"]}].");
+    if (j.size() > max_branch_selectors)
+        throw invalid("invalid keep_branches: " + std::to_string(j.size()) + " branch selectors, at most " +
+                          std::to_string(max_branch_selectors) + " are allowed",
+                      argument_rule("keep_branches") + std::string("."), "Combine names into one {\"branch\": [...]}.");
     std::vector<BranchSelector> out;
     for (std::size_t i = 0; i < j.size(); ++i) {
         const std::string where = "branch selector " + std::to_string(i);
@@ -244,10 +270,12 @@ std::optional<std::vector<BranchSelector>> parse_branch_selectors(const json &j)
                     for (const auto &n : v) b.names.push_back(parse_name(n, "branch", where));
                 else
                     throw invalid("invalid keep_branches: " + where + " branch must be a name or a list of names",
-                                  where + ", key \"branch\": " + describe(v) + ".", "Use {\"branch\": [\"a\", \"b\"]}.");
+                                  where + ", key \"branch\": " + describe(v) + ".",
+                                  "Use {\"branch\": [\"a\", \"b\"]}.");
             } else
-                throw invalid("invalid keep_branches: " + where + " has unknown key \"" + it.key() + "\"",
-                              where + ", key \"" + it.key() + "\": not a branch selector property.",
+                throw invalid("invalid keep_branches: " + where + " has unknown key \"" + utf8::truncate(it.key(), 60) +
+                                  "\"",
+                              where + ", key \"" + utf8::truncate(it.key(), 60) + "\": not a branch selector property.",
                               "Allowed keys: max_age (maxAge), branch.");
         }
         out.push_back(b);

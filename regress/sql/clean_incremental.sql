@@ -47,6 +47,8 @@ END $$;
 -- Case 1 keep [{tag:"prod"}, {tag:"dev", latest:true}], limit 3. The Pact Broker deletes Foo 2, 4, 6 (its
 -- CleanIncremental does not add {"deployed":true}, so the deployed Foo 4 goes). We always add it (with a
 -- NOTICE), so Foo 4 stays and the three oldest unkept versions are Foo 2, 6 and 7. Foo 1's webhook rows stay.
+-- The pact versions only Foo 6 and 7 published are orphans now: the next pass deletes them (a pass leaves what
+-- it orphaned itself to the next one, see clean_overwritten.sql), so "more" is true.
 BEGIN;
 CALL fx_spec_41();
 SELECT fx_versions();
@@ -55,9 +57,10 @@ FROM fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3)
 SELECT fx_versions();
 SELECT (SELECT count(*) FROM triggered_webhooks) AS triggered_webhooks, (SELECT count(*) FROM webhook_executions) AS executions,
        (SELECT string_agg(v.number, ',' ORDER BY v.number) FROM pact_publications pp JOIN versions v ON v.id = pp.consumer_version_id) AS pacts_of;
--- A second pass finds nothing more to delete.
-SELECT r -> 'categories' -> 'versions' AS versions, r -> 'more' AS more
+-- A second pass finds no more versions to delete, and deletes those two pact versions; a third finds nothing.
+SELECT r -> 'categories' -> 'versions' AS versions, r -> 'deleted' AS deleted, r -> 'more' AS more
 FROM fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3) r;
+SELECT r -> 'deleted' AS deleted, r -> 'more' AS more FROM fx_clean('[{"tag": "prod"}, {"tag": "dev", "latest": true}]', "limit" => 3) r;
 ROLLBACK;
 
 -- Case 2: the same data with the default selectors: runs without error; everything is younger than 90 days.
@@ -67,7 +70,7 @@ SELECT r -> 'selectors' AS selectors, r -> 'deleted' AS deleted FROM fx_clean(NU
 ROLLBACK;
 
 -- Cases 3 / 3b: the same data plus Meep 2 (tag foop, pact with Moop) and Meep 3 (tag blah), dry run, limit 3:
--- nothing is deleted (every table, the clean cursors and the run log keep their row counts) and the
+-- nothing is deleted (every table and the run log keep their row counts) and the
 -- result is the Pact Broker's dry-run report. The approved fixture says totalVersions 9, versionsToDelete
 -- 3, versionsNotToKeep 6, versionsToKeep 3, prod 2, dev latest 1, Foo toDelete 2..6. With the auto-added
 -- {"deployed":true} Foo 4 is kept: versionsToKeep 4, versionsNotToKeep 5, Foo toDelete 2..7. Fix:
@@ -207,10 +210,11 @@ ROLLBACK;
 -- content A to Bar; Foo 3 (not kept, on main) publishes C, with a webhook triggered and executed for it, an
 -- old deployment (undeployed) and a release whose support ended. Bar 1 (kept) verified A and C; Bar 2 (not
 -- kept) verified A, and a webhook was triggered and executed for that verification. Keep [{tag:"keep"}]:
--- Foo 1, Foo 3 and Bar 2 go with their tags, pacts, deployment and release rows; Bar 2's verification and
--- Bar 1's verification of C (no remaining version publishes C) go with their triggered webhooks and
--- executions; Bar 1's verification of A stays (Foo 2 still publishes A); pact version C is then an orphan
--- and goes in the same pass; Foo's main branch gets its newest remaining version, Foo 2, as head.
+-- Foo 1, Foo 3 and Bar 2 go with their tags, pacts, deployment and release rows; Bar 2's verification goes
+-- with its triggered webhook and execution. Bar 1's verifications of A and of C stay: a verification goes only
+-- with its provider version, as in the Pact Broker (a later publication of content C would be verified by
+-- it), so pact version C is still referenced and stays. Foo's main branch gets its newest remaining version,
+-- Foo 2, as head.
 BEGIN;
 DO $$
 DECLARE hook int; ver int;

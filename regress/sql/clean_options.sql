@@ -73,10 +73,25 @@ FROM (VALUES
     (25, 'keep_branches empty branch list', $$SELECT fx_clean('[{"max_age": 30}]', keep_branches => '[{"branch": []}]')$$),
     (26, 'limit 0', $$SELECT fx_clean('[{"max_age": 30}]', "limit" => 0)$$),
     (27, 'negative overwritten_data_max_age', $$SELECT fx_clean('[{"max_age": 30}]', overwritten_data_max_age => -1)$$),
-    (28, 'limit NULL', $$SELECT pactflow_clean('[{"max_age": 30}]', NULL)$$)
+    (28, 'limit above 100000', $$SELECT fx_clean('[{"max_age": 30}]', "limit" => 100001)$$),
+    (29, 'max_age 1e400 (no double holds it)', $$SELECT fx_clean('[{"max_age": 1e400}]')$$),
+    (30, 'a huge max_age in keep_branches', $$SELECT fx_clean('[{"max_age": 30}]', keep_branches => '[{"max_age": 1e400}]')$$),
+    (31, 'now before 1900', $$SELECT fx_clean('[{"max_age": 30}]', now => '4713-01-01 00:00:00+00 BC')$$),
+    (32, 'now infinity', $$SELECT fx_clean('[{"max_age": 30}]', now => 'infinity')$$),
+    (33, 'more than 1000 selectors', $$SELECT fx_clean((SELECT jsonb_agg(jsonb_build_object('tag', 't' || n)) FROM generate_series(1, 1001) n))$$),
+    (34, 'negative time_budget', $$SELECT pactflow_clean('[{"max_age": 30}]', time_budget => '-1 second')$$),
+    (35, 'time_budget over a day', $$SELECT pactflow_clean('[{"max_age": 30}]', time_budget => '25 hours')$$),
+    (36, 'a tag name nested too deeply', $$SELECT fx_clean(('[{"tag": ' || repeat('[', 70) || repeat(']', 70) || '}]')::jsonb)$$)
 ) AS c(n, case_, stmt), LATERAL fx_error_of(c.stmt) e
 ORDER BY c.n;
 \x off
+-- NULL means the default for every argument, in pactflow_clean as in pactflow_clean_until_done: limit 500,
+-- dry_run false, overwritten_data_max_age 7, now the transaction's start, no time budget.
+BEGIN;
+SELECT r -> 'limit' AS "limit", r -> 'dry_run' AS dry_run, r -> 'overwritten_data_max_age' AS max_age,
+       (r ->> 'now')::timestamptz = now() AS now_is_transaction_start, r ? 'time_budget' AS has_time_budget
+FROM pactflow_clean('[{"max_age": 30}]', NULL, NULL, NULL, NULL, NULL, NULL) r;
+ROLLBACK;
 -- The same error straight to the client (not through PL/pgSQL).
 SELECT fx_clean('[{"max_age": 90}, {"tag": "prod", "latest": "true"}]');
 -- Nothing was deleted by any of them, and no pass was recorded.
@@ -129,7 +144,11 @@ ROLLBACK;
 BEGIN;
 SELECT jsonb_pretty(fx_clean('[{"latest": true}]', "limit" => 1));
 SELECT deleted, more, result -> 'categories' -> 'versions' AS versions FROM pactflow.clean_runs;
-SELECT category FROM pactflow.clean_cursors ORDER BY category;
+-- The lock_timeout the pass uses for its own statements is the caller's again when it returns.
+SET lock_timeout = '7s';
+SELECT r -> 'more' AS more FROM fx_clean('[{"latest": true}]', "limit" => 1) r;
+SHOW lock_timeout;
+RESET lock_timeout;
 -- Every table has deleted and kept_estimate.
 SELECT key, value ? 'deleted' AND value ? 'kept_estimate' AS both
 FROM jsonb_each(pactflow_clean('[{"latest": true}]', now => '2026-06-01 12:00:00+00') -> 'tables') ORDER BY key;

@@ -28,8 +28,9 @@ SELECT pactflow_db_version();
 SET client_min_messages = warning;
 
 -- Overwritten pact: Foo 1's pact with Bar was published (-10d) and revised (-9d). The old revision goes,
--- the newest stays; its pact version, now referenced by nothing, goes in the same pass. The dry run finds
--- the same candidate and deletes nothing.
+-- the newest stays; its pact version, now referenced by nothing, goes in the next pass ("more" says so): a
+-- pass leaves what it orphaned itself to the next one, as an application that read the publication before the
+-- pass committed may still publish that content. The dry run finds the same candidate and deletes nothing.
 BEGIN;
 DO $$
 BEGIN
@@ -40,8 +41,10 @@ CREATE TEMP TABLE before_dry_run AS SELECT fx_counts() AS c;
 SELECT r -> 'categories' -> 'overwritten_pact_publications' AS overwritten, r -> 'categories' -> 'orphan_pact_versions' AS orphans
 FROM fx_clean('[{"max_age": 999}]', dry_run => true) r;
 SELECT fx_counts() = c AS nothing_changed FROM before_dry_run;
-SELECT r -> 'categories' -> 'overwritten_pact_publications' AS overwritten, r -> 'categories' -> 'orphan_pact_versions' AS orphans
+SELECT r -> 'categories' -> 'overwritten_pact_publications' AS overwritten, r -> 'categories' -> 'orphan_pact_versions' AS orphans,
+       r -> 'more' AS more
 FROM fx_clean('[{"max_age": 999}]') r;
+SELECT r -> 'categories' -> 'orphan_pact_versions' AS orphans_next_pass, r -> 'more' AS more FROM fx_clean('[{"max_age": 999}]') r;
 SELECT pp.revision_number, pv.content FROM pact_publications pp JOIN pact_versions pv ON pv.id = pp.pact_version_id;
 SELECT count(*) AS latest_rows FROM latest_pact_publication_ids_for_consumer_versions;
 ROLLBACK;

@@ -53,7 +53,7 @@ BEGIN
     INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at)
     SELECT fx_pacticipant('Keep'), fx_pacticipant('Prov'), 'orphan' || n, '{}', timestamp '2016-02-01' FROM generate_series(1, 3) n;
 END $$;
-SELECT fx_counts() - 'pactflow.clean_cursors' - 'pactflow.clean_runs' AS before;
+SELECT fx_counts() - 'pactflow.clean_runs' AS before;
 -- Limit 2: several passes, each committed; the NOTICEs say what was added (once) and sum the CALL up.
 CALL pactflow_clean_until_done('[{"tag": "keep"}]', "limit" => 2, overwritten_data_max_age => 0);
 SELECT fx_versions(), (SELECT count(*) FROM pact_publications) AS pacts, (SELECT count(*) FROM verifications) AS verifications,
@@ -99,6 +99,49 @@ SELECT * FROM dblink('other', 'SELECT pg_advisory_unlock(1907404105)') AS t(unlo
 SELECT dblink_disconnect('other');
 CALL pactflow_clean_until_done('[{"tag": "keep"}]');
 SELECT fx_versions();
+
+-- Long runs stay flat. 1,050 versions nothing keeps, limit 1: 1,050 passes in one CALL, each committed. Every
+-- pass records the backend's memory (what pg_backend_memory_contexts sums up) and the subtransactions it
+-- opened: the memory after pass 1,000 is within 1 MB of the memory after pass 100, and a pass opens at most
+-- three subtransactions (the table locks, one delete unit, the next pass's orphans) whatever it deletes.
+DO $$
+BEGIN
+    INSERT INTO versions (number, pacticipant_id, "order", created_at, updated_at)
+    SELECT 'long' || n, fx_pacticipant('Long'), 10000 + n, timestamp '2016-03-01', timestamp '2016-03-01'
+    FROM generate_series(1, 1050) n;
+END $$;
+CREATE TABLE long_run_start AS SELECT coalesce(max(id), 0) AS id FROM pactflow.clean_runs;
+CALL pactflow_clean_until_done('[{"tag": "keep"}]', "limit" => 1);
+WITH r AS (SELECT row_number() OVER (ORDER BY c.id) AS pass, (c.result ->> 'memory_bytes')::bigint AS memory,
+                  (c.result ->> 'subtransactions')::int AS subtransactions
+           FROM pactflow.clean_runs c, long_run_start s WHERE c.id > s.id)
+SELECT count(*) AS passes,
+       (SELECT memory FROM r WHERE pass = 1000) - (SELECT memory FROM r WHERE pass = 100) < 1024 * 1024 AS memory_flat,
+       max(subtransactions) <= 3 AS few_subtransactions
+FROM r;
+SELECT fx_versions();
+
+-- pactflow.clean_runs stays bounded: passes that deleted nothing share one row (passes counts them), and
+-- pactflow.clean_runs_max_rows / pactflow.clean_runs_retention_days drop the oldest rows.
+CALL pactflow_clean_until_done('[{"tag": "keep"}]');
+CALL pactflow_clean_until_done('[{"tag": "keep"}]');
+CALL pactflow_clean_until_done('[{"tag": "keep"}]');
+SELECT deleted, passes, more FROM pactflow.clean_runs ORDER BY id DESC LIMIT 2;
+SET pactflow.clean_runs_max_rows = 50;
+DO $$
+BEGIN
+    PERFORM fx_version('Old', 'x' || n, timestamp '2016-04-01') FROM generate_series(1, 5) n;
+END $$;
+CALL pactflow_clean_until_done('[{"tag": "keep"}]', "limit" => 1);
+SELECT count(*) <= 51 AS bounded FROM pactflow.clean_runs;
+SET pactflow.clean_runs_retention_days = 1;
+UPDATE pactflow.clean_runs SET finished_at = finished_at - interval '2 days';
+DO $$ BEGIN PERFORM fx_version('Old', 'y', timestamp '2016-04-01'); END $$;
+CALL pactflow_clean_until_done('[{"tag": "keep"}]');
+SELECT count(*) AS rows_left, sum(deleted) AS deleted FROM pactflow.clean_runs;
+SELECT * FROM fx_error_of($$SET pactflow.clean_runs_retention_days = 0$$);
+RESET pactflow.clean_runs_max_rows;
+RESET pactflow.clean_runs_retention_days;
 
 -- Back to the regression database; the throwaway database goes.
 \c :regress_db

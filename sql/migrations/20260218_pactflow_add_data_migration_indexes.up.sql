@@ -1,6 +1,19 @@
 -- Adds small partial indexes on the "needs fixing" predicates of the data migrations in sql/data_migrations/ (plus a tiny BRIN index on tags.created_at), built concurrently, so their every-start checks are index lookups.
 -- pactflow:origin=pactflow
 -- pactflow:transaction=false
+-- pactflow:creates=pactflow_verifications_pacticipant_ids_null
+-- pactflow:creates=pactflow_pact_publications_consumer_id_null
+-- pactflow:creates=pactflow_webhooks_enabled_null
+-- pactflow:creates=pactflow_webhook_executions_triggered_webhook_id_null
+-- pactflow:creates=pactflow_latest_pp_ids_created_at_null
+-- pactflow:creates=pactflow_latest_v_ids_created_at_null
+-- pactflow:creates=pactflow_tags_pacticipant_id_null
+-- pactflow:creates=pactflow_tags_version_order_null
+-- pactflow:creates=pactflow_pacticipants_display_name_null
+-- pactflow:creates=pactflow_triggered_webhooks_uuid_null
+-- pactflow:creates=pactflow_pact_publications_consumer_version_order_null
+-- pactflow:creates=pactflow_versions_legacy_branch
+-- pactflow:creates=pactflow_tags_created_at_brin
 -- Re-runnable: each index is dropped first if present (a failed concurrent build leaves an INVALID index behind), then built.
 -- No index on integrations.contract_data_updated_at: the Pact Broker updates that column on every publication and
 -- verification, and an index predicate naming it would stop those updates being HOT; the table is small (one row per pair).

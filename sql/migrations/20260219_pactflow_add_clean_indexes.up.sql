@@ -1,6 +1,11 @@
 -- Adds the indexes the clean's deletes and keep checks need, so the cost of a pass follows the rows it deletes, not the size of the tables.
 -- pactflow:origin=pactflow
 -- pactflow:transaction=false
+-- pactflow:creates=pactflow_pact_publications_pact_version_id
+-- pactflow:creates=pactflow_currently_deployed_version_ids_deployed_version_id
+-- pactflow:creates=pactflow_currently_deployed_version_ids_version_id
+-- pactflow:creates=pactflow_triggered_webhooks_latest_lookup
+-- pactflow:creates=pactflow_versions_created_at
 -- Built concurrently (no write lock on live tables); re-runnable: an index left INVALID by a failed build is dropped first.
 -- pact_publications.pact_version_id: orphan pact versions and "no remaining publication of this pact version".
 DROP INDEX CONCURRENTLY IF EXISTS pactflow_pact_publications_pact_version_id;

@@ -1,5 +1,6 @@
 -- Records, with triggers, every write that can leave work for data migrations 12-14 (create branches, migrate integrations, provider-tag successful verifications), so that each run checks exactly those rows instead of whole tables.
 -- pactflow:origin=pactflow
+-- pactflow:creates=pactflow_data_migration_changes
 --
 -- What the Pact Broker's data migrations compare on every start, and the writes that can make them find work:
 --   12 versions with a legacy versions.branch and no branch_versions (version_id, branch_name) row:

@@ -47,6 +47,10 @@ TEST(LoaderInstall, NamesTheStaleSqlObjects) {
     EXPECT_EQ(run_loader("install --dbname '" + db + "'", out), 6) << out;
     EXPECT_NE(out.find("the pactflow SQL objects (0.0.1) do not match the pactflow library"), std::string::npos) << out;
     EXPECT_NE(out.find("ALTER EXTENSION pactflow UPDATE"), std::string::npos) << out;
+    EXPECT_NE(out.find("(SQLSTATE PF004)"), std::string::npos) << out;
+    // migrate checks the same before it migrates anything.
+    EXPECT_EQ(run_loader("migrate --dbname '" + db + "'", out), 6) << out;
+    EXPECT_NE(out.find("(SQLSTATE PF004)"), std::string::npos) << out;
 }
 
 TEST(LoaderInstall, NamesAStaleLibraryOrLoader) {

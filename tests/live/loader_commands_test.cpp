@@ -240,7 +240,7 @@ TEST(LoaderSchedule, RegistersOnePgCronJobByNameAndRemovesIt) {
     EXPECT_EQ(cron.scalar("SELECT schedule || ' ' || database FROM cron.job WHERE jobname = 'sched-test'"),
               pactflow::Value("10 3 * * * sched_db"));
     auto command = cron.scalar("SELECT command FROM cron.job WHERE jobname = 'sched-test'").value_or("");
-    EXPECT_EQ(command.rfind("CALL pactflow_clean_until_done(", 0), 0u) << command;
+    EXPECT_EQ(command.rfind("CALL public.pactflow_clean_until_done(", 0), 0u) << command;  // qualified: any search_path
     // The command is valid SQL whose selectors survive quoting.
     Connection app("dbname=sched_db");
     EXPECT_EQ(app.scalar("SELECT ($1::text ~ 'it''''s')::text", {command}), pactflow::Value("true")) << command;
@@ -274,7 +274,9 @@ TEST(LoaderClean, UntilDoneRepeatsPassesWithProgressEvents) {
     EXPECT_TRUE(contains(r.out, "clean progress")) << r.out;
     EXPECT_TRUE(contains(r.out, "Automatically adding {\"deployed\":true}")) << r.out;
     EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 1);  // only Foo's latest is kept
-    EXPECT_GE(count(c, "SELECT count(*) FROM pactflow.clean_runs"), 8);
+    // 49 versions, 7 per pass: 7 passes, the last knowing nothing is left (no extra pass that finds nothing).
+    EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.clean_runs"), 7);
+    EXPECT_TRUE(contains(r.out, "Results (7 passes")) << r.out;
 }
 
 TEST(LoaderClean, ASecondConcurrentCleanIsSkippedWithSuccess) {
@@ -339,4 +341,84 @@ TEST(LoaderClean, ClientSideAndExtensionCleansDeleteTheSameRows) {
     EXPECT_EQ(ea.scalar(heads), eb.scalar(heads));
     EXPECT_LT(count(ea, "SELECT count(*) FROM versions"), 240);
     EXPECT_GT(count(ea, "SELECT count(*) FROM versions"), 4);
+}
+
+// Exit codes during a clean (README "Exit codes"): once connected, whatever stops the clean is exit code 8.
+TEST(LoaderClean, ALockTimeoutDuringACleanIsACleanFailure) {
+    live::fresh_database("clean_exit_lock");
+    ASSERT_EQ(live::loader("migrate", "PGDATABASE=clean_exit_lock ").status, 0);
+    Connection c("dbname=clean_exit_lock");
+    small_fixture(c, 5);
+    Connection holder("dbname=clean_exit_lock");
+    holder.exec("BEGIN");
+    holder.exec("LOCK TABLE tags IN ACCESS EXCLUSIVE MODE");
+    // A dry run gives up after its bounded wait (55P03): a failed clean, not "another migrator held the lock".
+    auto r = live::loader(std::string("clean --dry-run ") + now_arg, "PGDATABASE=clean_exit_lock ");
+    EXPECT_EQ(r.status, 8) << r.out;
+    EXPECT_TRUE(contains(r.out, "dry run gave up: table public.tags is locked by another session")) << r.out;
+    // A real pass skips itself and says so; --until-done returns normally.
+    r = live::loader(std::string("clean --until-done ") + now_arg, "PGDATABASE=clean_exit_lock ");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "busy")) << r.out;
+    holder.exec("ROLLBACK");
+    EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 5);
+}
+
+TEST(LoaderClean, AConnectionLostDuringACleanIsACleanFailure) {
+    live::fresh_database("clean_exit_conn");
+    ASSERT_EQ(live::loader("migrate", "PGDATABASE=clean_exit_conn ").status, 0);
+    Connection c("dbname=clean_exit_conn");
+    small_fixture(c, 5);
+    // The harness makes the delete slow, then ends the loader's session while it waits.
+    c.exec("CREATE FUNCTION slow_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN OLD; END $$");
+    c.exec("CREATE TRIGGER slow_delete BEFORE DELETE ON versions FOR EACH ROW EXECUTE FUNCTION slow_delete()");
+    Connection killer("dbname=clean_exit_conn");
+    killer.exec("CREATE FUNCTION kill_clean() RETURNS void LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1..200 LOOP "
+                "IF EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()) THEN "
+                "PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database(); "
+                "RETURN; END IF; PERFORM pg_sleep(0.1); END LOOP; END $$");
+    auto r = live::loader(std::string("clean ") + now_arg + " & sleep 0.2; psql -X -q -d clean_exit_conn -c 'SELECT kill_clean()' "
+                          ">/dev/null; wait $!; exit $?",
+                          "PGDATABASE=clean_exit_conn ");
+    EXPECT_EQ(r.status, 8) << r.out;
+    c.exec("DROP TRIGGER slow_delete ON versions");
+    EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 5);
+}
+
+TEST(LoaderClean, InvalidArgumentsStopBeforeConnecting) {
+    auto r = live::loader("clean --limit 0");
+    EXPECT_EQ(r.status, 2) << r.out;
+    r = live::loader("clean --selectors '[{\"max_age\": 1e400}]'");
+    EXPECT_EQ(r.status, 2) << r.out;
+    live::fresh_database("clean_exit_now");
+    ASSERT_EQ(live::loader("migrate", "PGDATABASE=clean_exit_now ").status, 0);
+    r = live::loader("clean --now 'not a time'", "PGDATABASE=clean_exit_now ");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "argument \"now\"")) << r.out;
+    r = live::loader("clean --now '1850-01-01 00:00:00+00'", "PGDATABASE=clean_exit_now ");
+    EXPECT_EQ(r.status, 2) << r.out;
+}
+
+// A LATIN1 database with a non-ASCII pacticipant: the loader's dry run reports it, from the extension and from
+// the client alike.
+TEST(LoaderClean, DryRunInALatin1Database) {
+    {
+        Connection admin("dbname=postgres");
+        admin.exec("DROP DATABASE IF EXISTS clean_latin1 WITH (FORCE)");
+        admin.exec("CREATE DATABASE clean_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+    }
+    ASSERT_EQ(live::loader("migrate", "PGDATABASE=clean_latin1 ").status, 0);
+    Connection c("dbname=clean_latin1");
+    c.exec("SET client_encoding = 'UTF8'");
+    c.exec("INSERT INTO pacticipants (name, created_at, updated_at) VALUES ('Café', now(), now())");
+    c.exec("INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT g::text, p.id, g, "
+           "timestamp '2025-01-01' + g * interval '1 hour', now() FROM pacticipants p, generate_series(1, 3) g");
+    for (const char *mode : {"", "--no-extension "}) {
+        auto r = live::loader(std::string("clean --dry-run ") + mode + "--selectors '[{\"pacticipant\": \"Café\", \"latest\": true}]' " +
+                                  now_arg,
+                              "PACTFLOW_LOG_FORMAT=json PGDATABASE=clean_latin1 ");
+        EXPECT_EQ(r.status, 0) << r.out;
+        EXPECT_TRUE(contains(r.out, "\"versionsToDelete\":2")) << r.out;
+        EXPECT_TRUE(contains(r.out, "\"pacticipant\":\"Café\"")) << r.out;
+    }
 }

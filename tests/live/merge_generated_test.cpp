@@ -101,11 +101,11 @@ std::string whole_tables(Connection &c) {
 }  // namespace
 
 // Step 1 of the procedure: the dry run lists every conflict with each copy's value and the rule applied, tells that
-// the real run would be refused (exit 9), and changes nothing.
+// the real run would be refused (exit 10), and changes nothing.
 TEST(MergeGenerated, DryRunListsEachConflictWithEveryValueAndTheRule) {
     Three t = three("mg_dry");
     auto r = merge(t.target, t.sources, "--dry-run");
-    EXPECT_EQ(r.status, 9) << r.out;
+    EXPECT_EQ(r.status, 10) << r.out;
     EXPECT_TRUE(contains(r.out, "[DRY RUN]")) << r.out;
     EXPECT_TRUE(contains(r.out, "pacticipant_main_branch ")) << r.out;
     EXPECT_TRUE(contains(r.out, "rule refuse: REFUSED")) << r.out;
@@ -132,9 +132,9 @@ TEST(MergeGenerated, DryRunListsEachConflictWithEveryValueAndTheRule) {
 TEST(MergeGenerated, UndecidedConflictsRefuseTheMergeAndChangeNothing) {
     Three t = three("mg_refuse");
     auto r = merge(t.target, t.sources);
-    EXPECT_EQ(r.status, 9) << r.out;
+    EXPECT_EQ(r.status, 10) << r.out;
     EXPECT_TRUE(contains(r.out, "merge refused")) << r.out;
-    EXPECT_TRUE(contains(r.out, "PF006")) << r.out;
+    EXPECT_TRUE(contains(r.out, "PF007")) << r.out;
     Connection c(t.target);
     EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 0);
     EXPECT_EQ(count(c, "SELECT count(*) FROM pacticipants"), 0);

@@ -161,7 +161,7 @@ TEST(MergeScenarios, VersionOnDifferentBranchesIsDecidedByPolicyOnly) {
                            "JOIN branch_versions bv ON bv.version_id = v.id GROUP BY v.number";
     const std::string refused = live::fresh_database("ms_vb_t0");
     auto r = merge(refused, {a, b});
-    EXPECT_EQ(r.status, 9) << r.out;
+    EXPECT_EQ(r.status, 10) << r.out;
     EXPECT_TRUE(contains(r.out, "version_branch [\"Foo\", \"1.0.0\"]")) << r.out;
     EXPECT_TRUE(contains(r.out, "= main")) << r.out;
     EXPECT_TRUE(contains(r.out, "= release/1")) << r.out;
@@ -197,7 +197,7 @@ TEST(MergeScenarios, EnvironmentAndWebhookConflicts) {
     }
     const std::string target = live::fresh_database("ms_env_t");
     auto r = merge(target, {a, b});
-    EXPECT_EQ(r.status, 9) << r.out;
+    EXPECT_EQ(r.status, 10) << r.out;
     EXPECT_TRUE(contains(r.out, "environment_production staging")) << r.out;
     EXPECT_TRUE(contains(r.out, "webhook_definition 0f7c1a5e-hook")) << r.out;
     EXPECT_TRUE(contains(r.out, "rule first: keeps")) << r.out;
@@ -345,13 +345,13 @@ TEST(MergeScenarios, ErrorsNameTheSourceAndWhatToDo) {
     EXPECT_EQ(r.status, 2) << r.out;
     const std::string empty = live::fresh_database("ms_err_empty");
     r = merge(target, {empty});
-    EXPECT_EQ(r.status, 10) << r.out;
+    EXPECT_EQ(r.status, 11) << r.out;
     EXPECT_TRUE(contains(r.out, "is not a Pact Broker database")) << r.out;
-    EXPECT_TRUE(contains(r.out, "PF007")) << r.out;
+    EXPECT_TRUE(contains(r.out, "PF008")) << r.out;
     Connection s(a);
     s.exec("INSERT INTO schema_migrations VALUES ('29990101_from_the_future.rb')");
     r = merge(target, {a});
-    EXPECT_EQ(r.status, 10) << r.out;
+    EXPECT_EQ(r.status, 11) << r.out;
     EXPECT_TRUE(contains(r.out, "29990101_from_the_future.rb")) << r.out;
     EXPECT_TRUE(contains(r.out, "PF002")) << r.out;
     r = merge(target, {"dbname=ms_err_nonexistent"});
@@ -389,7 +389,7 @@ TEST(MergeScenarios, TheSqlFunctionMergesSchemasOfTheSameDatabase) {
         t.query("SELECT pactflow_merge(ARRAY['broker_eu', 'broker_us'])");
         ADD_FAILURE() << "a refused conflict must raise";
     } catch (const pactflow::Error &e) {
-        EXPECT_EQ(e.sqlstate(), "PF006");
+        EXPECT_EQ(e.sqlstate(), "PF007");
         EXPECT_TRUE(contains(e.detail(), "pacticipant_main_branch Foo")) << e.detail();
     }
     json done = json::parse(*t.scalar("SELECT pactflow_merge(ARRAY['broker_eu', 'broker_us'], prefer => '2')::text"));

@@ -3,6 +3,7 @@
 #include "live_support.hpp"
 
 #include "pactflow/catalog.hpp"
+#include "pactflow/locks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -146,6 +147,19 @@ TEST(Migrate, TargetFromTheEnvironment) {
     r = live::loader("migrate " + dbarg(db), "PACTFLOW_DATABASE_MIGRATION_TARGET=soon ");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_TRUE(contains(r.out, "invalid value for PACTFLOW_DATABASE_MIGRATION_TARGET: \"soon\"")) << r.out;
+}
+
+// README "Exit codes" 4: another migrator (pactflow-db, or a Pact Broker booting: the same advisory lock key) holds
+// the lock for longer than --lock-wait; nothing is migrated, and the next run goes on.
+TEST(Migrate, LockWaitExpiresWithExitFour) {
+    const std::string db = live::fresh_database("mig_lock_wait");
+    Connection holder(db);
+    holder.query("SELECT pg_advisory_lock($1::bigint)", {std::to_string(pactflow::locks::migrate)});
+    auto r = live::loader("migrate --lock-wait 1 " + dbarg(db));
+    EXPECT_EQ(r.status, 4) << r.out;
+    EXPECT_EQ(Connection(db).scalar("SELECT to_regclass('public.schema_migrations')::text"), std::nullopt);
+    holder.query("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(pactflow::locks::migrate)});
+    EXPECT_EQ(live::loader("migrate " + dbarg(db)).status, 0);
 }
 
 TEST(Migrate, IrreversibleRollbackIsRefusedWithNothingChanged) {

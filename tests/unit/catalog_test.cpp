@@ -24,11 +24,13 @@ TEST(Catalog, OrdersByIntegerVersionThenName) {
 
 TEST(Catalog, ReadsHeaders) {
     auto c = Catalog::from_files({
-        {"migrations/1_a.up.sql", "-- pactflow:transaction=false\n-- pactflow:origin=pactflow\nCREATE INDEX CONCURRENTLY i ON t (x);"},
+        {"migrations/1_a.up.sql", "-- pactflow:transaction=false\n-- pactflow:origin=pactflow\n-- "
+                                  "pactflow:creates=i\nCREATE INDEX CONCURRENTLY i ON t (x);"},
         {"data_migrations/01_fix.sql", "-- pactflow:requires=1_a\nUPDATE t SET x = 1 WHERE x IS NULL;"},
     });
     EXPECT_FALSE(c.migrations()[0].transactional);
     EXPECT_FALSE(c.migrations()[0].pact_broker);
+    EXPECT_EQ(c.migrations()[0].creates, std::vector<std::string>{"i"});
     ASSERT_EQ(c.data_migrations().size(), 1u);
     EXPECT_EQ(c.data_migrations()[0].requires_applied, std::vector<std::string>{"1_a"});
 }
@@ -37,6 +39,20 @@ TEST(Catalog, RejectsMalformedFiles) {
     EXPECT_THROW(Catalog::from_files({{"migrations/abc.up.sql", ""}}), Error);
     EXPECT_THROW(Catalog::from_files({{"migrations/1_a.down.sql", ""}}), Error);
     EXPECT_THROW(Catalog::from_files({{"migrations/1_a.up.sql", "-- pactflow:transaction=maybe\n"}}), Error);
+}
+
+// A migration of ours must say what it creates, or a database that lost its history would run it again.
+TEST(Catalog, OurMigrationsListWhatTheyCreate) {
+    try {
+        Catalog::from_files({{"migrations/1_a.up.sql", "-- pactflow:origin=pactflow\nCREATE INDEX i ON t (x);"}});
+        FAIL() << "expected a refusal";
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.detail()).find("pactflow:creates=NAME"), std::string::npos) << e.detail();
+    }
+    for (const auto &m : Catalog::builtin().migrations())
+        if (!m.pact_broker) {
+            EXPECT_FALSE(m.creates.empty()) << m.name;
+        }
 }
 
 TEST(Catalog, VersionOfFilename) {

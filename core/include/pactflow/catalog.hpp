@@ -5,6 +5,9 @@
 // NAME starts with the integer version (e.g. 20190509_create_version_sequence). Header lines at the top
 // of an up script:  -- pactflow:transaction=false   (must run outside a transaction, by the loader)
 //                   -- pactflow:origin=pactflow      (ours: not recorded in the Pact Broker's schema_migrations)
+//                   -- pactflow:creates=NAME         (ours, one line per relation it creates in the application
+//                                                      schema: when all exist, a database whose history was lost
+//                                                      with DROP EXTENSION has it applied, and adopts it)
 // Data migrations (sql/data_migrations/NN_name.sql) re-run on every migrate; headers
 //                   -- pactflow:requires=MIGRATION   (skip unless that schema migration is applied)
 //                   -- pactflow:unless=MIGRATION     (skip once that schema migration is applied)
@@ -27,6 +30,7 @@ struct Migration {
     bool transactional = true;
     bool pact_broker = true;  // false for our own migrations
     std::int32_t checksum = 0;  // flyway_checksum(up)
+    std::vector<std::string> creates;  // ours: the relations it creates (header pactflow:creates)
 
     std::string filename() const { return name + ".rb"; }  // the schema_migrations row
 };

@@ -1,0 +1,2 @@
+\set seed random(1, 1000000)
+SELECT wl.verify(:seed);

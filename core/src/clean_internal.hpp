@@ -1,0 +1,117 @@
+// Parts of one clean pass shared by the files that implement it (clean.cpp, clean_categories.cpp,
+// clean_report.cpp). Not a public header.
+#pragma once
+#include "pactflow/clean.hpp"
+#include "pactflow/clean_keep.hpp"
+#include "pactflow/executor.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pactflow::clean::detail {
+
+using json = nlohmann::json;
+using Ids = std::vector<long long>;
+
+std::string array_literal(const Ids &ids);
+// `cond` tested row by row: "EXISTS (SELECT 1 WHERE cond OFFSET 0)" is a subplan run for each row, so the planner
+// cannot turn the condition's NOT EXISTS into a join that hashes or merges a whole table when only a few rows
+// (a window, a candidate list, a change set) are to be tested.
+std::string row_test(const std::string &cond);
+Ids parse_array(const std::string &text);  // "{1,2,3}"
+Ids column_ids(const std::vector<Row> &rows);
+
+// What a pass is doing, shared by its categories.
+struct Pass {
+    Executor &ex;
+    const CleanOptions &o;
+    Tables t;
+    std::chrono::steady_clock::time_point started;
+    std::map<std::string, long long> deleted;  // rows per table
+    long long units = 0;                       // recoverable units (subtransactions) opened
+    bool budget_spent = false;
+
+    // True once the caller's time budget is used up (checked between steps, never inside a statement).
+    bool out_of_time();
+};
+
+// A kind of row the clean deletes: which rows qualify, and how to delete some of them with what must go
+// first (rows referencing them through NO ACTION foreign keys).
+struct Category {
+    std::string name;   // key in the result
+    std::string table;  // qualified table the rows are in
+    // SQL true when row x of `table` qualifies (built fresh per statement, with its parameters).
+    std::function<std::string(const std::string &x, SqlParams &)> qualifies;
+    // Deletes rows `ids` (locked and checked again by the caller) and what must go first, adding rows deleted
+    // per table to `counts`. Runs inside a recoverable unit.
+    std::function<void(const Ids &ids, json &counts)> remove;
+    // Rows that do not qualify yet but will by aging alone (superseded, younger than the cutoff); unset if none.
+    std::function<std::string(const std::string &x, SqlParams &)> waiting;
+};
+
+struct CategoryOutcome {
+    Ids found;  // the oldest rows that qualified (dry run: what a pass would delete)
+    Ids deleted;
+    Ids busy;                      // qualified, but a row it needs was locked by someone else: left for a later pass
+    bool more = false;             // rows that qualify remain after this pass
+    json counts = json::object();  // rows deleted per table
+};
+
+// Where a category's candidates come from: find(after, want) returns up to `want` ids of rows that qualify,
+// lowest first, all greater than `after`.
+class Source {
+public:
+    virtual ~Source() = default;
+    virtual Ids find(long long after, std::size_t want) const = 0;
+};
+
+// Finds up to `limit` of the oldest rows that qualify and, unless dry run, deletes them: each candidate row
+// is locked (FOR UPDATE SKIP LOCKED) and checked again under the lock before its unit deletes it; a unit that
+// meets a lock or a concurrent reference is rolled back and split, so only the busy rows are skipped. Without
+// a source, candidates come from a search of the whole table (find_oldest_rows).
+CategoryOutcome run_category(Pass &p, const Category &c);
+CategoryOutcome run_category(Pass &p, const Category &c, const Source *source);
+// The search of the whole table: the next rows in id order, then the rest driven by the condition's indexes.
+Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want);
+
+// ---- change capture (migration 20260226_pactflow_add_clean_change_capture) -------------------------------
+// With the capture triggers in place (all of them enabled), a tracked category checks only the rows its change
+// set names and the rows added since its last pass (pactflow.clean_frontier), and still finds every row that
+// qualifies: see clean_tracked.cpp.
+struct Capture {
+    bool active = false;
+    std::string fingerprint;  // the capture triggers' oids and states: another value means "start over"
+    bool reset = false;       // a TRUNCATE asked to start over
+    long long reset_seq = 0;
+};
+Capture read_capture(Pass &p);
+// Runs a tracked category ('p' overwritten pact publications, 'v' duplicate verifications, 'o' orphan pact
+// versions); `keep_for_next` are ids to check again on the next pass whatever happens (the pact versions this pass
+// orphaned itself).
+CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &cap, char kind,
+                                     const Ids &keep_for_next);
+void finish_capture(Pass &p, const Capture &cap);
+
+// The categories of a pass, in their order.
+Category stale_branches_category(Pass &p, const std::vector<BranchSelector> &branch_selectors);
+Category versions_category(Pass &p, const KeepModel &keep, Ids &touched_pact_versions);
+Category overwritten_pact_publications_category(Pass &p, Ids &touched_pact_versions);
+Category duplicate_verifications_category(Pass &p, Ids &touched_pact_versions);
+Category webhook_history_category(Pass &p);
+Category orphan_pact_versions_category(Pass &p, const Ids &touched_pact_versions);
+// Pact versions among `touched` that no publication or verification references any more.
+Ids orphans_among(Pass &p, const Ids &touched);
+
+// The Pact Broker's dry-run report (counts, versionSummary).
+void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete, long long branches_to_delete,
+                        json &result);
+// pactflow.clean_runs: one row per pass that deleted something; passes that deleted nothing are summed up in
+// one row; rows past the retention are removed.
+void record_run(Pass &p, const json &result, long long deleted);
+
+}  // namespace pactflow::clean::detail

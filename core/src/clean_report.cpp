@@ -1,0 +1,157 @@
+// The dry run's report and the record of real passes (pactflow.clean_runs).
+#include "clean_internal.hpp"
+
+#include "pactflow/error.hpp"
+#include "pactflow/utf8.hpp"
+
+#include <map>
+
+namespace pactflow::clean::detail {
+namespace {
+
+long long number(const Value &v) { return std::stoll(v.value_or("0")); }
+
+// Version info of the Pact Broker's versionSummary: number, creation time, sorted tag names.
+const char *version_info_columns =
+    "v.number, to_char(v.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "(SELECT coalesce(jsonb_agg(t.name ORDER BY t.name), '[]') FROM %TAGS% t WHERE t.version_id = v.id)::text";
+
+std::string info_columns(const Tables &t) {
+    std::string s = version_info_columns;
+    s.replace(s.find("%TAGS%"), 6, t("tags"));
+    return s;
+}
+
+json version_info(const Row &r, std::size_t at) {
+    if (!r.at(at)) return json();
+    json tags = json::parse(utf8::sanitize(r.at(at + 2).value_or("[]")), nullptr, false);
+    if (tags.is_discarded()) tags = json::array();
+    return json{{"number", utf8::sanitize(*r.at(at))}, {"created", r.at(at + 1).value_or("")}, {"tags", tags}};
+}
+
+// A pactflow.* setting read as a whole number (a placeholder when the library is not loaded), or `fallback`.
+long long setting(Executor &ex, const std::string &name, long long fallback, long long min, long long max) {
+    auto v = ex.scalar("SELECT current_setting($1, true)", {name});
+    if (!v || v->empty()) return fallback;
+    char *end = nullptr;
+    const long long n = std::strtoll(v->c_str(), &end, 10);
+    if (*end || n < min || n > max)
+        throw Error(sqlstate::invalid_parameter_value,
+                    "invalid value for setting " + name + ": \"" + utf8::truncate(*v, 40) + "\"",
+                    name + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ".",
+                    "RESET " + name + " for the default of " + std::to_string(fallback) + ".");
+    return n;
+}
+
+}  // namespace
+
+void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete, long long branches_to_delete,
+                        json &result) {
+    Executor &ex = p.ex;
+    const Tables &t = p.t;
+    // Per-selector distinct counts and the distinct total, from the same model the pass tests rows with; the
+    // versions each selector keeps are listed once (hashed, not sorted).
+    SqlParams sp;
+    const std::string pairs = keep.kept_by_selector(sp);
+    std::map<long long, long long> by_selector;
+    long long keep_total = 0;
+    for (const Row &r :
+         ex.query("WITH k AS MATERIALIZED (" + pairs +
+                      ") SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, k.id "
+                      "FROM k) d GROUP BY d.i UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id FROM k) d",
+                  sp.values())) {
+        if (r.at(0)) by_selector[number(r.at(0))] = number(r.at(1));
+        else keep_total = number(r.at(1));
+    }
+    // Versions per pacticipant, counted in the (pacticipant_id, "order") index; their sum is the total.
+    const std::string del = array_literal(versions_to_delete), info = info_columns(t);
+    auto rows = ex.query(
+        "SELECT p.id::text, p.name, (SELECT count(*) FROM " + t("versions") +
+            " c WHERE c.pacticipant_id = p.id), "
+            "lk.*, fk.* FROM " +
+            t("pacticipants") +
+            " p "
+            "LEFT JOIN LATERAL (SELECT " +
+            info + " FROM " + t("versions") +
+            " v WHERE v.pacticipant_id = p.id "
+            "AND v.\"order\" IS NOT NULL AND v.id <> ALL($1::integer[]) ORDER BY v.\"order\" DESC LIMIT 1) lk ON true "
+            "LEFT JOIN LATERAL (SELECT " +
+            info + " FROM " + t("versions") +
+            " v WHERE v.pacticipant_id = p.id "
+            "AND v.\"order\" IS NOT NULL AND v.id <> ALL($1::integer[]) ORDER BY v.\"order\" ASC LIMIT 1) fk ON true "
+            "ORDER BY lower(p.name), p.name",
+        {del});
+    long long total = 0;
+    for (const auto &row : rows) total += number(row.at(2));
+    json per_selector = json::array();
+    for (std::size_t i = 0; i < keep.selectors().size(); ++i)
+        per_selector.push_back(
+            json{{"selector", keep.selectors()[i].to_json()},
+                 {"count", by_selector.count(static_cast<long long>(i)) ? by_selector[static_cast<long long>(i)] : 0}});
+    const long long total_branches = number(ex.scalar("SELECT count(*) FROM " + t("branches")));
+    result["counts"] = json{{"totalVersions", total},
+                            {"versionsToDelete", versions_to_delete.size()},
+                            {"versionsNotToKeep", total - keep_total},
+                            {"versionsToKeep", keep_total},
+                            {"versionsToKeepBySelector", per_selector},
+                            {"totalBranches", total_branches},
+                            {"branchesToDelete", branches_to_delete},
+                            {"branchesToKeep", total_branches - branches_to_delete}};
+
+    // versionSummary: per pacticipant, what a pass would delete (in id order) and the newest and oldest
+    // versions it leaves ("latestVersion" / "firstVersion" hold what their names say).
+    std::map<std::string, std::vector<Row>> deleting;
+    for (auto &row : ex.query("SELECT v.pacticipant_id::text, " + info + " FROM " + t("versions") +
+                                  " v WHERE v.id = ANY($1::integer[]) ORDER BY v.id",
+                              {del}))
+        deleting[row.at(0).value_or("")].push_back(row);
+    json summary = json::object();
+    for (const auto &row : rows) {
+        const auto &d = deleting[row.at(0).value_or("")];
+        const long long n_total = number(row.at(2)), n_del = static_cast<long long>(d.size());
+        json to_delete = json{{"count", n_del}};
+        if (n_del) {
+            to_delete["fromVersion"] = version_info(d.front(), 1);
+            to_delete["toVersion"] = version_info(d.back(), 1);
+        }
+        json to_keep = json{{"count", n_total - n_del}};
+        if (n_total - n_del && row.at(3)) {
+            to_keep["latestVersion"] = version_info(row, 3);
+            to_keep["firstVersion"] = version_info(row, 6);
+        }
+        summary[utf8::sanitize(row.at(1).value_or(""))] = json{{"toDelete", to_delete}, {"toKeep", to_keep}};
+    }
+    result["versionSummary"] = summary;
+}
+
+void record_run(Pass &p, const json &result, long long deleted) {
+    Executor &ex = p.ex;
+    const long long retention_days = setting(ex, "pactflow.clean_runs_retention_days", 90, 1, 36500);
+    const long long max_rows = setting(ex, "pactflow.clean_runs_max_rows", 10000, 10, 10000000);
+    const std::string ms = std::to_string(result.value("duration_ms", 0LL));
+    const std::string more = result.value("more", false) ? "true" : "false";
+    const std::string text = result.dump(-1, ' ', false, json::error_handler_t::replace);
+    // A pass that deleted nothing adds itself to the row of the idle passes right before it.
+    bool summed = false;
+    if (deleted == 0)
+        summed =
+            !ex.query("UPDATE pactflow.clean_runs SET passes = passes + 1, finished_at = clock_timestamp(), more = "
+                      "$1::boolean, result = $2::jsonb WHERE id = (SELECT max(id) FROM pactflow.clean_runs) AND "
+                      "deleted = 0 "
+                      "RETURNING id",
+                      {more, text})
+                 .empty();
+    if (!summed)
+        ex.query("INSERT INTO pactflow.clean_runs (started_at, deleted, more, result) VALUES "
+                 "(clock_timestamp() - make_interval(secs => $1::double precision / 1000), $2::bigint, $3::boolean, "
+                 "$4::jsonb)",
+                 {ms, std::to_string(deleted), more, text});
+    // Retention: rows older than the retention, and beyond the newest max_rows, go (a bounded number per pass).
+    ex.query(
+        "DELETE FROM pactflow.clean_runs WHERE id IN (SELECT id FROM pactflow.clean_runs WHERE finished_at < "
+        "clock_timestamp() - make_interval(days => $1::integer) OR id <= (SELECT max(id) FROM pactflow.clean_runs) - "
+        "$2::bigint ORDER BY id LIMIT 1000)",
+        {std::to_string(retention_days), std::to_string(max_rows)});
+}
+
+}  // namespace pactflow::clean::detail

@@ -1,0 +1,159 @@
+// Tracked categories: overwritten pact publications, duplicate verifications, orphan pact versions.
+//
+// Whether a row of these qualifies depends on other rows (is it still the latest revision, the latest
+// verification, is it still referenced?), so finding the oldest that qualify means looking at every row of
+// tables with millions of them. With the capture triggers of migration 20260226_pactflow_add_clean_change_capture
+// in place, a pass looks only at:
+//   - the rows added since the category's last pass: ids from pactflow.clean_frontier.next_id on, walked in id
+//     order like any search (a first pass, or one after the triggers changed, starts at 0);
+//   - the rows named in the change set (pactflow_clean_changes), which the triggers fill in the same
+//     transaction as any change that can make an older row qualify: a latest pointer that moves or goes, a
+//     reference that goes, a row inserted (also one whose insert was still in flight when a pass walked past
+//     its id), a creation time changed; and which passes fill with what they must look at again: rows that
+//     qualify but were not deleted (beyond the limit, busy), rows that will qualify by aging alone (superseded
+//     but younger than overwritten_data_max_age), the pact versions a pass orphaned itself.
+// So every row that qualifies is either at or past next_id or in the change set: the pass still deletes the
+// oldest rows that qualify. The triggers are checked on every pass (all present, all enabled, the same oids
+// as when next_id was recorded); otherwise the category starts over from 0. Changes made with the triggers
+// disabled or under session_replication_role = replica are not recorded: README "Clean" says how to start over.
+#include "clean_internal.hpp"
+
+#include "pactflow/clean_options.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace pactflow::clean::detail {
+namespace {
+
+constexpr long long capture_triggers = 18;
+
+// Candidates of a tracked category: the change set's rows that qualify, merged with the search of the rows
+// from `from` on. Remembers how far the search looked and what it found.
+class TrackedSource : public Source {
+public:
+    TrackedSource(Pass &p, const Category &c, Ids changed, long long from)
+        : p_(p), c_(c), changed_(std::move(changed)), from_(from) {
+        table_max_ = std::stoll(p_.ex.scalar("SELECT coalesce(max(id), 0) FROM " + c_.table).value_or("0"));
+        walk_end_ = from_ - 1;
+    }
+
+    Ids find(long long after, std::size_t want) const override {
+        Ids walk = find_oldest_rows(p_, c_, std::max(after, from_ - 1), want);
+        // A full answer stops the search at its last row; a short one means it looked at everything.
+        walk_end_ = std::max(walk_end_, walk.size() == want ? walk.back() : table_max_);
+        walked_.insert(walk.begin(), walk.end());
+        Ids merged;
+        for (long long id : changed_)
+            if (id > after) merged.push_back(id);
+        merged.insert(merged.end(), walk.begin(), walk.end());
+        std::sort(merged.begin(), merged.end());
+        merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+        if (merged.size() > want) merged.resize(want);
+        return merged;
+    }
+
+    long long walk_end() const { return walk_end_; }
+    const std::set<long long> &walked() const { return walked_; }
+    const Ids &changed() const { return changed_; }
+
+private:
+    Pass &p_;
+    const Category &c_;
+    Ids changed_;
+    long long from_;
+    long long table_max_ = 0;
+    mutable long long walk_end_;
+    mutable std::set<long long> walked_;
+};
+
+}  // namespace
+
+Capture read_capture(Pass &p) {
+    Capture cap;
+    const std::string changes = p.t("pactflow_clean_changes");
+    if (!p.ex.scalar("SELECT pg_catalog.to_regclass($1)", {changes})) return cap;
+    // Oid, state and row version of each trigger: dropping, recreating, disabling or enabling one changes it.
+    auto r = p.ex.query(
+        "SELECT count(*), string_agg(t.oid::text || t.tgenabled::text || ':' || t.xmin::text, ',' ORDER BY t.oid) "
+        "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = $1 AND t.tgname LIKE 'pactflow\\_clean\\_%' AND t.tgenabled IN ('O', 'A')",
+        {p.o.schema});
+    if (r.empty() || std::stoll(r[0][0].value_or("0")) != capture_triggers) return cap;
+    cap.active = true;
+    cap.fingerprint = r[0][1].value_or("");
+    auto reset = p.ex.scalar("SELECT max(seq) FROM " + changes + " WHERE kind = 'R'");
+    if (reset) {
+        cap.reset = true;
+        cap.reset_seq = std::stoll(*reset);
+    }
+    return cap;
+}
+
+CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &cap, char kind,
+                                     const Ids &keep_for_next) {
+    if (!cap.active) {
+        // Without the triggers every row is looked at; what was recorded before no longer holds.
+        if (!p.o.dry_run && p.ex.scalar("SELECT pg_catalog.to_regclass('pactflow.clean_frontier')"))
+            p.ex.query("DELETE FROM pactflow.clean_frontier WHERE category = $1", {c.name});
+        return run_category(p, c);
+    }
+    const std::string k(1, kind), changes = p.t("pactflow_clean_changes");
+    long long from = 0;
+    auto state = p.ex.query("SELECT next_id, capture FROM pactflow.clean_frontier WHERE category = $1", {c.name});
+    if (!state.empty() && state[0][1] == Value(cap.fingerprint) && !cap.reset)
+        from = std::stoll(state[0][0].value_or("0"));
+    const std::string upto =
+        p.ex.scalar("SELECT coalesce(max(seq), 0) FROM " + changes + " WHERE kind = $1::\"char\"", {k}).value_or("0");
+    Ids changed;
+    if (from > 0) {
+        SqlParams sp;
+        const std::string kind_p = sp.add(k, "\"char\""), upto_p = sp.add(upto, "bigint");
+        changed = column_ids(p.ex.query("SELECT DISTINCT x.id FROM " + changes + " e JOIN " + c.table +
+                                            " x ON x.id = e.id "
+                                            "WHERE e.kind = " +
+                                            kind_p + " AND e.seq <= " + upto_p + " AND " +
+                                            row_test(c.qualifies("x", sp)) + " ORDER BY x.id",
+                                        sp.values()));
+    }
+    TrackedSource source(p, c, changed, from);
+    CategoryOutcome out = run_category(p, c, &source);
+    if (p.o.dry_run) return out;
+
+    // What the next pass must look at again.
+    std::set<long long> again(source.walked().begin(), source.walked().end());
+    again.insert(source.changed().begin(), source.changed().end());
+    for (long long id : out.deleted) again.erase(id);
+    again.insert(keep_for_next.begin(), keep_for_next.end());
+    if (c.waiting) {
+        SqlParams sp;
+        const std::string kind_p = sp.add(k, "\"char\""), upto_p = sp.add(upto, "bigint");
+        const std::string from_p = sp.add(std::to_string(from), "bigint");
+        const std::string end_p = sp.add(std::to_string(source.walk_end()), "bigint");
+        const std::string young = row_test(c.waiting("x", sp));
+        for (long long id : column_ids(p.ex.query(
+                 "SELECT x.id FROM " + changes + " e JOIN " + c.table + " x ON x.id = e.id WHERE e.kind = " + kind_p +
+                     " AND e.seq <= " + upto_p + " AND " + young + " UNION SELECT x.id FROM " + c.table +
+                     " x WHERE x.id >= " + from_p + " AND x.id <= " + end_p + " AND " + young,
+                 sp.values())))
+            again.insert(id);
+    }
+    p.ex.query("DELETE FROM " + changes + " WHERE kind = $1::\"char\" AND seq <= $2::bigint", {k, upto});
+    if (!again.empty())
+        p.ex.query("INSERT INTO " + changes + " (kind, id) SELECT $1::\"char\", unnest($2::integer[])",
+                   {k, array_literal(Ids(again.begin(), again.end()))});
+    p.ex.query("INSERT INTO pactflow.clean_frontier (category, next_id, capture) VALUES ($1, $2::bigint, $3) "
+               "ON CONFLICT (category) DO UPDATE SET next_id = EXCLUDED.next_id, capture = EXCLUDED.capture, "
+               "updated_at = clock_timestamp()",
+               {c.name, std::to_string(source.walk_end() + 1), cap.fingerprint});
+    return out;
+}
+
+void finish_capture(Pass &p, const Capture &cap) {
+    if (!cap.active || !cap.reset || p.o.dry_run) return;
+    p.ex.query("DELETE FROM " + p.t("pactflow_clean_changes") + " WHERE kind = 'R' AND seq <= $1::bigint",
+               {std::to_string(cap.reset_seq)});
+}
+
+}  // namespace pactflow::clean::detail

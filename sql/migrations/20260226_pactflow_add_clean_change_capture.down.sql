@@ -1,0 +1,22 @@
+-- Drops the clean's change capture (the clean then checks every row of those tables on every pass).
+DROP TRIGGER IF EXISTS pactflow_clean_pp_insert ON pact_publications;
+DROP TRIGGER IF EXISTS pactflow_clean_pp_delete ON pact_publications;
+DROP TRIGGER IF EXISTS pactflow_clean_pp_repoint ON pact_publications;
+DROP TRIGGER IF EXISTS pactflow_clean_pp_redate ON pact_publications;
+DROP TRIGGER IF EXISTS pactflow_clean_v_insert ON verifications;
+DROP TRIGGER IF EXISTS pactflow_clean_v_delete ON verifications;
+DROP TRIGGER IF EXISTS pactflow_clean_v_repoint ON verifications;
+DROP TRIGGER IF EXISTS pactflow_clean_v_redate ON verifications;
+DROP TRIGGER IF EXISTS pactflow_clean_pv_insert ON pact_versions;
+DROP TRIGGER IF EXISTS pactflow_clean_lpp_delete ON latest_pact_publication_ids_for_consumer_versions;
+DROP TRIGGER IF EXISTS pactflow_clean_lpp_repoint ON latest_pact_publication_ids_for_consumer_versions;
+DROP TRIGGER IF EXISTS pactflow_clean_lv_delete ON latest_verification_id_for_pact_version_and_provider_version;
+DROP TRIGGER IF EXISTS pactflow_clean_lv_repoint ON latest_verification_id_for_pact_version_and_provider_version;
+DROP TRIGGER IF EXISTS pactflow_clean_truncate ON pact_publications;
+DROP TRIGGER IF EXISTS pactflow_clean_truncate ON verifications;
+DROP TRIGGER IF EXISTS pactflow_clean_truncate ON pact_versions;
+DROP TRIGGER IF EXISTS pactflow_clean_truncate ON latest_pact_publication_ids_for_consumer_versions;
+DROP TRIGGER IF EXISTS pactflow_clean_truncate ON latest_verification_id_for_pact_version_and_provider_version;
+DROP FUNCTION IF EXISTS pactflow_clean_capture();
+DROP FUNCTION IF EXISTS pactflow_clean_capture_row();
+DROP TABLE IF EXISTS pactflow_clean_changes;
