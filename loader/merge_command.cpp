@@ -251,8 +251,8 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                 for (SourceState *s : which) {
                     if (s->at_latest) {
                         const merge::Delta *d = s->delta ? &*s->delta : nullptr;
-                        streamed.push_back({s->conn.get(), binary_sql(t.name, merge::extract_sql(t, s->source.src,
-                                                                                               quote_ident(s->schema), d))});
+                        const std::string sql = merge::extract_sql(t, s->source.src, quote_ident(s->schema), d);
+                        streamed.push_back({s->conn.get(), binary_sql(t.name, sql), "merge source " + s->source.label});
                         streamed_by.push_back(s);
                     } else {
                         s->rows += engine.stage_local(

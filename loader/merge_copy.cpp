@@ -118,7 +118,7 @@ std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection
         PGconn *src = from[i].conn->raw();
         if (PQsendQuery(src, ("COPY (" + from[i].select_sql + ") TO STDOUT (FORMAT " + format + ")").c_str()) != 1) {
             abandon("a source's COPY failed");
-            throw Error("08006", "could not read " + table + " from a source", PQerrorMessage(src));
+            throw Error("08006", "could not read " + table + " from " + from[i].label, PQerrorMessage(src));
         }
         active[i] = true;
     }
@@ -126,7 +126,7 @@ std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection
         PGconn *src = from[i].conn->raw();
         PGresult *r = PQgetResult(src);
         if (PQresultStatus(r) != PGRES_COPY_OUT) {
-            Error e = result_error(r, src, "could not read " + table + " from a source");
+            Error e = result_error(r, src, "could not read " + table + " from " + from[i].label);
             while (PGresult *rest = PQgetResult(src)) PQclear(rest);
             active[i] = false;
             abandon("a source's COPY failed");
@@ -166,14 +166,14 @@ std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection
                     if (n == -1) {
                         active[i] = false;
                         --left;
-                        finish(src, "could not read " + table + " from a source");
+                        finish(src, "could not read " + table + " from " + from[i].label);
                         break;
                     }
                     if (n < 0) {
                         active[i] = false;
                         --left;
-                        finish(src, "could not read " + table + " from a source");
-                        throw Error("08006", "the source connection failed while reading " + table,
+                        finish(src, "could not read " + table + " from " + from[i].label);
+                        throw Error("08006", "the connection to " + from[i].label + " failed while reading " + table,
                                     PQerrorMessage(src));
                     }
                     waiting = false;
@@ -212,7 +212,7 @@ std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection
                 throw Error("08006", "could not wait for the sources of " + table, "poll failed");
             for (std::size_t k = 0; k < fds.size(); ++k)
                 if (fds[k].revents != 0 && PQconsumeInput(from[who[k]].conn->raw()) != 1)
-                    throw Error("08006", "the source connection failed while reading " + table,
+                    throw Error("08006", "the connection to " + from[who[k]].label + " failed while reading " + table,
                                 PQerrorMessage(from[who[k]].conn->raw()));
         }
     } catch (...) {

@@ -25,6 +25,7 @@ CopyStats copy_rows(Connection &from, const std::string &select_sql, Connection 
 struct CopySource {
     Connection *conn;
     std::string select_sql;
+    std::string label;  // names the source in errors
 };
 std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection &to, const std::string &table,
                                  const std::string &format = "text");

@@ -328,6 +328,36 @@ TEST(MergeScenarios, TheApplicationRoleMergesFromReadOnlySources) {
     EXPECT_EQ(invariant_violations("dbname=ms_role_t"), std::vector<std::string>{});
 }
 
+// The sources are read together, table by table: one that fails (here its reader may not read the verifications)
+// stops the run with its own error naming it, the other sources' reads are cancelled, and the target is unchanged.
+TEST(MergeScenarios, ASourceFailingWhileTheSourcesAreReadStopsTheRun) {
+    Connection admin("dbname=postgres");
+    admin.exec("DO $$ BEGIN CREATE ROLE merge_reader LOGIN PASSWORD 'Merge-reader-pw-1'; "
+               "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    const std::string a = broker_database("ms_read_a"), b = broker_database("ms_read_b");
+    {
+        Broker x(a);
+        base_fixture(x);
+    }
+    {
+        Broker y(b);
+        base_fixture(y);
+        y.conn().exec("GRANT USAGE ON SCHEMA public TO merge_reader; GRANT SELECT ON ALL TABLES IN SCHEMA public TO "
+                      "merge_reader; REVOKE SELECT ON verifications FROM merge_reader");
+    }
+    const std::string target = broker_database("ms_read_t");
+    auto r = merge(target, {a, "dbname=ms_read_b user=merge_reader password=Merge-reader-pw-1"}, "--prefer 1");
+    EXPECT_NE(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "could not read pg_temp.m_verifications")) << r.out;
+    EXPECT_TRUE(contains(r.out, "from merge source #2")) << r.out;
+    EXPECT_TRUE(contains(r.out, "permission denied for table verifications")) << r.out;
+    Connection t(target);
+    EXPECT_EQ(count(t, "SELECT count(*) FROM versions"), 0);
+    EXPECT_EQ(count(t, "SELECT count(*) FROM pactflow.merge_runs"), 0);
+    // Nothing was left half-done: the first source alone then merges.
+    EXPECT_EQ(merge(target, {a}).status, 0);
+}
+
 // Errors for people: what is wrong, with which source, and what to do; specific exit codes and SQLSTATEs.
 TEST(MergeScenarios, ErrorsNameTheSourceAndWhatToDo) {
     const std::string a = broker_database("ms_err_a");
