@@ -260,8 +260,8 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                     }
                 }
                 if (streamed.empty()) continue;
-                const auto st = copy_rows(streamed, target,
-                                          "pg_temp.m_" + t.name + " (" + staging_columns.at(t.name).names + ")", "binary");
+                const auto st = copy_rows(
+                    streamed, target, "pg_temp.m_" + t.name + " (" + staging_columns.at(t.name).names + ")", "binary");
                 for (std::size_t i = 0; i < st.size(); ++i) {
                     streamed_by[i]->rows += st[i].rows;
                     streamed_by[i]->bytes += st[i].bytes;
@@ -294,11 +294,15 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
         }
         const bool rebuild_indexes =
             staged >= replica_threshold &&
-            target.scalar("SELECT NOT EXISTS (SELECT 1 FROM " + quote_ident(app) + ".versions) AND NOT EXISTS "
-                          "(SELECT 1 FROM " + quote_ident(app) + ".pacticipants) AND (SELECT pg_catalog.bool_and("
-                          "pg_catalog.pg_has_role(c.relowner, 'USAGE')) FROM pg_catalog.pg_class c WHERE c.relnamespace"
-                          " = $1::pg_catalog.regnamespace AND c.relname = ANY (pg_catalog.string_to_array($2, ',')))",
-                          {quote_ident(app), table_list}) == Value("t");
+            target.scalar(
+                "SELECT NOT EXISTS (SELECT 1 FROM " + quote_ident(app) +
+                    ".versions) AND NOT EXISTS "
+                    "(SELECT 1 FROM " +
+                    quote_ident(app) +
+                    ".pacticipants) AND (SELECT pg_catalog.bool_and("
+                    "pg_catalog.pg_has_role(c.relowner, 'USAGE')) FROM pg_catalog.pg_class c WHERE c.relnamespace"
+                    " = $1::pg_catalog.regnamespace AND c.relname = ANY (pg_catalog.string_to_array($2, ',')))",
+                {quote_ident(app), table_list}) == Value("t");
         // The broker's writers wait while the merge runs (its readers do not, unless the indexes are rebuilt): no
         // publication can slip between what this run reads of the target and what it writes.
         target.query("SELECT pg_catalog.set_config('lock_timeout', $1, true)",

@@ -143,7 +143,8 @@ std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection
     PQclear(w);
     // Binary streams are merged into one: the target gets one header and one trailer, each source's are dropped
     // (the header comes with a source's first message, the trailer is a message of its own).
-    static const char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0', 0, 0, 0, 0, 0, 0, 0, 0};
+    static const char header[19] = {'P',  'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n',
+                                    '\0', 0,   0,   0,   0,   0,   0,    0,      0};
     const bool binary = format == "binary";
     std::vector<bool> header_pending(from.size(), binary);
     if (binary && PQputCopyData(dst, header, sizeof header) != 1) {
