@@ -47,7 +47,7 @@ namespace {
 
 // Up to `want` ids of rows that qualify, lowest first, with id > after. The search looks at windows of rows in id
 // order first, stopping at the `want`-th row that qualifies (cheap when rows that qualify are dense, as on a
-// database never cleaned): the first window holds 2000 + 4 * want rows, the next ones as many as the density seen
+// database never cleaned): the first window holds Category::first_window rows, the next ones as many as the density seen
 // so far predicts are needed. When that prediction exceeds an eighth of the table (rows that qualify are rare,
 // as in the steady state), one statement searches the rest, ordered by "x.id + 0" so that the planner does not
 // walk the primary key row by row hoping to stop early (it cannot when few rows qualify) but drives the search
@@ -76,7 +76,7 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
                p.ex.scalar("SELECT greatest(reltuples, 0) FROM pg_catalog.pg_class WHERE oid = $1::regclass", {c.table})
                    .value_or("0"))));
     const long long cap = std::max<long long>(20000, rows / 8);
-    long long window = std::min<long long>(20000, 2000 + 4 * static_cast<long long>(want)), examined = 0;
+    long long window = std::min<long long>(20000, c.first_window(static_cast<long long>(want))), examined = 0;
     Ids ids;
     for (;;) {
         const std::size_t need = want - ids.size();
@@ -238,58 +238,44 @@ Category versions_category(Pass &p, const KeepModel &keep, Ids &touched) {
     c.table = p.t("versions");
     const KeepModel *k = &keep;
     c.qualifies = [k](const std::string &x, SqlParams &sp) { return k->unkept(x, sp); };
+    // In the steady state the oldest versions are the ones kept forever (branch heads, main branches), each
+    // tested against every selector: a small first window finds that out cheaply before the search of the rest.
+    c.first_window = [](long long want) { return 200 + want; };
     const Tables t = p.t;
     Executor &ex = p.ex;
     Ids *noted = &touched;
     c.remove = [t, &ex, noted](const Ids &ids, json &counts) {
         // One statement: everything referencing the versions through NO ACTION foreign keys goes with them (the
         // checks run at the end of the statement), the rest by ON DELETE CASCADE (branch_versions and heads,
-        // currently_deployed_version_ids, the latest_* rows).
+        // currently_deployed_version_ids, the latest_* rows). Every search takes its ids as an array
+        // ("= ANY"): the planner then reads each table's index for exactly those ids, where "IN (SELECT ... FROM
+        // cte)" lets it hash the ids and scan whole tables (tags, deployed_versions, branch_heads), a cost that
+        // grows with the database instead of with the versions deleted.
+        const std::string in_p = " = ANY (ARRAY(SELECT id FROM p))", in_f = " = ANY (ARRAY(SELECT id FROM f))";
         auto r = ex.query(
-            "WITH v AS (SELECT unnest($1::integer[]) AS id), "
-            "p AS (SELECT id FROM " +
-                t("pact_publications") +
-                " WHERE consumer_version_id IN (SELECT id FROM v)), "
-                "f AS (SELECT id FROM " +
-                t("verifications") +
-                " WHERE provider_version_id IN (SELECT id FROM v)), "
-                "w AS (SELECT id FROM " +
-                t("triggered_webhooks") +
-                " WHERE pact_publication_id IN (SELECT id FROM p) "
-                "UNION SELECT id FROM " +
-                t("triggered_webhooks") +
-                " WHERE verification_id IN (SELECT id FROM f)), "
-                "h AS (SELECT DISTINCT branch_id FROM " +
-                t("branch_heads") +
-                " WHERE version_id IN (SELECT id FROM v)), "
-                "d_we AS (" +
-                delete_executions(t, "p") +
-                "), "
-                "d_tw AS (DELETE FROM " +
-                t("triggered_webhooks") +
-                " WHERE id IN (SELECT id FROM w) RETURNING 1), "
-                "d_f AS (DELETE FROM " +
-                t("verifications") +
-                " WHERE id IN (SELECT id FROM f) RETURNING pact_version_id), "
-                "d_p AS (DELETE FROM " +
-                t("pact_publications") +
-                " WHERE id IN (SELECT id FROM p) RETURNING pact_version_id), "
-                "d_dv AS (DELETE FROM " +
-                t("deployed_versions") +
-                " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
-                "d_rv AS (DELETE FROM " +
-                t("released_versions") +
-                " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
-                "d_t AS (DELETE FROM " +
-                t("tags") +
-                " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
-                "d_v AS (DELETE FROM " +
-                t("versions") +
-                " WHERE id IN (SELECT id FROM v) RETURNING 1) "
+            "WITH p AS MATERIALIZED (SELECT id FROM " + t("pact_publications") +
+                " WHERE consumer_version_id = ANY ($1::integer[])), "
+                "f AS MATERIALIZED (SELECT id FROM " + t("verifications") +
+                " WHERE provider_version_id = ANY ($1::integer[])), "
+                "w AS MATERIALIZED (SELECT id FROM " + t("triggered_webhooks") + " WHERE pact_publication_id" + in_p +
+                " UNION SELECT id FROM " + t("triggered_webhooks") + " WHERE verification_id" + in_f + "), "
+                "h AS (SELECT DISTINCT branch_id FROM " + t("branch_heads") +
+                " WHERE version_id = ANY ($1::integer[])), "
+                "d_we AS (" + delete_executions(t, "p") + "), "
+                "d_tw AS (DELETE FROM " + t("triggered_webhooks") +
+                " WHERE id = ANY (ARRAY(SELECT id FROM w)) RETURNING 1), "
+                "d_f AS (DELETE FROM " + t("verifications") + " WHERE id" + in_f + " RETURNING pact_version_id), "
+                "d_p AS (DELETE FROM " + t("pact_publications") + " WHERE id" + in_p + " RETURNING pact_version_id), "
+                "d_dv AS (DELETE FROM " + t("deployed_versions") +
+                " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
+                "d_rv AS (DELETE FROM " + t("released_versions") +
+                " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
+                "d_t AS (DELETE FROM " + t("tags") + " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
+                "d_v AS (DELETE FROM " + t("versions") + " WHERE id = ANY ($1::integer[]) RETURNING 1) "
                 "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d_f), "
-                "(SELECT count(*) FROM d_p), (SELECT count(*) FROM d_dv), (SELECT count(*) FROM d_rv), (SELECT "
-                "count(*) FROM d_t), "
-                "(SELECT count(*) FROM d_v), (SELECT coalesce(array_agg(branch_id), '{}') FROM h), "
+                "(SELECT count(*) FROM d_p), (SELECT count(*) FROM d_dv), (SELECT count(*) FROM d_rv), "
+                "(SELECT count(*) FROM d_t), (SELECT count(*) FROM d_v), "
+                "(SELECT coalesce(array_agg(branch_id), '{}') FROM h), "
                 "(SELECT coalesce(array_agg(DISTINCT pv), '{}') FROM (SELECT pact_version_id FROM d_f UNION ALL "
                 "SELECT pact_version_id FROM d_p) n(pv))",
             {array_literal(ids)});
@@ -347,16 +333,16 @@ Category superseded(Pass &p, const std::string &name, const char *table, const c
             ex.query("WITH x AS (SELECT unnest($1::integer[]) AS id), "
                      "w AS (SELECT id FROM " +
                          t("triggered_webhooks") + " WHERE " + wcol +
-                         " IN (SELECT id FROM x)), "
+                         " = ANY ($1::integer[])), "
                          "d_we AS (" +
                          delete_executions(t, pubs ? "x" : "") +
                          "), "
                          "d_tw AS (DELETE FROM " +
                          t("triggered_webhooks") +
-                         " WHERE id IN (SELECT id FROM w) RETURNING 1), "
+                         " WHERE id = ANY (ARRAY(SELECT id FROM w)) RETURNING 1), "
                          "d AS (DELETE FROM " +
                          t(tbl.c_str()) +
-                         " WHERE id IN (SELECT id FROM x) RETURNING pact_version_id) "
+                         " WHERE id = ANY ($1::integer[]) RETURNING pact_version_id) "
                          "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d), "
                          "(SELECT coalesce(array_agg(DISTINCT pact_version_id), '{}') FROM d)",
                      {array_literal(ids)});
@@ -403,10 +389,10 @@ Category webhook_history_category(Pass &p) {
         auto r = ex.query("WITH x AS (SELECT unnest($1::integer[]) AS id), "
                           "d_we AS (DELETE FROM " +
                               t("webhook_executions") +
-                              " WHERE triggered_webhook_id IN (SELECT id FROM x) "
+                              " WHERE triggered_webhook_id = ANY ($1::integer[]) "
                               "RETURNING 1), d_tw AS (DELETE FROM " +
                               t("triggered_webhooks") +
-                              " WHERE id IN (SELECT id FROM x) "
+                              " WHERE id = ANY ($1::integer[]) "
                               "RETURNING 1) SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw)",
                           {array_literal(ids)});
         counts["webhook_executions"] = std::stoll(r.at(0).at(0).value_or("0"));

@@ -52,6 +52,8 @@ struct Category {
     std::function<void(const Ids &ids, json &counts)> remove;
     // Rows that do not qualify yet but will by aging alone (superseded, younger than the cutoff); unset if none.
     std::function<std::string(const std::string &x, SqlParams &)> waiting;
+    // Rows the oldest-first search looks at in its first window, for `want` rows that qualify.
+    std::function<long long(long long want)> first_window = [](long long want) { return 2000 + 4 * want; };
 };
 
 struct CategoryOutcome {
