@@ -109,9 +109,10 @@ Category orphan_pact_versions_category(Pass &p, const Ids &touched_pact_versions
 // Pact versions among `touched` that no publication or verification references any more.
 Ids orphans_among(Pass &p, const Ids &touched);
 
-// The Pact Broker's dry-run report (counts, versionSummary).
-void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete, long long branches_to_delete,
-                        json &result);
+// The Pact Broker's dry-run report (counts, versionSummary). more_to_delete: unkept versions remain beyond
+// versions_to_delete (otherwise those are all of them).
+void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete, bool more_to_delete,
+                        long long branches_to_delete, json &result);
 // pactflow.clean_runs: one row per pass that deleted something; passes that deleted nothing are summed up in
 // one row; rows past the retention are removed.
 void record_run(Pass &p, const json &result, long long deleted);

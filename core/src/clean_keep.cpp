@@ -308,6 +308,19 @@ std::string KeepModel::kept_by_selector(SqlParams &p) const {
     return out;
 }
 
+std::string KeepModel::kept_counts_by_selector(SqlParams &p) const {
+    std::string out;
+    for (const Shape &g : shapes_) {
+        const Conditions c(g.form, row_vals, t_);
+        // Ids from branch_versions, branch_heads or tags repeat (a version on two branches, holding two tags);
+        // ids from versions do not, for a given selector.
+        const bool repeats = c.tag_latest_set() || !c.branch_set().empty();
+        out += std::string(out.empty() ? "" : " UNION ALL ") + "SELECT a.i, count(" + (repeats ? "DISTINCT a.id" : "*") +
+               ") FROM (" + shape_set(g, p, true) + ") a GROUP BY a.i";
+    }
+    return out;
+}
+
 std::string KeepModel::kept_ids(SqlParams &p) const {
     std::string out;
     for (const Shape &g : shapes_) out += (out.empty() ? "" : " UNION ALL ") + shape_set(g, p, false);

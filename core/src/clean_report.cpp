@@ -5,6 +5,7 @@
 #include "pactflow/utf8.hpp"
 
 #include <map>
+#include <optional>
 
 namespace pactflow::clean::detail {
 namespace {
@@ -45,23 +46,26 @@ long long setting(Executor &ex, const std::string &name, long long fallback, lon
 
 }  // namespace
 
-void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete, long long branches_to_delete,
-                        json &result) {
+void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete, bool more_to_delete,
+                        long long branches_to_delete, json &result) {
     Executor &ex = p.ex;
     const Tables &t = p.t;
-    // Per-selector distinct counts and the distinct total, from the same model the pass tests rows with; the
-    // versions each selector keeps are listed once (hashed, not sorted).
+    // Per-selector distinct counts, each selector's set counted on its own (sets read from versions without
+    // hashing their ids).
     SqlParams sp;
-    const std::string pairs = keep.kept_by_selector(sp);
     std::map<long long, long long> by_selector;
-    long long keep_total = 0;
-    for (const Row &r :
-         ex.query("WITH k AS MATERIALIZED (" + pairs +
-                      ") SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, k.id "
-                      "FROM k) d GROUP BY d.i UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id FROM k) d",
-                  sp.values())) {
-        if (r.at(0)) by_selector[number(r.at(0))] = number(r.at(1));
-        else keep_total = number(r.at(1));
+    for (const Row &r : ex.query(keep.kept_counts_by_selector(sp), sp.values()))
+        by_selector[number(r.at(0))] = number(r.at(1));
+    // The distinct total: when the search found every unkept version (no more than the limit, as in a daily
+    // steady state), it is all versions but those; otherwise the kept ids of all selectors hashed once.
+    std::optional<long long> not_kept;
+    if (!more_to_delete) not_kept = static_cast<long long>(versions_to_delete.size());
+    long long kept_union = 0;
+    if (!not_kept) {
+        SqlParams kp;
+        kept_union =
+            number(ex.scalar("SELECT count(*) FROM (SELECT DISTINCT k.id FROM (" + keep.kept_ids(kp) + ") k) d",
+                             kp.values()));
     }
     // Versions per pacticipant, counted in the (pacticipant_id, "order") index; their sum is the total.
     const std::string del = array_literal(versions_to_delete), info = info_columns(t);
@@ -83,6 +87,7 @@ void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_d
         {del});
     long long total = 0;
     for (const auto &row : rows) total += number(row.at(2));
+    const long long keep_total = not_kept ? total - *not_kept : kept_union;
     json per_selector = json::array();
     for (std::size_t i = 0; i < keep.selectors().size(); ++i)
         per_selector.push_back(

@@ -55,6 +55,9 @@ public:
     std::string kept_by_selector(SqlParams &p) const;
     // SELECT id: the versions kept by any selector (ids may repeat).
     std::string kept_ids(SqlParams &p) const;
+    // SELECT i, n: for each selector that keeps any version, how many distinct versions it keeps (a set read
+    // from versions itself is counted without hashing its ids).
+    std::string kept_counts_by_selector(SqlParams &p) const;
 
     const std::vector<Selector> &selectors() const { return selectors_; }
 
