@@ -53,17 +53,23 @@ namespace {
 // walk the primary key row by row hoping to stop early (it cannot when few rows qualify) but drives the search
 // from the condition's own indexes: for versions the covering created_at index below the newest max_age boundary,
 // for the others anti-joins over the index-only structures of the latest_* tables and references.
-Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
+Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want, std::optional<long long> *total) {
+    long long tail_count = 0;
     auto search = [&](long long lo, const std::optional<std::string> &hi, bool tail, std::size_t n) {
         SqlParams sp;
         std::string range = "x.id > " + sp.add(std::to_string(lo), "bigint");
         if (hi) range = tail ? "x.id >= " + sp.add(*hi, "bigint") : range + " AND x.id < " + sp.add(*hi, "bigint");
         const std::string cond = c.qualifies("x", sp);
         const std::string lim = sp.add(std::to_string(n), "bigint");
-        if (tail)
-            return column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE " + range + " AND " + cond +
-                                             " ORDER BY x.id + 0 LIMIT " + lim,
-                                         sp.values()));
+        if (tail) {
+            // Counting every row that qualifies costs next to nothing here: the sort reads them all anyway.
+            auto rows = p.ex.query("SELECT x.id" + std::string(total ? ", count(*) OVER ()" : "") + " FROM " +
+                                       c.table + " x WHERE " + range + " AND " + cond + " ORDER BY x.id + 0 LIMIT " +
+                                       lim,
+                                   sp.values());
+            if (total && !rows.empty()) tail_count = std::stoll(rows.front().at(1).value_or("0"));
+            return column_ids(rows);
+        }
         // The rows of the window in id order, the condition checked on each until enough qualified. The OFFSET 0s
         // keep the planner from evaluating the condition on every row of the window (in the scan, or as a join that
         // hashes a whole table): the condition is a subplan run per row, stopped by the LIMIT.
@@ -85,7 +91,11 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
                                        {std::to_string(after), std::to_string(window)});
         Ids found = search(after, bound, false, need);
         ids.insert(ids.end(), found.begin(), found.end());
-        if (!bound || ids.size() >= want) return ids;
+        if (!bound || ids.size() >= want) {
+            // A last window that found fewer than wanted found them all.
+            if (total && ids.size() < want) *total = static_cast<long long>(ids.size());
+            return ids;
+        }
         examined += window;
         after = std::stoll(*bound) - 1;
         // Rows still to look at if the density so far holds (at least one more window's worth when none qualified).
@@ -96,6 +106,8 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
         window = std::max<long long>(window, static_cast<long long>(predicted * 1.5));
     }
     Ids rest = search(after, std::to_string(after + 1), true, want - ids.size());
+    // Every window before returned fewer rows than it wanted, so it returned all its rows that qualify.
+    if (total) *total = static_cast<long long>(ids.size()) + tail_count;
     ids.insert(ids.end(), rest.begin(), rest.end());
     return ids;
 }
@@ -132,10 +144,10 @@ CategoryOutcome run_category(Pass &p, const Category &c, const Source *source) {
     CategoryOutcome out;
     const std::size_t limit = static_cast<std::size_t>(p.o.limit);
     auto find = [&](long long after, std::size_t want) {
-        return source ? source->find(after, want) : find_oldest(p, c, after, want);
+        return source ? source->find(after, want) : find_oldest(p, c, after, want, nullptr);
     };
     if (p.o.dry_run) {
-        Ids ids = find(0, limit + 1);
+        Ids ids = source ? find(0, limit + 1) : find_oldest(p, c, 0, limit + 1, &out.qualifying);
         out.more = ids.size() > limit;
         if (out.more) ids.resize(limit);
         out.found = ids;
@@ -181,8 +193,8 @@ CategoryOutcome run_category(Pass &p, const Category &c, const Source *source) {
     return out;
 }
 
-Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want) {
-    return find_oldest(p, c, after, want);
+Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want, std::optional<long long> *total) {
+    return find_oldest(p, c, after, want, total);
 }
 
 // ---- the categories -----------------------------------------------------------------------------------

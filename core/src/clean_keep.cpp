@@ -308,15 +308,11 @@ std::string KeepModel::kept_by_selector(SqlParams &p) const {
     return out;
 }
 
-std::string KeepModel::kept_counts_by_selector(SqlParams &p) const {
-    std::string out;
+std::vector<std::size_t> KeepModel::repeating_selectors() const {
+    std::vector<std::size_t> out;
     for (const Shape &g : shapes_) {
         const Conditions c(g.form, row_vals, t_);
-        // Ids from branch_versions, branch_heads or tags repeat (a version on two branches, holding two tags);
-        // ids from versions do not, for a given selector.
-        const bool repeats = c.tag_latest_set() || !c.branch_set().empty();
-        out += std::string(out.empty() ? "" : " UNION ALL ") + "SELECT a.i, count(" + (repeats ? "DISTINCT a.id" : "*") +
-               ") FROM (" + shape_set(g, p, true) + ") a GROUP BY a.i";
+        if (c.tag_latest_set() || !c.branch_set().empty()) out.insert(out.end(), g.members.begin(), g.members.end());
     }
     return out;
 }

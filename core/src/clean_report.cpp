@@ -46,26 +46,29 @@ long long setting(Executor &ex, const std::string &name, long long fallback, lon
 
 }  // namespace
 
-void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete, bool more_to_delete,
-                        long long branches_to_delete, json &result) {
+void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete,
+                        std::optional<long long> unkept_total, long long branches_to_delete, json &result) {
     Executor &ex = p.ex;
     const Tables &t = p.t;
-    // Per-selector distinct counts, each selector's set counted on its own (sets read from versions without
-    // hashing their ids).
+    // Per-selector distinct counts and the distinct total, each selector's set read once (materialized):
+    // sets read from versions are counted as they are, only the others hashed for their distinct ids. The total
+    // is all versions but the unkept ones when the search counted those (it looked at every row that can be
+    // unkept: the steady state), otherwise the distinct ids of all sets, hashed once.
     SqlParams sp;
+    const std::string pairs = keep.kept_by_selector(sp);
+    Ids repeating;
+    for (std::size_t i : keep.repeating_selectors()) repeating.push_back(static_cast<long long>(i));
+    const std::string rep = sp.add(array_literal(repeating), "integer[]");
     std::map<long long, long long> by_selector;
-    for (const Row &r : ex.query(keep.kept_counts_by_selector(sp), sp.values()))
-        by_selector[number(r.at(0))] = number(r.at(1));
-    // The distinct total: when the search found every unkept version (no more than the limit, as in a daily
-    // steady state), it is all versions but those; otherwise the kept ids of all selectors hashed once.
-    std::optional<long long> not_kept;
-    if (!more_to_delete) not_kept = static_cast<long long>(versions_to_delete.size());
-    long long kept_union = 0;
-    if (!not_kept) {
-        SqlParams kp;
-        kept_union =
-            number(ex.scalar("SELECT count(*) FROM (SELECT DISTINCT k.id FROM (" + keep.kept_ids(kp) + ") k) d",
-                             kp.values()));
+    std::optional<long long> kept_union;
+    for (const Row &r : ex.query("WITH k AS MATERIALIZED (" + pairs + ") SELECT k.i, count(*) FROM k WHERE k.i <> ALL(" +
+                                     rep + ") GROUP BY k.i UNION ALL SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, "
+                                     "k.id FROM k WHERE k.i = ANY(" + rep + ")) d GROUP BY d.i" +
+                                     (unkept_total ? "" : " UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id "
+                                                          "FROM k) d"),
+                                 sp.values())) {
+        if (r.at(0)) by_selector[number(r.at(0))] = number(r.at(1));
+        else kept_union = number(r.at(1));
     }
     // Versions per pacticipant, counted in the (pacticipant_id, "order") index; their sum is the total.
     const std::string del = array_literal(versions_to_delete), info = info_columns(t);
@@ -87,7 +90,7 @@ void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_d
         {del});
     long long total = 0;
     for (const auto &row : rows) total += number(row.at(2));
-    const long long keep_total = not_kept ? total - *not_kept : kept_union;
+    const long long keep_total = unkept_total ? total - *unkept_total : kept_union.value_or(0);
     json per_selector = json::array();
     for (std::size_t i = 0; i < keep.selectors().size(); ++i)
         per_selector.push_back(
