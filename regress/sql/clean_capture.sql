@@ -99,7 +99,7 @@ SELECT * FROM checked_pass('2026-06-10 12:00:00+00');
 ALTER TABLE verifications DISABLE TRIGGER pactflow_clean_v_insert;
 SELECT r -> 'change_capture' AS capture_while_disabled FROM pactflow_clean('[{"max_age": 36500}]', 3, now => '2026-06-10 12:00:00+00') r;
 SELECT count(*) AS recorded_states FROM pactflow.clean_frontier;
-ALTER TABLE verifications ENABLE TRIGGER pactflow_clean_v_insert;
+ALTER TABLE verifications ENABLE ALWAYS TRIGGER pactflow_clean_v_insert;
 SELECT * FROM checked_pass('2026-06-10 12:00:00+00');
 -- A TRUNCATE (here of the latest-verification pointers, rolled back afterwards): every verification older than
 -- the cutoff is a duplicate now, and the next pass starts over and finds the oldest.
@@ -141,6 +141,17 @@ BEGIN
 END $$;
 SELECT category, count(*) AS passes, sum(qualifying) AS qualifying, count(*) FILTER (WHERE NOT exact) AS inexact
 FROM results GROUP BY category ORDER BY category;
+
+-- Writes of a session with session_replication_role = replica (a logical-replication apply worker, the merge's
+-- bulk writes) are captured too: every capture trigger is ENABLE ALWAYS.
+SELECT count(*) FILTER (WHERE tgenabled = 'A') AS enabled_always, count(*) AS capture_triggers
+FROM pg_trigger WHERE tgname LIKE 'pactflow\_clean\_%';
+SELECT coalesce(max(seq), 0) AS seq_before FROM pactflow_clean_changes \gset
+BEGIN;
+SET LOCAL session_replication_role = replica;
+DELETE FROM verifications WHERE id = (SELECT min(id) FROM verifications);
+SELECT count(*) > 0 AS replica_delete_captured FROM pactflow_clean_changes WHERE seq > :seq_before AND kind = 'o';
+ROLLBACK;
 SELECT dblink_disconnect('other');
 
 \c :regress_db

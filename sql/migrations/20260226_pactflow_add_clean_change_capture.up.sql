@@ -68,3 +68,24 @@ CREATE TRIGGER pactflow_clean_truncate AFTER TRUNCATE ON latest_pact_publication
     FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_capture();
 CREATE TRIGGER pactflow_clean_truncate AFTER TRUNCATE ON latest_verification_id_for_pact_version_and_provider_version
     FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_capture();
+-- Fired also for sessions with session_replication_role = replica (a logical-replication apply worker, a bulk
+-- loader such as the merge's writes): a write the clean is not told about could leave a row that qualifies
+-- unfound.
+ALTER TABLE pact_publications ENABLE ALWAYS TRIGGER pactflow_clean_pp_insert;
+ALTER TABLE pact_publications ENABLE ALWAYS TRIGGER pactflow_clean_pp_delete;
+ALTER TABLE pact_publications ENABLE ALWAYS TRIGGER pactflow_clean_pp_repoint;
+ALTER TABLE pact_publications ENABLE ALWAYS TRIGGER pactflow_clean_pp_redate;
+ALTER TABLE pact_publications ENABLE ALWAYS TRIGGER pactflow_clean_truncate;
+ALTER TABLE verifications ENABLE ALWAYS TRIGGER pactflow_clean_v_insert;
+ALTER TABLE verifications ENABLE ALWAYS TRIGGER pactflow_clean_v_delete;
+ALTER TABLE verifications ENABLE ALWAYS TRIGGER pactflow_clean_v_repoint;
+ALTER TABLE verifications ENABLE ALWAYS TRIGGER pactflow_clean_v_redate;
+ALTER TABLE verifications ENABLE ALWAYS TRIGGER pactflow_clean_truncate;
+ALTER TABLE pact_versions ENABLE ALWAYS TRIGGER pactflow_clean_pv_insert;
+ALTER TABLE pact_versions ENABLE ALWAYS TRIGGER pactflow_clean_truncate;
+ALTER TABLE latest_pact_publication_ids_for_consumer_versions ENABLE ALWAYS TRIGGER pactflow_clean_lpp_delete;
+ALTER TABLE latest_pact_publication_ids_for_consumer_versions ENABLE ALWAYS TRIGGER pactflow_clean_lpp_repoint;
+ALTER TABLE latest_pact_publication_ids_for_consumer_versions ENABLE ALWAYS TRIGGER pactflow_clean_truncate;
+ALTER TABLE latest_verification_id_for_pact_version_and_provider_version ENABLE ALWAYS TRIGGER pactflow_clean_lv_delete;
+ALTER TABLE latest_verification_id_for_pact_version_and_provider_version ENABLE ALWAYS TRIGGER pactflow_clean_lv_repoint;
+ALTER TABLE latest_verification_id_for_pact_version_and_provider_version ENABLE ALWAYS TRIGGER pactflow_clean_truncate;

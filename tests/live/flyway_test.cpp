@@ -527,6 +527,47 @@ TEST(FlywayCallbacks, RunAtTheirEventsInOrder) {
     EXPECT_EQ(callback_log(c), "afterClean.sql\n");
 }
 
+// The other verbs' callbacks: baseline (and createSchema for the schema it creates), undo (each undo script, and
+// afterUndoError when undo is refused), repair.
+TEST(FlywayCallbacks, BaselineUndoRepairAndCreateSchemaRunTheirCallbacks) {
+    TempCopy folder("basic");
+    for (const char *event : {"createSchema", "beforeBaseline", "afterBaseline", "beforeUndo", "beforeEachUndo",
+                              "afterEachUndo", "afterUndo", "afterUndoError", "beforeRepair", "afterRepair"})
+        folder.write(std::string(event) + ".sql",
+                     "INSERT INTO cb.callback_log (event) VALUES ('${flyway:filename}');\n");
+    // The log lives in a schema of its own: flyway refuses a non-empty schema without a history table.
+    const std::string log_table = "CREATE SCHEMA cb; CREATE TABLE cb.callback_log (n serial PRIMARY KEY, event text)";
+    auto log = [](Connection &c) {
+        std::string out;
+        for (const auto &r : c.query("SELECT event FROM cb.callback_log ORDER BY n")) out += r[0].value_or("") + "\n";
+        return out;
+    };
+
+    std::string db = live::fresh_database("fw_callbacks_baseline");
+    Connection b(db);
+    b.exec(log_table);
+    auto r = flyway("baseline --schemas app --baseline-version 0 --locations " + folder.arg(), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(log(b), "beforeBaseline.sql\ncreateSchema.sql\nafterBaseline.sql\n");
+
+    db = live::fresh_database("fw_callbacks_undo");
+    Connection c(db);
+    c.exec(log_table);
+    ASSERT_EQ(flyway("migrate --locations " + folder.arg(), db).status, 0);
+    EXPECT_EQ(log(c), "") << "migrate has no callbacks of its own in this folder";
+    r = flyway("undo --locations " + folder.arg(), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(log(c), "beforeUndo.sql\nbeforeEachUndo.sql\nafterEachUndo.sql\nafterUndo.sql\n");
+    c.exec("TRUNCATE cb.callback_log");
+    r = flyway("undo --target 1.1 --locations " + folder.arg(), db);  // no U1.1: refused
+    EXPECT_EQ(r.status, 7) << r.out;
+    EXPECT_EQ(log(c), "beforeUndo.sql\nafterUndoError.sql\n");
+    c.exec("TRUNCATE cb.callback_log");
+    r = flyway("repair --locations " + folder.arg(), db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(log(c), "beforeRepair.sql\nafterRepair.sql\n");
+}
+
 TEST(FlywayCallbacks, ErrorCallbacksRunAfterTheFailedMigrationIsRolledBack) {
     std::string db = live::fresh_database("fw_callbacks_failing");
     auto r = flyway("migrate --locations " + fixture("callbacks_failing"), db);
