@@ -53,6 +53,9 @@ struct Category {
     std::function<void(const Ids &ids, json &counts)> remove;
     // Rows that do not qualify yet but will by aging alone (superseded, younger than the cutoff); unset if none.
     std::function<std::string(const std::string &x, SqlParams &)> waiting;
+    // The search of the rest of the table walks its condition's indexes in id order (merge anti-joins) instead
+    // of hashing whole referencing tables: for conditions that are anti-joins on indexed references.
+    bool merge_tail = false;
     // Rows the oldest-first search looks at in its first window, for `want` rows that qualify.
     std::function<long long(long long want)> first_window = [](long long want) { return 2000 + 4 * want; };
 };
