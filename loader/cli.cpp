@@ -8,6 +8,7 @@
 #include "extension_install.hpp"
 #include "flyway/command.hpp"
 #include "log.hpp"
+#include "merge_command.hpp"
 #include "migrate_command.hpp"
 #include "schedule_command.hpp"
 #include "status_command.hpp"
@@ -40,6 +41,7 @@ commands:
   install     create or update the pactflow extension and check loader, library and SQL versions agree
   repair      remove the records of failed migrations (SQLSTATE PF003) so that the next migrate runs them again
   flyway VERB run a Flyway SQL folder: migrate|info|validate|baseline|repair|clean|undo|prove --locations DIR...
+  merge --from URL [--from URL...]   merge Pact Broker databases into the configured one (README "Merging brokers")
   help        this text
 
 Connection and behaviour come from the PACTFLOW_DATABASE_* variables (README.md); flags override them.
@@ -57,6 +59,13 @@ options:
   --max-duration SECONDS     clean --until-done: time budget (default 900)
   --json                     status: JSON output
   --job-name NAME, --cron SCHEDULE, --cron-database DB, --unschedule   schedule options
+  --from URL                 merge: a source broker database (repeat for each); --dry-run reports, changes nothing
+  --prefer SOURCE            merge: conflicts keep this copy's value (target, or a --from position: 1, 2, ...)
+  --policy KIND=RULE         merge: how to decide a kind of conflict (refuse|first|newest|union|target|N; KIND all
+                             for every kind): pacticipant_main_branch, pacticipant_repository, environment_production,
+                             environment_details, version_branch, released_version_support, webhook_definition,
+                             config_value, certificate_content
+  --full                     merge: read every source whole, not only what was written since the last merge
 )";
 
 int exit_code_for(const Error &e) {
@@ -83,6 +92,7 @@ struct Options {
     std::string now;  // undocumented, tests: --now TIMESTAMPTZ
     std::string job_name = "pactflow-clean", cron = "15 2 * * *";
     std::optional<std::string> cron_database;
+    MergeRequest merge;
 };
 
 Error bad(const std::string &what, const std::string &detail) {
@@ -134,6 +144,10 @@ Options parse(const std::vector<std::string> &args) {
         else if (a == "--job-name") o.job_name = value();
         else if (a == "--cron") o.cron = value();
         else if (a == "--cron-database") o.cron_database = value();
+        else if (a == "--from") o.merge.from.push_back(value());
+        else if (a == "--prefer") o.merge.prefer = value();
+        else if (a == "--policy") o.merge.policies.push_back(value());
+        else if (a == "--full") o.merge.full = true;
         else if (a == "--version" && o.command.empty()) o.command = "--version";
         else if (a.rfind("--", 0) == 0) throw bad("unknown option \"" + a + "\"", "");
         else if (o.command.empty()) o.command = a;
@@ -166,6 +180,7 @@ public:
         if (c == "env") return env();
         if (c == "install") return install();
         if (c == "repair") return repair();
+        if (c == "merge") return merge();
         throw bad("unknown command \"" + c + "\"", "");
     }
 
@@ -391,6 +406,29 @@ private:
         if (!o_.positional.empty()) c.host = o_.positional[0];
         std::printf("%s", env_exports(c, std::time(nullptr)).c_str());
         return exit_code::ok;
+    }
+
+    // The target is brought to the latest schema first, as `migrate` would; then the merge.
+    int merge() {
+        MergeRequest r = o_.merge;
+        r.dry_run = o_.dry_run;
+        r.json_output = o_.json_output;
+        r.lock_wait_seconds = o_.lock_wait;
+        MigrateSettings s;
+        s.lock_wait_seconds = o_.lock_wait;
+        s.use_extension = !o_.no_extension;
+        auto conn = connect();
+        try {
+            if (r.from.empty()) throw bad("merge needs at least one --from", "Name each broker database to merge with --from URL.");
+            MigrateResult m = run_migrate(*conn, s, engine_log());
+            log_.info("target database schema version is " + std::to_string(m.to_version));
+            return run_merge(*conn, r, log_).refused ? exit_code::merge_refused : exit_code::ok;
+        } catch (const Error &e) {
+            report(e);
+            if (e.sqlstate() == sqlstate::invalid_parameter_value) return exit_code::bad_configuration;
+            int code = exit_code_for(e);
+            return code == exit_code::failure ? exit_code::merge_failed : code;
+        }
     }
 
     int install() {

@@ -32,6 +32,8 @@ public:
     long long affected() const override { return affected_; }
 
     void exec(const std::string &sql) { run_script(sql); }
+    // The libpq connection, for what Executor does not cover (COPY streaming: loader/merge_copy.cpp).
+    pg_conn *raw() const { return conn_; }
     // Runs a script of several statements in one round trip, passing the first value of each statement that
     // returns rows to on_rows, in order; the first error stops the script and is thrown.
     void run_script_each(const std::string &sql, const std::function<void(const Value &)> &on_rows);

@@ -1,5 +1,5 @@
 -- bench/generate step 1: parameters, the staging schema and the hash-based pseudo-random function.
--- psql variables: scale (small|medium|large), seed (integer).
+-- psql variables: scale (tiny|small|medium|large), seed (integer), name_overlap (0-100: share of seed-independent names).
 --
 -- Everything random comes from bench_gen.u(key, salt): a value in [0,1) derived from PostgreSQL's
 -- hashint8extended(key, seed-dependent salt), so a given (scale, seed) always yields the same rows.
@@ -19,16 +19,17 @@ CREATE SCHEMA bench_gen;
 CREATE UNLOGGED TABLE bench_gen.params AS
 SELECT :'scale'::text AS scale,
        :seed::bigint AS seed,
+       :name_overlap::int AS name_overlap,
        timestamp '2026-11-01 00:00:00' AS t_end,
        timestamp '2026-11-01 00:00:00' - interval '730 days' AS t_start,
-       CASE :'scale' WHEN 'small' THEN 16 WHEN 'medium' THEN 60 WHEN 'large' THEN 240 END AS n_pacticipants,
-       CASE :'scale' WHEN 'small' THEN 10000 WHEN 'medium' THEN 100000 WHEN 'large' THEN 1000000 END AS n_versions,
+       CASE :'scale' WHEN 'tiny' THEN 12 WHEN 'small' THEN 16 WHEN 'medium' THEN 60 WHEN 'large' THEN 240 END AS n_pacticipants,
+       CASE :'scale' WHEN 'tiny' THEN 2000 WHEN 'small' THEN 10000 WHEN 'medium' THEN 100000 WHEN 'large' THEN 1000000 END AS n_versions,
        clock_timestamp() AS started_at;
 
 DO $$
 BEGIN
   IF (SELECT n_pacticipants FROM bench_gen.params) IS NULL THEN
-    RAISE EXCEPTION 'bench/generate: unknown scale %, expected small, medium or large', (SELECT scale FROM bench_gen.params);
+    RAISE EXCEPTION 'bench/generate: unknown scale %, expected tiny, small, medium or large', (SELECT scale FROM bench_gen.params);
   END IF;
 END $$;
 

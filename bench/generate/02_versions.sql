@@ -16,7 +16,7 @@ WITH base AS (
          (i - 1) / 40 AS wrap,
          bench_gen.u(i, 1) AS u1, bench_gen.u(i, 2) AS u2, bench_gen.u(i, 3) AS u3,
          bench_gen.u(i, 4) AS u4, bench_gen.u(i, 5) AS u5, bench_gen.u(i, 6) AS u6, bench_gen.u(i, 7) AS u7,
-         prm.t_start, prm.t_end, prm.n_versions
+         prm.t_start, prm.t_end, prm.n_versions, prm.name_overlap, prm.seed
     FROM bench_gen.params prm, generate_series(1, prm.n_pacticipants) i
 ), named AS (
   SELECT b.*,
@@ -24,7 +24,10 @@ WITH base AS (
                        WHEN 'consumer' THEN (ARRAY['-web','-ios','-android','-bff'])[1 + (b.id / 10) % 4]
                        WHEN 'both' THEN (ARRAY['-service','-api','-gateway','-orchestrator'])[1 + (b.id / 10) % 4]
                        ELSE (ARRAY['-service','-store','-engine','-adapter'])[1 + (b.id / 10) % 4] END
-                  || CASE WHEN b.wrap > 0 THEN '-' || (b.wrap + 1) ELSE '' END AS name,
+                  || CASE WHEN b.wrap > 0 THEN '-' || (b.wrap + 1) ELSE '' END
+                  -- names outside the seed-independent share (a fixed hash of the position) are the seed's own
+                  || CASE WHEN (hashint8extended(b.id, 0) & 2147483647) % 100 >= b.name_overlap
+                          THEN '-s' || b.seed ELSE '' END AS name,
          CASE WHEN b.u1 < 0.6 THEN b.t_start + b.u2 * interval '10 days'
               ELSE b.t_start + interval '10 days' + b.u2 * interval '580 days' END AS start_at
     FROM base b

@@ -27,6 +27,8 @@ inline constexpr const char *version_skew = "PF004";              // loader / li
 inline constexpr const char *major_version_jump = "PF005";        // upgrade skips (or goes back) a major version
 inline constexpr const char *bookkeeping_invalid =
     "PF006";  // a bookkeeping row cannot be read or contradicts the schema
+inline constexpr const char *merge_conflict_refused = "PF007";    // a merge conflict no policy decides
+inline constexpr const char *merge_source_unusable = "PF008";     // a merge source cannot be read as a broker
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

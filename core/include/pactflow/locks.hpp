@@ -8,4 +8,6 @@ namespace pactflow::locks {
 inline constexpr long long migrate = 223143857LL;
 // The Pact Broker's clean key (crc32("clean") mod 2^31): its clean and ours never run together.
 inline constexpr long long clean = 1907404105LL;
+// pactflow-db merge / pactflow_merge(): one merge into a database at a time.
+inline constexpr long long merge = 1354911602LL;
 }  // namespace pactflow::locks

@@ -1,0 +1,141 @@
+// Merging Pact Broker databases (pactflow-db merge, pactflow_merge()): written once against Executor, run by the
+// loader over libpq (sources streamed with COPY) and by the extension over SPI (sources are schemas of the same
+// database). The engine works on staging tables holding each source's rows with natural keys (sql/merge/*.sql):
+//   1. create_staging(); the caller fills the m_* tables (extract_sql() gives each table's query);
+//   2. missing_references(): rows read since a snapshot whose parents are nowhere (the caller re-reads those
+//      sources whole);
+//   3. resolve(): identities and conflicts, writing only temporary tables; refused conflicts stop a real run
+//      here, before the target changes;
+//   4. apply(): every row to its home in the application tables, derived tables recomputed;
+//   5. record(): claims, source snapshots and the run in the pactflow bookkeeping tables.
+// All in the caller's transaction: the broker sees the whole merge or nothing of it.
+#pragma once
+#include "pactflow/executor.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pactflow::merge {
+
+// Conflict kinds: what two copies of one broker identity can disagree on.
+struct ConflictKind {
+    const char *name;
+    bool blocking;  // the choice can change a can-i-deploy answer: refused unless a policy decides
+    const char *what;
+};
+const std::vector<ConflictKind> &conflict_kinds();
+
+// Per kind, the rule that decides a conflict: "refuse", "first" (target, then sources in --from order), "newest"
+// (the most recently updated copy), "union" (version_branch: the version on every branch any copy names), or
+// "prefer" with the preferred claimant ("target" or a source's key), falling back to "first".
+struct Rule {
+    std::string rule;
+    std::optional<std::string> preferred;
+};
+using Policy = std::map<std::string, Rule>;
+
+// Builds the policy from --prefer SOURCE and --policy KIND=RULE (RULE: refuse|first|newest|union|target|N, N a
+// 1-based source position). source_keys[i] is the key of source i+1. Throws Error 22023 naming the bad value.
+Policy make_policy(const std::optional<std::string> &prefer, const std::vector<std::string> &policies,
+                   const std::vector<std::string> &source_keys);
+
+struct Source {
+    int src = 0;         // 1, 2, ... (0 is the target)
+    std::string key;     // stable identity across runs (host:port/database/schema, or schema:NAME)
+    std::string label;   // for people: never holds a password
+    bool delta = false;  // read since a recorded snapshot
+};
+
+// A source's previous snapshot and the current one, for reading only rows written in between.
+struct Delta {
+    std::string since;           // txid_current_snapshot() text recorded by the previous run
+    long long current_xmax = 0;  // txid_snapshot_xmax of the snapshot this read runs in
+};
+
+struct ExtractTable {
+    std::string name;  // staging table is m_<name>
+    bool always_full;  // small tables: read whole every time
+    std::string sql;   // with placeholders (see extract.sql)
+};
+const std::vector<ExtractTable> &extract_tables();
+
+// The SELECT for one staging table of source `src`, reading schema `quoted_schema` (already quoted), rows since
+// `delta` (nullptr or always_full: every row).
+std::string extract_sql(const ExtractTable &t, int src, const std::string &quoted_schema, const Delta *delta);
+
+struct MissingReference {
+    int src;
+    std::string what;
+    long long rows;
+};
+
+// The application tables a merge writes, in the order the broker itself writes them (the loader locks them so).
+const std::vector<std::string> &written_tables();
+
+struct Options {
+    bool dry_run = false;
+    bool replica_role = false;  // apply with session_replication_role = replica, then check every foreign key
+    // Into an empty target: the written tables' secondary (non-unique, non-constraint) indexes are dropped before the
+    // rows go in and built again afterwards, in the same transaction (faster than maintaining them row by row; the
+    // broker's readers wait for the commit instead of seeing an empty database).
+    bool rebuild_indexes = false;
+};
+
+class Engine {
+public:
+    // app_schema: the application schema, unquoted. log: (level, message).
+    Engine(Executor &ex, std::string app_schema,
+           std::function<void(const std::string &, const std::string &)> log = {});
+
+    void create_staging();
+    // Fills m_sources (the target as src 0) and m_policy.
+    void set_sources(const std::vector<Source> &sources, const Policy &policy);
+    // Stages the rows of `select_sql` (an extract_sql() query run in this database) into m_<table>.
+    long long stage_local(const std::string &table, const std::string &select_sql);
+    // Removes a source's staged rows (before re-reading it whole) and marks it as read whole.
+    void clear_source(int src);
+    std::vector<MissingReference> missing_references();
+    // Identities and conflicts; returns the number of refused conflicts.
+    long long resolve();
+    // Writes. Returns {table: {inserted, updated, deleted}}.
+    nlohmann::json apply(const Options &o);
+    // Conflicts found by resolve(), in a stable order: at most `limit` (0: all) from `offset`.
+    nlohmann::json conflicts(long long limit = 0, long long offset = 0);
+    nlohmann::json conflict_summary();
+    // Bookkeeping: claims, each source's snapshot (only for keys in `snapshots`), the run. Returns the run id.
+    long long record(const std::vector<Source> &sources, const std::map<std::string, std::string> &snapshots,
+                     const std::map<std::string, std::string> &descriptions, const nlohmann::json &report);
+    // Drops the temporary tables (a session can merge again).
+    void drop_temporary_tables();
+    // Per-step timings of the last resolve()/apply(), milliseconds.
+    const nlohmann::json &timings() const { return timings_; }
+
+private:
+    void run_section(const std::string &file, const std::string &section);
+    void run_steps(const std::string &file, nlohmann::json &counts);
+    void check_foreign_keys();
+    std::vector<std::string> drop_secondary_indexes();  // returns the statements that build them again
+
+    Executor &ex_;
+    std::string app_;  // quoted
+    std::function<void(const std::string &, const std::string &)> log_;
+    nlohmann::json timings_ = nlohmann::json::object();
+};
+
+// Text substitution of the engine's placeholders (exposed for tests): @app@, @seq:NAME@, @serial:TABLE@ (the
+// sequence of TABLE.id), @vkey:v,c,p,pv,pvv@.
+std::string expand(const std::string &sql, const std::string &quoted_app_schema);
+// The named sections of an embedded sql/merge file ("-- @section NAME", "-- @step ...", "-- @query NAME").
+struct Section {
+    std::string kind;  // section, step, query, table
+    std::string name;  // the rest of the marker line
+    std::string sql;
+};
+std::vector<Section> sections(const std::string &file);
+
+}  // namespace pactflow::merge

@@ -1,0 +1,349 @@
+// The merge engine: runs sql/merge/*.sql over an Executor, step by step, counting what each step wrote.
+#include "pactflow/merge.hpp"
+
+#include "pactflow/app_schema.hpp"
+#include "pactflow/error.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace pactflow::merge {
+namespace {
+using json = nlohmann::json;
+
+long long to_ll(const Value &v) { return v ? std::stoll(*v) : 0; }
+
+// The temporary tables a file creates ("CREATE TEMP TABLE name"), to drop them afterwards.
+void temp_tables_of(const std::string &file, std::set<std::string> &out) {
+    for (const auto &s : sections(file)) {
+        std::size_t pos = 0;
+        while ((pos = s.sql.find("CREATE TEMP TABLE ", pos)) != std::string::npos) {
+            pos += std::string("CREATE TEMP TABLE ").size();
+            std::size_t end = pos;
+            while (end < s.sql.size() && (std::isalnum(static_cast<unsigned char>(s.sql[end])) || s.sql[end] == '_'))
+                ++end;
+            out.insert(s.sql.substr(pos, end - pos));
+        }
+    }
+}
+}  // namespace
+
+const std::vector<std::string> &written_tables() {
+    static const std::vector<std::string> t = {"pacticipants",
+                                               "versions",
+                                               "branches",
+                                               "branch_versions",
+                                               "branch_heads",
+                                               "tags",
+                                               "pact_versions",
+                                               "pact_publications",
+                                               "latest_pact_publication_ids_for_consumer_versions",
+                                               "verifications",
+                                               "latest_verification_id_for_pact_version_and_provider_version",
+                                               "pact_version_provider_tag_successful_verifications",
+                                               "integrations",
+                                               "environments",
+                                               "deployed_versions",
+                                               "currently_deployed_version_ids",
+                                               "released_versions",
+                                               "webhooks",
+                                               "webhook_events",
+                                               "webhook_headers",
+                                               "triggered_webhooks",
+                                               "webhook_executions",
+                                               "labels",
+                                               "certificates",
+                                               "config",
+                                               "version_sequence_number",
+                                               "verification_sequence_number"};
+    return t;
+}
+
+Engine::Engine(Executor &ex, std::string app_schema, std::function<void(const std::string &, const std::string &)> log)
+    : ex_(ex), app_(quote_ident(app_schema)), log_(std::move(log)) {
+    if (!log_) log_ = [](const std::string &, const std::string &) {};
+}
+
+void Engine::run_section(const std::string &file, const std::string &section) {
+    for (const auto &s : sections(file))
+        if (s.kind == "section" && s.name == section) {
+            ex_.run_script(expand(s.sql, app_));
+            return;
+        }
+    throw Error(sqlstate::internal_error, "merge SQL section " + file + "/" + section + " is missing");
+}
+
+void Engine::create_staging() {
+    drop_temporary_tables();
+    run_section("staging", "staging");
+}
+
+void Engine::set_sources(const std::vector<Source> &sources, const Policy &policy) {
+    ex_.query("DELETE FROM m_sources");
+    ex_.query("INSERT INTO m_sources (src, source_key, label, rank, delta) VALUES (0, 'target', 'target', 0, false)");
+    for (const auto &s : sources)
+        ex_.query("INSERT INTO m_sources (src, source_key, label, rank, delta) VALUES ($1::int, $2, $3, $1::int, "
+                  "$4::boolean)",
+                  {std::to_string(s.src), s.key, s.label, s.delta ? "true" : "false"});
+    ex_.query("DELETE FROM m_policy");
+    for (const auto &k : conflict_kinds()) {
+        auto it = policy.find(k.name);
+        const Rule r = it == policy.end() ? Rule{k.blocking ? "refuse" : "first", std::nullopt} : it->second;
+        ex_.query(
+            "INSERT INTO m_policy (kind, rule, preferred, blocking) VALUES ($1, $2, $3, $4::boolean)",
+            {std::string(k.name), r.rule, r.preferred ? Value(*r.preferred) : Value(), k.blocking ? "true" : "false"});
+    }
+}
+
+long long Engine::stage_local(const std::string &table, const std::string &select_sql) {
+    // The staging tables' own columns, without the generated keys (an extract query yields exactly those).
+    const std::string cols =
+        ex_.scalar("SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) "
+                   "FROM pg_catalog.pg_attribute a WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 "
+                   "AND NOT a.attisdropped AND a.attgenerated = ''",
+                   {"pg_temp.m_" + table})
+            .value_or("");
+    ex_.query("INSERT INTO pg_temp.m_" + table + " (" + cols + ") " + select_sql);
+    return ex_.affected();
+}
+
+void Engine::clear_source(int src) {
+    for (const auto &t : extract_tables())
+        ex_.query("DELETE FROM m_" + t.name + " WHERE src = $1::int", {std::to_string(src)});
+    ex_.query("UPDATE m_sources SET delta = false WHERE src = $1::int", {std::to_string(src)});
+}
+
+std::vector<MissingReference> Engine::missing_references() {
+    for (const auto &s : sections("resolve"))
+        if (s.kind == "query" && s.name == "missing_references") {
+            std::vector<MissingReference> out;
+            for (const auto &r : ex_.query(expand(s.sql, app_)))
+                out.push_back({static_cast<int>(to_ll(r[0])), r[1].value_or(""), to_ll(r[2])});
+            return out;
+        }
+    throw Error(sqlstate::internal_error, "merge SQL query missing_references is missing");
+}
+
+void Engine::run_steps(const std::string &file, json &counts) {
+    for (const auto &s : sections(file)) {
+        if (s.kind != "step") continue;
+        const std::size_t sp = s.name.find(' ');
+        const std::string table = s.name.substr(0, sp), action = sp == std::string::npos ? "" : s.name.substr(sp + 1);
+        const std::string sql = expand(s.sql, app_);
+        const auto t0 = std::chrono::steady_clock::now();
+        long long n = 0;
+        if (action == "insert" || action == "update" || action == "delete") {
+            auto rows = ex_.query(sql);
+            n = rows.empty() ? ex_.affected() : to_ll(rows[0][0]);
+            json &c = counts[table];
+            if (!c.is_object()) c = {{"inserted", 0}, {"updated", 0}, {"deleted", 0}};
+            c[action == "insert"   ? "inserted"
+              : action == "update" ? "updated"
+                                   : "deleted"] = c[action == "insert"   ? "inserted"
+                                                    : action == "update" ? "updated"
+                                                                         : "deleted"]
+                                                      .get<long long>() +
+                                                  n;
+        } else {
+            ex_.run_script(sql);
+        }
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        const std::string key = file + ": " + s.name;
+        timings_[key] = (timings_.contains(key) ? timings_[key].get<double>() : 0.0) + ms;
+        const bool counted = action == "insert" || action == "update" || action == "delete";
+        log_("DEBUG", "merge " + key + (counted ? ": " + std::to_string(n) + " rows" : "") + " (" +
+                          std::to_string(static_cast<long long>(ms)) + " ms)");
+    }
+}
+
+long long Engine::resolve() {
+    json ignored = json::object();
+    run_steps("resolve", ignored);
+    return to_ll(ex_.scalar("SELECT count(*) FROM m_conflicts WHERE refused"));
+}
+
+json Engine::apply(const Options &o) {
+    json counts = json::object();
+    if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)");
+    std::vector<std::string> rebuild;
+    if (o.rebuild_indexes) rebuild = drop_secondary_indexes();
+    run_steps("apply", counts);
+    if (!rebuild.empty()) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (const auto &sql : rebuild) ex_.run_script(sql);
+        timings_["indexes built again"] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        log_("DEBUG", "merge: " + std::to_string(rebuild.size()) + " statements built the secondary indexes again");
+    }
+    if (o.replica_role) {
+        ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'origin', true)");
+        const auto t0 = std::chrono::steady_clock::now();
+        check_foreign_keys();
+        timings_["foreign key check"] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    }
+    return counts;
+}
+
+// Secondary indexes of the written tables: not unique (the merge's ON CONFLICT clauses and its own checks rely on
+// the unique ones) and behind no constraint (primary keys, unique constraints, the keys foreign keys point at).
+// Each comes back exactly as it was: pg_get_indexdef (method, columns, predicate, storage parameters), its
+// tablespace and its comment.
+std::vector<std::string> Engine::drop_secondary_indexes() {
+    std::string tables;
+    for (const auto &t : written_tables()) tables += (tables.empty() ? "" : ",") + t;
+    const auto rows = ex_.query(
+        "SELECT pg_catalog.format('%I.%I', n.nspname, ic.relname), pg_catalog.pg_get_indexdef(i.indexrelid) "
+        "  || coalesce(' TABLESPACE ' || pg_catalog.quote_ident(ts.spcname), ''), "
+        "  pg_catalog.obj_description(i.indexrelid, 'pg_class') "
+        "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ic.reltablespace "
+        "WHERE n.nspname = $1 AND c.relname = ANY (pg_catalog.string_to_array($2, ',')) AND NOT i.indisunique "
+        "  AND NOT i.indisprimary AND i.indisvalid "
+        "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid) "
+        "ORDER BY c.relname, ic.relname",
+        {app_.substr(1, app_.size() - 2), tables});
+    std::vector<std::string> build;
+    for (const auto &r : rows) {
+        ex_.run_script("DROP INDEX " + *r[0]);
+        build.push_back(*r[1]);
+        if (r[2])
+            build.push_back("COMMENT ON INDEX " + *r[0] + " IS " +
+                            *ex_.scalar("SELECT pg_catalog.quote_literal($1)", {*r[2]}));
+    }
+    return build;
+}
+
+// With session_replication_role = replica PostgreSQL skips its per-row foreign-key checks (and cascades); this
+// checks every foreign key of the application schema for every row this transaction wrote, one scan per table,
+// and fails the merge on any violation.
+void Engine::check_foreign_keys() {
+    const std::string xid =
+        ex_.scalar("SELECT (pg_catalog.pg_current_xact_id()::text::bigint % 4294967296)::text").value_or("0");
+    // Per foreign key: its columns' NOT NULL test and, for the single-column keys the broker's schema has, the two
+    // column names (a NOT IN over the parent's keys is one hash of them per statement); NOT EXISTS otherwise.
+    const auto fks = ex_.query(
+        "SELECT con.conrelid::pg_catalog.regclass::text, con.conname, con.confrelid::pg_catalog.regclass::text, "
+        "  (SELECT pg_catalog.string_agg(pg_catalog.format('c.%I IS NOT NULL', a.attname), ' AND ') "
+        "     FROM pg_catalog.unnest(con.conkey) k JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid "
+        "      AND a.attnum = k), "
+        "  (SELECT pg_catalog.string_agg(pg_catalog.format('p.%I = c.%I', pa.attname, ca.attname), ' AND ') "
+        "     FROM ROWS FROM (pg_catalog.unnest(con.conkey), pg_catalog.unnest(con.confkey)) AS k(ck, pk) "
+        "     JOIN pg_catalog.pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.ck "
+        "     JOIN pg_catalog.pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pk), "
+        "  CASE WHEN pg_catalog.array_length(con.conkey, 1) = 1 THEN "
+        "    (SELECT pg_catalog.format('c.%I NOT IN (SELECT p.%I FROM ', ca.attname, pa.attname) "
+        "       FROM pg_catalog.pg_attribute ca, pg_catalog.pg_attribute pa "
+        "      WHERE ca.attrelid = con.conrelid AND ca.attnum = con.conkey[1] "
+        "        AND pa.attrelid = con.confrelid AND pa.attnum = con.confkey[1]) END "
+        "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_namespace n ON n.oid = con.connamespace "
+        "WHERE con.contype = 'f' AND n.nspname = $1 ORDER BY 1, 2",
+        {app_.substr(1, app_.size() - 2)});
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_child;  // child -> (name, predicate)
+    for (const auto &r : fks) {
+        const std::string missing =
+            r[5] ? *r[5] + *r[2] + " p)" : "NOT EXISTS (SELECT 1 FROM " + *r[2] + " p WHERE " + *r[4] + ")";
+        by_child[*r[0]].push_back({*r[1], "count(*) FILTER (WHERE " + *r[3] + " AND " + missing + ")"});
+    }
+    // One process per scan: parallel workers would each build the same hashes of the parents' keys.
+    const std::string workers =
+        ex_.scalar("SELECT pg_catalog.current_setting('max_parallel_workers_per_gather')").value_or("2");
+    ex_.query("SELECT pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)");
+    std::string bad;
+    for (const auto &[child, list] : by_child) {
+        std::string sql = "SELECT ";
+        for (std::size_t i = 0; i < list.size(); ++i) sql += (i ? ", " : "") + list[i].second;
+        sql += " FROM " + child + " c WHERE c.xmin = '" + xid + "'::pg_catalog.xid";
+        auto row = ex_.query(sql);
+        for (std::size_t i = 0; i < list.size(); ++i)
+            if (to_ll(row[0][i]) > 0) bad += (bad.empty() ? "" : ", ") + list[i].first + " (" + *row[0][i] + " rows)";
+    }
+    ex_.query("SELECT pg_catalog.set_config('max_parallel_workers_per_gather', $1, true)", {workers});
+    if (!bad.empty())
+        throw Error("23503", "the merge would violate foreign keys: " + bad,
+                    "Nothing was merged: the transaction is rolled back.",
+                    "Report this with the merge's log; the sources may hold rows their own foreign keys do not cover.");
+}
+
+json Engine::conflicts(long long limit, long long offset) {
+    json out = json::array();
+    auto rows = ex_.query(
+        "SELECT kind, key, blocking, rule, refused, chosen, chosen_source, claims::text FROM m_conflicts "
+        "ORDER BY kind, key" +
+        (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()) + " OFFSET " + std::to_string(offset));
+    for (const auto &r : rows) {
+        json c = {{"kind", *r[0]},
+                  {"key", *r[1]},
+                  {"blocking", r[2] == Value("t")},
+                  {"rule", *r[3]},
+                  {"refused", r[4] == Value("t")},
+                  {"claims", json::parse(*r[7])}};
+        c["chosen"] = r[5] ? json(*r[5]) : json(nullptr);
+        c["chosen_source"] = r[6] ? json(*r[6]) : json(nullptr);
+        out.push_back(c);
+    }
+    return out;
+}
+
+json Engine::conflict_summary() {
+    json out = json::object();
+    for (const auto &r : ex_.query("SELECT kind, count(*), count(*) FILTER (WHERE refused), min(rule) FROM m_conflicts "
+                                   "GROUP BY kind ORDER BY kind"))
+        out[*r[0]] = {{"conflicts", to_ll(r[1])}, {"refused", to_ll(r[2])}, {"rule", *r[3]}};
+    return out;
+}
+
+long long Engine::record(const std::vector<Source> &sources, const std::map<std::string, std::string> &snapshots,
+                         const std::map<std::string, std::string> &descriptions, const json &report) {
+    ex_.query(
+        "INSERT INTO pactflow.merge_claims (kind, key, source_key, value, claimed_at) "
+        "SELECT kind, key, claimant, value, upd FROM x_claims WHERE fresh AND changed "
+        "ON CONFLICT (kind, key, source_key) DO UPDATE SET value = EXCLUDED.value, claimed_at = EXCLUDED.claimed_at, "
+        "recorded_at = pg_catalog.clock_timestamp()");
+    for (const auto &s : sources) {
+        auto snap = snapshots.find(s.key);
+        auto desc = descriptions.find(s.key);
+        ex_.query("INSERT INTO pactflow.merge_sources (source_key, description, snapshot, schema_version, runs) "
+                  "VALUES ($1, $2, $3, $4::bigint, 1) ON CONFLICT (source_key) DO UPDATE SET description = "
+                  "EXCLUDED.description, "
+                  "snapshot = EXCLUDED.snapshot, schema_version = EXCLUDED.schema_version, "
+                  "last_merged_at = pg_catalog.clock_timestamp(), runs = merge_sources.runs + 1",
+                  {s.key, desc == descriptions.end() ? s.label : desc->second,
+                   snap == snapshots.end() ? Value() : Value(snap->second),
+                   report.contains("schema_versions") && report["schema_versions"].contains(s.key)
+                       ? Value(report["schema_versions"][s.key].dump())
+                       : Value()});
+    }
+    json conflicts = {{"summary", conflict_summary()}, {"decided", this->conflicts(1000)}};
+    return to_ll(
+        ex_.scalar("INSERT INTO pactflow.merge_runs (started_at, sources, counts, conflicts) "
+                   "VALUES ($1::timestamptz, $2::jsonb, $3::jsonb, $4::jsonb) RETURNING id",
+                   {report.value("started_at", std::string("now")), report.value("sources", json::array()).dump(),
+                    report.value("counts", json::object()).dump(), conflicts.dump()}));
+}
+
+void Engine::drop_temporary_tables() {
+    std::set<std::string> names;
+    for (const char *f : {"staging", "resolve", "apply"}) temp_tables_of(f, names);
+    std::string list;
+    for (const auto &n : names) list += (list.empty() ? "" : ", ") + std::string("pg_temp.") + n;
+    auto list_names = [](const std::set<std::string> &ns) {
+        std::string out;
+        for (const auto &n : ns) out += (out.empty() ? "" : ",") + n;
+        return out;
+    };
+    // Only a session that has a temporary schema can have them (DROP ... IF EXISTS would say so once per table).
+    if (list.empty() || ex_.scalar("SELECT pg_catalog.pg_my_temp_schema() <> 0") != Value("t")) return;
+    const std::string existing =
+        ex_.scalar("SELECT pg_catalog.string_agg('pg_temp.' || c.relname, ', ') FROM pg_catalog.pg_class c "
+                   "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname = ANY "
+                   "($1::text[])",
+                   {"{" + list_names(names) + "}"})
+            .value_or("");
+    if (!existing.empty()) ex_.run_script("DROP TABLE " + existing);
+}
+
+}  // namespace pactflow::merge

@@ -1,0 +1,162 @@
+// The merge engine's SQL: the embedded sql/merge/*.sql files, cut into their named sections, and the
+// placeholders they use expanded.
+#include "pactflow/merge.hpp"
+
+#include "pactflow/app_schema.hpp"
+#include "pactflow/embedded_sql.hpp"
+#include "pactflow/error.hpp"
+
+#include <cstring>
+
+namespace pactflow::merge {
+namespace {
+
+std::string literal(const std::string &s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+std::vector<std::string> split(const std::string &s, char sep) {
+    std::vector<std::string> out;
+    std::size_t b = 0;
+    for (std::size_t e; (e = s.find(sep, b)) != std::string::npos; b = e + 1) out.push_back(s.substr(b, e - b));
+    out.push_back(s.substr(b));
+    return out;
+}
+
+// The identity of a verification: everything it says, with its references as natural keys. The same text on
+// the source and in the target (both sessions run with DateStyle ISO), so equal verifications hash equal.
+std::string vkey(const std::vector<std::string> &a) {
+    if (a.size() != 5) throw Error(sqlstate::internal_error, "merge SQL: @vkey needs five aliases");
+    const std::string &v = a[0];
+    std::string cols = a[1] + ".name, " + a[2] + ".name, " + a[3] + ".sha, " + a[4] + ".number";
+    for (const char *c : {"success", "provider_version", "build_url", "execution_date", "created_at", "test_results",
+                          "wip", "consumer_version_selector_hashes", "tag_names", "pact_pending",
+                          "verified_by_implementation", "verified_by_version", "verified_by_client_implementation",
+                          "verified_by_client_version", "verified_by_client_test_framework"})
+        cols += ", " + v + "." + c;
+    return "pg_catalog.md5(ROW(" + cols + ")::text)";
+}
+
+// Replaces every "@NAME@" / "@NAME:ARG@" / "@NAME(ARG)@" with f(NAME, ARG); other text is copied.
+template <typename F>
+std::string substitute(const std::string &sql, F f) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < sql.size()) {
+        const std::size_t at = sql.find('@', i);
+        if (at == std::string::npos) break;
+        const std::size_t end = sql.find('@', at + 1);
+        if (end == std::string::npos) break;
+        std::string token = sql.substr(at + 1, end - at - 1);
+        std::string name = token, arg;
+        const std::size_t colon = token.find(':'), paren = token.find('(');
+        if (colon != std::string::npos) {
+            name = token.substr(0, colon);
+            arg = token.substr(colon + 1);
+        } else if (paren != std::string::npos && token.back() == ')') {
+            name = token.substr(0, paren);
+            arg = token.substr(paren + 1, token.size() - paren - 2);
+        }
+        std::string replacement;
+        if (token.find_first_of(" \n'") != std::string::npos || !f(name, arg, replacement)) {
+            out += sql.substr(i, at + 1 - i);  // not a placeholder: keep the '@' and go on after it
+            i = at + 1;
+            continue;
+        }
+        out += sql.substr(i, at - i) + replacement;
+        i = end + 1;
+    }
+    return out + sql.substr(i);
+}
+
+const char *file_text(const std::string &file) {
+    const std::string path = "merge/" + file + ".sql";
+    for (unsigned long i = 0; i < embedded::file_count; ++i)
+        if (path == embedded::files[i].path) return embedded::files[i].content;
+    throw Error(sqlstate::internal_error, "merge SQL file " + path + " is not compiled in");
+}
+}  // namespace
+
+std::string expand(const std::string &sql, const std::string &quoted_app_schema) {
+    return substitute(sql, [&](const std::string &name, const std::string &arg, std::string &out) {
+        if (name == "app" && arg.empty()) out = quoted_app_schema;
+        else if (name == "seq" && !arg.empty()) out = literal(quoted_app_schema + "." + arg) + "::pg_catalog.regclass";
+        else if (name == "serial" && !arg.empty())
+            out = "(SELECT pg_catalog.pg_get_serial_sequence(" + literal(quoted_app_schema + "." + arg) +
+                  ", 'id')::pg_catalog.regclass)";  // once per statement
+        else if (name == "vkey" && !arg.empty()) out = vkey(split(arg, ','));
+        else return false;
+        return true;
+    });
+}
+
+std::vector<Section> sections(const std::string &file) {
+    const std::string text = file_text(file);
+    std::vector<Section> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        if (eol == std::string::npos) eol = text.size();
+        const std::string line = text.substr(pos, eol - pos);
+        if (line.rfind("-- @", 0) == 0) {
+            Section s;
+            const std::string marker = line.substr(4);
+            const std::size_t sp = marker.find(' ');
+            s.kind = marker.substr(0, sp);
+            s.name = sp == std::string::npos ? "" : marker.substr(sp + 1);
+            out.push_back(s);
+        } else if (!out.empty()) {
+            out.back().sql += line + "\n";
+        }
+        pos = eol + 1;
+    }
+    // A section's comment lines that introduce the next one stay with it; they are harmless SQL comments.
+    return out;
+}
+
+const std::vector<ExtractTable> &extract_tables() {
+    static const std::vector<ExtractTable> tables = [] {
+        std::vector<ExtractTable> t;
+        for (const auto &s : sections("extract")) {
+            if (s.kind != "table") continue;
+            const std::size_t sp = s.name.find(' ');
+            t.push_back({s.name.substr(0, sp), s.name.substr(sp + 1) == "full", s.sql});
+        }
+        return t;
+    }();
+    return tables;
+}
+
+std::string extract_sql(const ExtractTable &t, int src, const std::string &quoted_schema, const Delta *delta) {
+    const bool full = t.always_full || delta == nullptr;
+    return substitute(t.sql, [&](const std::string &name, const std::string &arg, std::string &out) {
+        if (name == "n" && arg.empty()) {
+            out = std::to_string(src);
+        } else if (name == "s" && arg.empty()) {
+            out = quoted_schema;
+        } else if (name == "vkey" && !arg.empty()) {
+            out = vkey(split(arg, ','));
+        } else if (name == "changed" && !arg.empty()) {
+            if (full) {
+                out = "true";
+            } else {
+                // The row's 32-bit xmin widened with the epoch of the current snapshot (one epoch back when that
+                // would put it after the snapshot): rows written after `since` are not visible in it. A frozen,
+                // very old row may widen into a recent xid and be read again, which changes nothing.
+                const std::string epoch = std::to_string(delta->current_xmax >> 32) + "::bigint";
+                const std::string x = "(" + arg + ".xmin::text::bigint)";
+                const std::string wide = "((" + epoch + " << 32) | " + x + ")";
+                out = "NOT pg_catalog.txid_visible_in_snapshot(greatest(3::bigint, " + wide + " - CASE WHEN " + wide +
+                      " > " + std::to_string(delta->current_xmax) + "::bigint THEN 4294967296::bigint ELSE 0 END), " +
+                      literal(delta->since) + "::pg_catalog.txid_snapshot)";
+            }
+        } else {
+            return false;
+        }
+        return true;
+    });
+}
+
+}  // namespace pactflow::merge

@@ -1,0 +1,108 @@
+-- pactflow-db merge: the staging tables. Each source's rows are streamed into these (COPY from the loader, or
+-- INSERT ... SELECT from a schema of the same database), with their references written as the broker's natural
+-- keys (pacticipant names, version numbers, pact shas, uuids) instead of the source's ids, so that rows resolve
+-- against the target whether their parents arrive in the same run or were merged by an earlier one. Temporary
+-- tables: private to the merging session, gone when it ends. The generated columns vk (a version: pacticipant and
+-- number), bk (a branch), pvk (a pact version: consumer, provider, sha) and ppk (a publication) join the staged rows
+-- with one column each, which the planner estimates well (length-prefixed, so no two keys collide).
+-- Placeholders: none.
+-- @section staging
+CREATE TEMP TABLE m_pacticipants (
+    src int NOT NULL, name text NOT NULL, repository_url text, created_at timestamp, updated_at timestamp,
+    display_name text, repository_name text, repository_namespace text, main_development_branches text,
+    main_branch text);
+CREATE TEMP TABLE m_labels (src int NOT NULL, pacticipant text NOT NULL, name text NOT NULL, created_at timestamp,
+    updated_at timestamp);
+CREATE TEMP TABLE m_environments (src int NOT NULL, uuid text, name text NOT NULL, display_name text,
+    production boolean, contacts text, created_at timestamp, updated_at timestamp);
+CREATE TEMP TABLE m_versions (src int NOT NULL, sid int NOT NULL, pacticipant text NOT NULL, number text NOT NULL,
+    repository_ref text, source_order int, created_at timestamp, updated_at timestamp, branch text, build_url text,
+    vk text GENERATED ALWAYS AS (
+        pg_catalog.length(pacticipant)::text || ':' || pacticipant || number) STORED);
+CREATE TEMP TABLE m_branches (src int NOT NULL, pacticipant text NOT NULL, name text NOT NULL, created_at timestamp,
+    updated_at timestamp,
+    bk text GENERATED ALWAYS AS (pg_catalog.length(pacticipant)::text || ':' || pacticipant || name) STORED);
+CREATE TEMP TABLE m_branch_versions (src int NOT NULL, pacticipant text NOT NULL, branch text NOT NULL,
+    number text NOT NULL, created_at timestamp, updated_at timestamp, auto_created boolean,
+    bk text GENERATED ALWAYS AS (pg_catalog.length(pacticipant)::text || ':' || pacticipant || branch) STORED,
+    vk text GENERATED ALWAYS AS (
+        pg_catalog.length(pacticipant)::text || ':' || pacticipant || number) STORED);
+CREATE TEMP TABLE m_tags (src int NOT NULL, pacticipant text NOT NULL, number text NOT NULL, name text NOT NULL,
+    created_at timestamp, updated_at timestamp, vk text GENERATED ALWAYS AS (
+        pg_catalog.length(pacticipant)::text || ':' || pacticipant || number) STORED);
+CREATE TEMP TABLE m_pact_versions (src int NOT NULL, consumer text NOT NULL, provider text NOT NULL, sha text NOT NULL,
+    content text, created_at timestamp, messages_count int, interactions_count int, has_messages boolean,
+    pvk text GENERATED ALWAYS AS (
+        pg_catalog.length(consumer)::text || ':' || consumer
+        || pg_catalog.length(provider)::text || ':' || provider || sha) STORED);
+CREATE TEMP TABLE m_pact_publications (src int NOT NULL, sid int NOT NULL, consumer text NOT NULL,
+    number text NOT NULL, provider text NOT NULL, sha text NOT NULL, revision_number int, created_at timestamp,
+    vk text GENERATED ALWAYS AS (
+        pg_catalog.length(consumer)::text || ':' || consumer || number) STORED,
+    pvk text GENERATED ALWAYS AS (
+        pg_catalog.length(consumer)::text || ':' || consumer
+        || pg_catalog.length(provider)::text || ':' || provider || sha) STORED);
+CREATE TEMP TABLE m_verifications (src int NOT NULL, sid int NOT NULL, vkey text NOT NULL, consumer text NOT NULL,
+    provider text NOT NULL, sha text NOT NULL, provider_number text, number int, success boolean,
+    provider_version text, build_url text, execution_date timestamp, created_at timestamp, test_results text,
+    wip boolean, consumer_version_selector_hashes text, tag_names text, pact_pending boolean,
+    verified_by_implementation text, verified_by_version text, verified_by_client_implementation text,
+    verified_by_client_version text, verified_by_client_test_framework text,
+    rk bigint GENERATED ALWAYS AS (src::bigint * 4294967296 + sid) STORED,
+    pvk text GENERATED ALWAYS AS (
+        pg_catalog.length(consumer)::text || ':' || consumer
+        || pg_catalog.length(provider)::text || ':' || provider || sha) STORED,
+    pvvk text GENERATED ALWAYS AS (
+        pg_catalog.length(provider)::text || ':' || provider || provider_number) STORED);
+CREATE TEMP TABLE m_tag_verifications (src int NOT NULL, consumer text NOT NULL, provider text NOT NULL,
+    sha text NOT NULL, tag text NOT NULL, wip boolean NOT NULL, vkey text, execution_date timestamp,
+    pvk text GENERATED ALWAYS AS (
+        pg_catalog.length(consumer)::text || ':' || consumer
+        || pg_catalog.length(provider)::text || ':' || provider || sha) STORED);
+CREATE TEMP TABLE m_integrations (src int NOT NULL, consumer text NOT NULL, provider text NOT NULL,
+    consumer_name text, provider_name text, created_at timestamp, contract_data_updated_at timestamp);
+CREATE TEMP TABLE m_deployed_versions (src int NOT NULL, uuid text NOT NULL, pacticipant text NOT NULL,
+    number text NOT NULL, environment text NOT NULL, created_at timestamp, updated_at timestamp,
+    undeployed_at timestamp, target text, target_for_index text, auto_created boolean,
+    vk text GENERATED ALWAYS AS (
+        pg_catalog.length(pacticipant)::text || ':' || pacticipant || number) STORED);
+CREATE TEMP TABLE m_released_versions (src int NOT NULL, uuid text NOT NULL, pacticipant text NOT NULL,
+    number text NOT NULL, environment text NOT NULL, created_at timestamp, updated_at timestamp,
+    support_ended_at timestamp, vk text GENERATED ALWAYS AS (
+        pg_catalog.length(pacticipant)::text || ':' || pacticipant || number) STORED);
+CREATE TEMP TABLE m_webhooks (src int NOT NULL, uuid text NOT NULL, method text, url text, body text,
+    is_json_request_body boolean, consumer text, provider text, created_at timestamp, updated_at timestamp,
+    username text, password text, enabled boolean, description text, headers text, consumer_label text,
+    provider_label text, events jsonb, header_rows jsonb);
+CREATE TEMP TABLE m_triggered_webhooks (src int NOT NULL, uuid text NOT NULL, trigger_uuid text, trigger_type text,
+    pp_consumer text NOT NULL, pp_number text NOT NULL, pp_provider text NOT NULL, pp_sha text NOT NULL,
+    pp_created_at timestamp, webhook_ref text, webhook_uuid text, status text, created_at timestamp,
+    updated_at timestamp, vkey text, event_name text, event_context text,
+    vk text GENERATED ALWAYS AS (
+        pg_catalog.length(pp_consumer)::text || ':' || pp_consumer || pp_number) STORED,
+    pvk text GENERATED ALWAYS AS (
+        pg_catalog.length(pp_consumer)::text || ':' || pp_consumer
+        || pg_catalog.length(pp_provider)::text || ':' || pp_provider || pp_sha) STORED,
+    ppk text GENERATED ALWAYS AS (
+        pg_catalog.length(pp_consumer)::text || ':' || pp_consumer || pg_catalog.length(pp_number)::text
+        || ':' || pp_number
+        || pg_catalog.length(pp_provider)::text || ':' || pp_provider || pp_sha || '@'
+        || coalesce(EXTRACT(epoch FROM pp_created_at)::text, '')) STORED);
+CREATE TEMP TABLE m_webhook_executions (src int NOT NULL, tw_uuid text, success boolean, logs text,
+    created_at timestamp);
+CREATE TEMP TABLE m_certificates (src int NOT NULL, uuid text NOT NULL, description text, content text,
+    created_at timestamp, updated_at timestamp);
+CREATE TEMP TABLE m_config (src int NOT NULL, name text NOT NULL, type text, value text, created_at timestamp,
+    updated_at timestamp);
+-- Wide texts are copied, never joined or filtered on: no statistics for them (ANALYZE would read every sample).
+ALTER TABLE m_pact_versions ALTER COLUMN content SET STATISTICS 0;
+ALTER TABLE m_verifications ALTER COLUMN test_results SET STATISTICS 0;
+ALTER TABLE m_webhook_executions ALTER COLUMN logs SET STATISTICS 0;
+ALTER TABLE m_triggered_webhooks ALTER COLUMN event_context SET STATISTICS 0;
+ALTER TABLE m_certificates ALTER COLUMN content SET STATISTICS 0;
+-- Which source is which: 0 is the target itself (source_key 'target'). rank orders claimants for the "first"
+-- rule; delta: the source was read since a snapshot (its references may point at rows merged earlier).
+CREATE TEMP TABLE m_sources (src int PRIMARY KEY, source_key text NOT NULL, label text NOT NULL, rank int NOT NULL,
+    delta boolean NOT NULL DEFAULT false);
+-- The conflict policy: per kind, the rule and, for a preference, the preferred claimant (a source key).
+CREATE TEMP TABLE m_policy (kind text PRIMARY KEY, rule text NOT NULL, preferred text, blocking boolean NOT NULL);

@@ -1,0 +1,300 @@
+// `pactflow-db merge` on generated broker databases (bench/generate, tiny scale, three seeds sharing half of their
+// pacticipant names): the procedure of README "Merging brokers" step by step — dry run, conflicts, merge, a second
+// run, incremental runs — and the proof that every row of every source has its home in the target, that each
+// source's matrix is unchanged there, and that the broker's invariants hold.
+#include "merge_support.hpp"
+
+#include "pactflow/merge.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace merge_test;
+using live::contains;
+using nlohmann::json;
+
+namespace {
+struct Three {
+    std::string target;
+    std::vector<std::string> sources;
+};
+
+Three three(const std::string &prefix) {
+    Three t;
+    t.target = live::fresh_database(prefix + "_target");
+    for (int i = 1; i <= 3; ++i) t.sources.push_back(generated_database(prefix + "_s" + std::to_string(i), 10 + i));
+    return t;
+}
+
+void expect_every_source_row_in_target(const Three &t) {
+    Connection target(t.target);
+    for (const auto &table : natural_rows()) {
+        const auto in_target = rows(target, table.sql);
+        for (std::size_t i = 0; i < t.sources.size(); ++i) {
+            Connection source(t.sources[i]);
+            long long missing = 0;
+            std::string example;
+            for (const auto &row : rows(source, table.sql))
+                if (!in_target.count(row)) {
+                    ++missing;
+                    if (example.empty()) example = row;
+                }
+            EXPECT_EQ(missing, 0) << table.table << ": " << missing << " rows of source " << i + 1
+                                  << " are not in the target, e.g. " << example;
+        }
+    }
+}
+
+void expect_each_matrix_kept(const Three &t) {
+    Connection target(t.target);
+    const auto target_matrix = rows(target, matrix_sql);
+    for (std::size_t i = 0; i < t.sources.size(); ++i) {
+        Connection source(t.sources[i]);
+        const auto source_matrix = rows(source, matrix_sql);
+        ASSERT_FALSE(source_matrix.empty());
+        // The target's rows for this source's consumer versions and providers: exactly the source's.
+        std::set<std::string> keys;
+        for (const auto &r : source_matrix) {
+            std::size_t cut = 0;
+            for (int f = 0; f < 3; ++f) cut = r.find('|', cut) + 1;
+            keys.insert(r.substr(0, cut));
+        }
+        std::multiset<std::string> restricted;
+        for (const auto &r : target_matrix) {
+            std::size_t cut = 0;
+            for (int f = 0; f < 3; ++f) cut = r.find('|', cut) + 1;
+            if (keys.count(r.substr(0, cut))) restricted.insert(r);
+        }
+        EXPECT_TRUE(restricted == source_matrix) << "the matrix of source " << i + 1 << " differs in the target ("
+                                                 << restricted.size() << " rows vs " << source_matrix.size() << ")";
+    }
+}
+
+std::string checksum(Connection &c) {
+    std::string all;
+    for (const auto &table : natural_rows())
+        all +=
+            c.scalar("SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM (" + table.sql + ") x").value_or("-");
+    return all +
+           c.scalar("SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM (" + std::string(matrix_sql) + ") x")
+               .value_or("-");
+}
+// Every index of the application schema: name, definition (pg_get_indexdef: method, columns, predicate, storage
+// parameters), tablespace, comment, validity.
+std::multiset<std::string> indexes(Connection &c) {
+    return rows(c, "SELECT i.indexrelid::regclass, pg_get_indexdef(i.indexrelid), coalesce(ts.spcname, '-'), "
+                   "coalesce(obj_description(i.indexrelid, 'pg_class'), '-'), i.indisvalid, i.indisready "
+                   "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+                   "LEFT JOIN pg_tablespace ts ON ts.oid = ic.reltablespace "
+                   "WHERE ic.relnamespace = 'public'::regnamespace");
+}
+
+// Whole rows, ids included, of every table a merge writes.
+std::string whole_tables(Connection &c) {
+    std::string all;
+    for (const auto &t : pactflow::merge::written_tables())
+        all += t + ":" +
+               c.scalar("SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) FROM " + t + " x")
+                   .value_or("-") +
+               "\n";
+    return all;
+}
+}  // namespace
+
+// Step 1 of the procedure: the dry run lists every conflict with each copy's value and the rule applied, tells that
+// the real run would be refused (exit 10), and changes nothing.
+TEST(MergeGenerated, DryRunListsEachConflictWithEveryValueAndTheRule) {
+    Three t = three("mg_dry");
+    auto r = merge(t.target, t.sources, "--dry-run");
+    EXPECT_EQ(r.status, 10) << r.out;
+    EXPECT_TRUE(contains(r.out, "[DRY RUN]")) << r.out;
+    EXPECT_TRUE(contains(r.out, "pacticipant_main_branch ")) << r.out;
+    EXPECT_TRUE(contains(r.out, "rule refuse: REFUSED")) << r.out;
+    EXPECT_TRUE(contains(r.out, "would write:")) << r.out;
+    auto j = report(merge(t.target, t.sources, "--dry-run --json"));
+    ASSERT_TRUE(j.contains("conflict_list")) << j.dump();
+    ASSERT_FALSE(j["conflict_list"].empty());
+    for (const auto &c : j["conflict_list"]) {
+        EXPECT_GE(c["claims"].size(), 2u) << c.dump();
+        std::set<std::string> values;
+        for (const auto &cl : c["claims"]) values.insert(cl["value"].get<std::string>());
+        EXPECT_GE(values.size(), 2u) << c.dump();
+        EXPECT_EQ(c["kind"], "pacticipant_main_branch") << c.dump();
+        EXPECT_EQ(c["rule"], "refuse");
+    }
+    EXPECT_GT(j["counts"]["versions"]["inserted"].get<long long>(), 5000);
+    Connection c(t.target);
+    EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 0);
+    EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_runs"), 0);
+    EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_sources"), 0);
+}
+
+// Step 2: a real run does not guess. The conflicts that change a can-i-deploy answer stop it before anything changes.
+TEST(MergeGenerated, UndecidedConflictsRefuseTheMergeAndChangeNothing) {
+    Three t = three("mg_refuse");
+    auto r = merge(t.target, t.sources);
+    EXPECT_EQ(r.status, 10) << r.out;
+    EXPECT_TRUE(contains(r.out, "merge refused")) << r.out;
+    EXPECT_TRUE(contains(r.out, "PF007")) << r.out;
+    Connection c(t.target);
+    EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 0);
+    EXPECT_EQ(count(c, "SELECT count(*) FROM pacticipants"), 0);
+    EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_runs"), 0);
+    // The same, for machines: the report with every refused conflict.
+    auto j = report(merge(t.target, t.sources, "--json"));
+    EXPECT_EQ(j["outcome"], "refused") << j.dump();
+    ASSERT_FALSE(j["conflict_list"].empty());
+    for (const auto &conflict : j["conflict_list"]) EXPECT_TRUE(conflict["refused"].get<bool>()) << conflict.dump();
+    EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 0);
+}
+
+// Step 3: the merge. Every row of every source is in the target with the same content (ids mapped), each source's
+// matrix is the same there, versions are ordered by creation time per pacticipant, and check.sql finds nothing.
+TEST(MergeGenerated, EveryRowHasAHomeAndEverySourcesMatrixIsKept) {
+    Three t = three("mg_merge");
+    auto r = merge(t.target, t.sources, "--prefer 1 --json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    json j = report(r);
+    EXPECT_EQ(j["outcome"], "merged") << r.out;
+    EXPECT_EQ(j["refused"], 0);
+    EXPECT_FALSE(j["conflict_list"].is_null());
+    for (const auto &c : j["conflict_list"]) EXPECT_EQ(c["chosen_source"].get<std::string>().substr(0, 2), "#1");
+    expect_every_source_row_in_target(t);
+    expect_each_matrix_kept(t);
+    EXPECT_EQ(invariant_violations(t.target), std::vector<std::string>{});
+    Connection c(t.target);
+    long long versions = 0;
+    for (const auto &s : t.sources) {
+        Connection src(s);
+        versions += count(src, "SELECT count(*) FROM versions");
+    }
+    EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), versions);
+    // "latest" stays right across sources: within a pacticipant, order follows creation time.
+    EXPECT_EQ(count(c, "SELECT count(*) FROM versions a JOIN versions b ON b.pacticipant_id = a.pacticipant_id "
+                       "AND b.\"order\" > a.\"order\" AND b.created_at < a.created_at"),
+              0);
+    // Shared pacticipants: one each, with the preferred source's main branch.
+    Connection s1(t.sources[0]);
+    EXPECT_EQ(
+        rows(c, "SELECT name, main_branch FROM pacticipants WHERE name NOT LIKE '%-s1_' AND name NOT LIKE '%-s1_-%'")
+                .size() > 0,
+        true);
+    for (const auto &row : rows(s1, "SELECT name, main_branch FROM pacticipants"))
+        EXPECT_EQ(rows(c, "SELECT name, main_branch FROM pacticipants").count(row), 1u) << row;
+    // Per environment and target, the most recent deployment is the current one.
+    EXPECT_EQ(count(c, "SELECT count(*) FROM currently_deployed_version_ids x JOIN deployed_versions d "
+                       "ON d.id = x.deployed_version_id WHERE EXISTS (SELECT 1 FROM deployed_versions o "
+                       "WHERE o.pacticipant_id = d.pacticipant_id AND o.environment_id = d.environment_id "
+                       "AND o.target_for_index = d.target_for_index AND o.created_at > d.created_at)"),
+              0);
+    EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_sources WHERE snapshot IS NOT NULL"), 3);
+    EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_runs"), 1);
+}
+
+// A second run of the same merge changes nothing (read since the last run, or read whole with --full).
+TEST(MergeGenerated, ASecondRunChangesNothing) {
+    Three t = three("mg_again");
+    ASSERT_EQ(merge(t.target, t.sources, "--prefer 1").status, 0);
+    Connection c(t.target);
+    const std::string before = checksum(c);
+    const long long max_ids = count(c, "SELECT (SELECT max(id) FROM versions) + (SELECT max(id) FROM verifications)");
+    auto r = merge(t.target, t.sources, "--json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    json j = report(r);
+    EXPECT_EQ(written(j), 0) << j["counts"].dump();
+    for (const auto &s : j["sources"]) EXPECT_EQ(s["read"], "since the last merge");
+    EXPECT_EQ(j["conflicts"], json::object()) << "decided conflicts are not raised again";
+    r = merge(t.target, t.sources, "--full --json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(written(report(r)), 0) << report(r)["counts"].dump();
+    EXPECT_EQ(checksum(c), before);
+    EXPECT_EQ(count(c, "SELECT (SELECT max(id) FROM versions) + (SELECT max(id) FROM verifications)"), max_ids);
+    EXPECT_EQ(invariant_violations(t.target), std::vector<std::string>{});
+}
+
+// Scheduled sync: what a source receives after a merge (a consumer build, its pact, the provider's verification, a
+// tag, a deployment, a triggered webhook) comes over with the next run, exactly that and nothing else.
+TEST(MergeGenerated, AnIncrementalRunBringsExactlyTheNewPublications) {
+    Three t = three("mg_sync");
+    ASSERT_EQ(merge(t.target, t.sources, "--prefer 1").status, 0);
+    Broker b(t.sources[1]);
+    Connection &s = b.conn();
+    const std::string consumer =
+        *s.scalar("SELECT c.name FROM pact_publications pp JOIN pacticipants c ON c.id = pp.consumer_id "
+                  "ORDER BY pp.id DESC LIMIT 1");
+    const std::string provider =
+        *s.scalar("SELECT p.name FROM pact_publications pp JOIN pacticipants p ON p.id = pp.provider_id "
+                  "ORDER BY pp.id DESC LIMIT 1");
+    b.version(consumer, "sync-1", "2026-11-02 10:00", "main");
+    b.tag(consumer, "sync-1", "main", "2026-11-02 10:00");
+    b.publish(consumer, "sync-1", provider, "sha-sync-1", "2026-11-02 10:01");
+    b.version(provider, "sync-p1", "2026-11-02 10:05", "main");
+    b.verify(consumer, provider, "sha-sync-1", "sync-p1", true, "2026-11-02 10:06");
+    b.deploy(consumer, "sync-1", "test", "2026-11-02 11:00");
+    s.exec("INSERT INTO triggered_webhooks (trigger_uuid, trigger_type, pact_publication_id, webhook_id, webhook_uuid, "
+           "consumer_id, provider_id, status, created_at, updated_at, event_name, uuid) SELECT 'trig-sync', "
+           "'resource_creation', pp.id, w.id, w.uuid, pp.consumer_id, pp.provider_id, 'success', '2026-11-02 10:02', "
+           "'2026-11-02 10:02', 'contract_content_changed', 'tw-sync-1' FROM pact_publications pp, "
+           "(SELECT * FROM webhooks ORDER BY id LIMIT 1) w WHERE pp.id = (SELECT max(id) FROM pact_publications)");
+    auto r = merge(t.target, t.sources, "--json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    json j = report(r);
+    EXPECT_EQ(j["sources"][1]["read"], "since the last merge");
+    const json &n = j["counts"];
+    EXPECT_EQ(n["versions"]["inserted"], 2) << n.dump();
+    EXPECT_EQ(n["tags"]["inserted"], 1) << n.dump();
+    EXPECT_EQ(n["pact_versions"]["inserted"], 1) << n.dump();
+    EXPECT_EQ(n["pact_publications"]["inserted"], 1) << n.dump();
+    EXPECT_EQ(n["verifications"]["inserted"], 1) << n.dump();
+    EXPECT_EQ(n["deployed_versions"]["inserted"], 1) << n.dump();
+    EXPECT_EQ(n["triggered_webhooks"]["inserted"], 1) << n.dump();
+    EXPECT_EQ(n["branch_versions"]["inserted"], 2) << n.dump();
+    EXPECT_EQ(n["latest_pact_publication_ids_for_consumer_versions"]["inserted"], 1) << n.dump();
+    EXPECT_EQ(n["latest_verification_id_for_pact_version_and_provider_version"]["inserted"], 1) << n.dump();
+    for (const char *table :
+         {"pacticipants", "labels", "environments", "webhooks", "webhook_executions", "released_versions"})
+        if (n.contains(table)) {
+            EXPECT_EQ(n[table]["inserted"], 0) << table << ": " << n.dump();
+        }
+    expect_every_source_row_in_target(t);
+    expect_each_matrix_kept(t);
+    EXPECT_EQ(invariant_violations(t.target), std::vector<std::string>{});
+    // Cut-over: the old brokers stop taking writes; a last run brings what they received, and a dry run afterwards
+    // has nothing left to write, so the target holds everything.
+    auto last = merge(t.target, t.sources, "--dry-run --json");
+    EXPECT_EQ(last.status, 0) << last.out;
+    EXPECT_EQ(written(report(last)), 0) << report(last)["counts"].dump();
+}
+
+// A large first merge into an empty target builds the secondary indexes after the rows are in. Each index comes back
+// as it was (a DBA's own too, with its predicate, storage parameters and comment), and the target holds exactly
+// what a merge that maintains the indexes row by row writes (ids included).
+TEST(MergeGenerated, AnEmptyTargetsIndexesComeBackAsTheyWere) {
+    Three t = three("mg_index");
+    t.target = broker_database("mg_index_target");
+    Connection c(t.target);
+    c.exec("CREATE INDEX dba_versions_recent ON versions (created_at DESC, number) WITH (fillfactor = 70) "
+           "WHERE branch IS NOT NULL");
+    c.exec("COMMENT ON INDEX dba_versions_recent IS 'the DBA''s own'");
+    c.exec("COMMENT ON INDEX ndx_ver_num IS 'versions by number'");
+    const auto before = indexes(c);
+    json j = report(merge(t.target, t.sources, "--prefer 1 --json"));
+    ASSERT_EQ(j["outcome"], "merged") << j.dump();
+    EXPECT_EQ(j["secondary_indexes"], "built after the rows (empty target)") << j.dump();
+    EXPECT_TRUE(j["steps_ms"].contains("indexes built again")) << j.dump();
+    EXPECT_EQ(indexes(c), before);
+    EXPECT_EQ(invariant_violations(t.target), std::vector<std::string>{});
+
+    // The same merge into a target that is not empty (a pacticipant of its own, with an id no sequence hands out,
+    // removed afterwards) maintains the indexes: the same rows, the same ids.
+    const std::string other = broker_database("mg_index_kept");
+    Connection o(other);
+    o.exec("CREATE INDEX dba_versions_recent ON versions (created_at DESC, number) WITH (fillfactor = 70) "
+           "WHERE branch IS NOT NULL");
+    o.exec("INSERT INTO pacticipants (id, name, created_at, updated_at) VALUES (999999, 'own', now(), now())");
+    json k = report(merge(other, t.sources, "--prefer 1 --json"));
+    ASSERT_EQ(k["outcome"], "merged") << k.dump();
+    EXPECT_EQ(k["secondary_indexes"], "maintained") << k.dump();
+    o.exec("DELETE FROM pacticipants WHERE id = 999999");
+    EXPECT_EQ(whole_tables(o), whole_tables(c));
+    EXPECT_EQ(checksum(o), checksum(c));
+}
