@@ -235,7 +235,7 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     }
     for (auto &[name, n] : p.deleted) deleted += n;
     result["tables"] = tables;
-    if (o.dry_run) add_dry_run_report(p, keep, versions.found, branches_to_delete, result);
+    if (o.dry_run) add_dry_run_report(p, keep, versions.found, versions.qualifying, branches_to_delete, result);
     result["subtransactions"] = p.units;
     if (o.memory_bytes) result["memory_bytes"] = o.memory_bytes();
     result["duration_ms"] =

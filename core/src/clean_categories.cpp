@@ -47,23 +47,35 @@ namespace {
 
 // Up to `want` ids of rows that qualify, lowest first, with id > after. The search looks at windows of rows in id
 // order first, stopping at the `want`-th row that qualifies (cheap when rows that qualify are dense, as on a
-// database never cleaned): the first window holds 2000 + 4 * want rows, the next ones as many as the density seen
+// database never cleaned): the first window holds Category::first_window rows, the next ones as many as the density seen
 // so far predicts are needed. When that prediction exceeds an eighth of the table (rows that qualify are rare,
 // as in the steady state), one statement searches the rest, ordered by "x.id + 0" so that the planner does not
 // walk the primary key row by row hoping to stop early (it cannot when few rows qualify) but drives the search
 // from the condition's own indexes: for versions the covering created_at index below the newest max_age boundary,
 // for the others anti-joins over the index-only structures of the latest_* tables and references.
-Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
+Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want, std::optional<long long> *total) {
+    long long tail_count = 0;
     auto search = [&](long long lo, const std::optional<std::string> &hi, bool tail, std::size_t n) {
         SqlParams sp;
         std::string range = "x.id > " + sp.add(std::to_string(lo), "bigint");
         if (hi) range = tail ? "x.id >= " + sp.add(*hi, "bigint") : range + " AND x.id < " + sp.add(*hi, "bigint");
         const std::string cond = c.qualifies("x", sp);
         const std::string lim = sp.add(std::to_string(n), "bigint");
-        if (tail)
-            return column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE " + range + " AND " + cond +
-                                             " ORDER BY x.id + 0 LIMIT " + lim,
-                                         sp.values()));
+        if (tail) {
+            // Counting every row that qualifies costs next to nothing here: the sort reads them all anyway.
+            Value was;
+            if (c.merge_tail) {
+                was = p.ex.scalar("SELECT pg_catalog.current_setting('enable_hashjoin')");
+                p.ex.query("SELECT pg_catalog.set_config('enable_hashjoin', 'off', true)");
+            }
+            auto rows = p.ex.query("SELECT x.id" + std::string(total ? ", count(*) OVER ()" : "") + " FROM " +
+                                       c.table + " x WHERE " + range + " AND " + cond + " ORDER BY x.id + 0 LIMIT " +
+                                       lim,
+                                   sp.values());
+            if (c.merge_tail) p.ex.query("SELECT pg_catalog.set_config('enable_hashjoin', $1, true)", {was.value_or("on")});
+            if (total && !rows.empty()) tail_count = std::stoll(rows.front().at(1).value_or("0"));
+            return column_ids(rows);
+        }
         // The rows of the window in id order, the condition checked on each until enough qualified. The OFFSET 0s
         // keep the planner from evaluating the condition on every row of the window (in the scan, or as a join that
         // hashes a whole table): the condition is a subplan run per row, stopped by the LIMIT.
@@ -76,7 +88,7 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
                p.ex.scalar("SELECT greatest(reltuples, 0) FROM pg_catalog.pg_class WHERE oid = $1::regclass", {c.table})
                    .value_or("0"))));
     const long long cap = std::max<long long>(20000, rows / 8);
-    long long window = std::min<long long>(20000, 2000 + 4 * static_cast<long long>(want)), examined = 0;
+    long long window = std::min<long long>(20000, c.first_window(static_cast<long long>(want))), examined = 0;
     Ids ids;
     for (;;) {
         const std::size_t need = want - ids.size();
@@ -85,7 +97,11 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
                                        {std::to_string(after), std::to_string(window)});
         Ids found = search(after, bound, false, need);
         ids.insert(ids.end(), found.begin(), found.end());
-        if (!bound || ids.size() >= want) return ids;
+        if (!bound || ids.size() >= want) {
+            // A last window that found fewer than wanted found them all.
+            if (total && ids.size() < want) *total = static_cast<long long>(ids.size());
+            return ids;
+        }
         examined += window;
         after = std::stoll(*bound) - 1;
         // Rows still to look at if the density so far holds (at least one more window's worth when none qualified).
@@ -96,6 +112,8 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want) {
         window = std::max<long long>(window, static_cast<long long>(predicted * 1.5));
     }
     Ids rest = search(after, std::to_string(after + 1), true, want - ids.size());
+    // Every window before returned fewer rows than it wanted, so it returned all its rows that qualify.
+    if (total) *total = static_cast<long long>(ids.size()) + tail_count;
     ids.insert(ids.end(), rest.begin(), rest.end());
     return ids;
 }
@@ -132,10 +150,10 @@ CategoryOutcome run_category(Pass &p, const Category &c, const Source *source) {
     CategoryOutcome out;
     const std::size_t limit = static_cast<std::size_t>(p.o.limit);
     auto find = [&](long long after, std::size_t want) {
-        return source ? source->find(after, want) : find_oldest(p, c, after, want);
+        return source ? source->find(after, want) : find_oldest(p, c, after, want, nullptr);
     };
     if (p.o.dry_run) {
-        Ids ids = find(0, limit + 1);
+        Ids ids = source ? find(0, limit + 1) : find_oldest(p, c, 0, limit + 1, &out.qualifying);
         out.more = ids.size() > limit;
         if (out.more) ids.resize(limit);
         out.found = ids;
@@ -181,8 +199,8 @@ CategoryOutcome run_category(Pass &p, const Category &c, const Source *source) {
     return out;
 }
 
-Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want) {
-    return find_oldest(p, c, after, want);
+Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want, std::optional<long long> *total) {
+    return find_oldest(p, c, after, want, total);
 }
 
 // ---- the categories -----------------------------------------------------------------------------------
@@ -238,58 +256,44 @@ Category versions_category(Pass &p, const KeepModel &keep, Ids &touched) {
     c.table = p.t("versions");
     const KeepModel *k = &keep;
     c.qualifies = [k](const std::string &x, SqlParams &sp) { return k->unkept(x, sp); };
+    // In the steady state the oldest versions are the ones kept forever (branch heads, main branches), each
+    // tested against every selector: a small first window finds that out cheaply before the search of the rest.
+    c.first_window = [](long long want) { return 200 + want; };
     const Tables t = p.t;
     Executor &ex = p.ex;
     Ids *noted = &touched;
     c.remove = [t, &ex, noted](const Ids &ids, json &counts) {
         // One statement: everything referencing the versions through NO ACTION foreign keys goes with them (the
         // checks run at the end of the statement), the rest by ON DELETE CASCADE (branch_versions and heads,
-        // currently_deployed_version_ids, the latest_* rows).
+        // currently_deployed_version_ids, the latest_* rows). Every search takes its ids as an array
+        // ("= ANY"): the planner then reads each table's index for exactly those ids, where "IN (SELECT ... FROM
+        // cte)" lets it hash the ids and scan whole tables (tags, deployed_versions, branch_heads), a cost that
+        // grows with the database instead of with the versions deleted.
+        const std::string in_p = " = ANY (ARRAY(SELECT id FROM p))", in_f = " = ANY (ARRAY(SELECT id FROM f))";
         auto r = ex.query(
-            "WITH v AS (SELECT unnest($1::integer[]) AS id), "
-            "p AS (SELECT id FROM " +
-                t("pact_publications") +
-                " WHERE consumer_version_id IN (SELECT id FROM v)), "
-                "f AS (SELECT id FROM " +
-                t("verifications") +
-                " WHERE provider_version_id IN (SELECT id FROM v)), "
-                "w AS (SELECT id FROM " +
-                t("triggered_webhooks") +
-                " WHERE pact_publication_id IN (SELECT id FROM p) "
-                "UNION SELECT id FROM " +
-                t("triggered_webhooks") +
-                " WHERE verification_id IN (SELECT id FROM f)), "
-                "h AS (SELECT DISTINCT branch_id FROM " +
-                t("branch_heads") +
-                " WHERE version_id IN (SELECT id FROM v)), "
-                "d_we AS (" +
-                delete_executions(t, "p") +
-                "), "
-                "d_tw AS (DELETE FROM " +
-                t("triggered_webhooks") +
-                " WHERE id IN (SELECT id FROM w) RETURNING 1), "
-                "d_f AS (DELETE FROM " +
-                t("verifications") +
-                " WHERE id IN (SELECT id FROM f) RETURNING pact_version_id), "
-                "d_p AS (DELETE FROM " +
-                t("pact_publications") +
-                " WHERE id IN (SELECT id FROM p) RETURNING pact_version_id), "
-                "d_dv AS (DELETE FROM " +
-                t("deployed_versions") +
-                " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
-                "d_rv AS (DELETE FROM " +
-                t("released_versions") +
-                " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
-                "d_t AS (DELETE FROM " +
-                t("tags") +
-                " WHERE version_id IN (SELECT id FROM v) RETURNING 1), "
-                "d_v AS (DELETE FROM " +
-                t("versions") +
-                " WHERE id IN (SELECT id FROM v) RETURNING 1) "
+            "WITH p AS MATERIALIZED (SELECT id FROM " + t("pact_publications") +
+                " WHERE consumer_version_id = ANY ($1::integer[])), "
+                "f AS MATERIALIZED (SELECT id FROM " + t("verifications") +
+                " WHERE provider_version_id = ANY ($1::integer[])), "
+                "w AS MATERIALIZED (SELECT id FROM " + t("triggered_webhooks") + " WHERE pact_publication_id" + in_p +
+                " UNION SELECT id FROM " + t("triggered_webhooks") + " WHERE verification_id" + in_f + "), "
+                "h AS (SELECT DISTINCT branch_id FROM " + t("branch_heads") +
+                " WHERE version_id = ANY ($1::integer[])), "
+                "d_we AS (" + delete_executions(t, "p") + "), "
+                "d_tw AS (DELETE FROM " + t("triggered_webhooks") +
+                " WHERE id = ANY (ARRAY(SELECT id FROM w)) RETURNING 1), "
+                "d_f AS (DELETE FROM " + t("verifications") + " WHERE id" + in_f + " RETURNING pact_version_id), "
+                "d_p AS (DELETE FROM " + t("pact_publications") + " WHERE id" + in_p + " RETURNING pact_version_id), "
+                "d_dv AS (DELETE FROM " + t("deployed_versions") +
+                " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
+                "d_rv AS (DELETE FROM " + t("released_versions") +
+                " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
+                "d_t AS (DELETE FROM " + t("tags") + " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
+                "d_v AS (DELETE FROM " + t("versions") + " WHERE id = ANY ($1::integer[]) RETURNING 1) "
                 "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d_f), "
-                "(SELECT count(*) FROM d_p), (SELECT count(*) FROM d_dv), (SELECT count(*) FROM d_rv), (SELECT "
-                "count(*) FROM d_t), "
-                "(SELECT count(*) FROM d_v), (SELECT coalesce(array_agg(branch_id), '{}') FROM h), "
+                "(SELECT count(*) FROM d_p), (SELECT count(*) FROM d_dv), (SELECT count(*) FROM d_rv), "
+                "(SELECT count(*) FROM d_t), (SELECT count(*) FROM d_v), "
+                "(SELECT coalesce(array_agg(branch_id), '{}') FROM h), "
                 "(SELECT coalesce(array_agg(DISTINCT pv), '{}') FROM (SELECT pact_version_id FROM d_f UNION ALL "
                 "SELECT pact_version_id FROM d_p) n(pv))",
             {array_literal(ids)});
@@ -347,16 +351,16 @@ Category superseded(Pass &p, const std::string &name, const char *table, const c
             ex.query("WITH x AS (SELECT unnest($1::integer[]) AS id), "
                      "w AS (SELECT id FROM " +
                          t("triggered_webhooks") + " WHERE " + wcol +
-                         " IN (SELECT id FROM x)), "
+                         " = ANY ($1::integer[])), "
                          "d_we AS (" +
                          delete_executions(t, pubs ? "x" : "") +
                          "), "
                          "d_tw AS (DELETE FROM " +
                          t("triggered_webhooks") +
-                         " WHERE id IN (SELECT id FROM w) RETURNING 1), "
+                         " WHERE id = ANY (ARRAY(SELECT id FROM w)) RETURNING 1), "
                          "d AS (DELETE FROM " +
                          t(tbl.c_str()) +
-                         " WHERE id IN (SELECT id FROM x) RETURNING pact_version_id) "
+                         " WHERE id = ANY ($1::integer[]) RETURNING pact_version_id) "
                          "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d), "
                          "(SELECT coalesce(array_agg(DISTINCT pact_version_id), '{}') FROM d)",
                      {array_literal(ids)});
@@ -403,10 +407,10 @@ Category webhook_history_category(Pass &p) {
         auto r = ex.query("WITH x AS (SELECT unnest($1::integer[]) AS id), "
                           "d_we AS (DELETE FROM " +
                               t("webhook_executions") +
-                              " WHERE triggered_webhook_id IN (SELECT id FROM x) "
+                              " WHERE triggered_webhook_id = ANY ($1::integer[]) "
                               "RETURNING 1), d_tw AS (DELETE FROM " +
                               t("triggered_webhooks") +
-                              " WHERE id IN (SELECT id FROM x) "
+                              " WHERE id = ANY ($1::integer[]) "
                               "RETURNING 1) SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw)",
                           {array_literal(ids)});
         counts["webhook_executions"] = std::stoll(r.at(0).at(0).value_or("0"));
@@ -430,6 +434,9 @@ Category orphan_pact_versions_category(Pass &p, const Ids &touched) {
     Category c;
     c.name = "orphan_pact_versions";
     c.table = p.t("pact_versions");
+    // Every pact version is referenced by several publications and verifications: reading both reference
+    // indexes in pact version order (merge anti-joins) costs less than hashing all publications.
+    c.merge_tail = true;
     const Tables t = p.t;
     const std::string noted = array_literal(touched);
     const bool any_noted = !touched.empty();

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,11 @@ struct Category {
     std::function<void(const Ids &ids, json &counts)> remove;
     // Rows that do not qualify yet but will by aging alone (superseded, younger than the cutoff); unset if none.
     std::function<std::string(const std::string &x, SqlParams &)> waiting;
+    // The search of the rest of the table walks its condition's indexes in id order (merge anti-joins) instead
+    // of hashing whole referencing tables: for conditions that are anti-joins on indexed references.
+    bool merge_tail = false;
+    // Rows the oldest-first search looks at in its first window, for `want` rows that qualify.
+    std::function<long long(long long want)> first_window = [](long long want) { return 2000 + 4 * want; };
 };
 
 struct CategoryOutcome {
@@ -59,6 +65,7 @@ struct CategoryOutcome {
     Ids deleted;
     Ids busy;                      // qualified, but a row it needs was locked by someone else: left for a later pass
     bool more = false;             // rows that qualify remain after this pass
+    std::optional<long long> qualifying;  // dry run: how many rows qualify, when the search counted them
     json counts = json::object();  // rows deleted per table
 };
 
@@ -77,7 +84,10 @@ public:
 CategoryOutcome run_category(Pass &p, const Category &c);
 CategoryOutcome run_category(Pass &p, const Category &c, const Source *source);
 // The search of the whole table: the next rows in id order, then the rest driven by the condition's indexes.
-Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want);
+// `total`, when given, is set to the number of rows that qualify with id > after if the search looked at all of
+// them (it stopped short of `want`, or searched the rest of the table in one statement), else left unset.
+Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t want,
+                     std::optional<long long> *total = nullptr);
 
 // ---- change capture (migration 20260226_pactflow_add_clean_change_capture) -------------------------------
 // With the capture triggers in place (all of them enabled), a tracked category checks only the rows its change
@@ -107,9 +117,10 @@ Category orphan_pact_versions_category(Pass &p, const Ids &touched_pact_versions
 // Pact versions among `touched` that no publication or verification references any more.
 Ids orphans_among(Pass &p, const Ids &touched);
 
-// The Pact Broker's dry-run report (counts, versionSummary).
-void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete, long long branches_to_delete,
-                        json &result);
+// The Pact Broker's dry-run report (counts, versionSummary). unkept_total: how many versions are unkept, when
+// the search counted them.
+void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete,
+                        std::optional<long long> unkept_total, long long branches_to_delete, json &result);
 // pactflow.clean_runs: one row per pass that deleted something; passes that deleted nothing are summed up in
 // one row; rows past the retention are removed.
 void record_run(Pass &p, const json &result, long long deleted);

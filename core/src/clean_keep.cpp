@@ -3,6 +3,7 @@
 #include "pactflow/app_schema.hpp"
 #include "pactflow/clean_options.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace pactflow::clean {
@@ -270,7 +271,15 @@ std::string KeepModel::unkept(const std::string &v, SqlParams &p) const {
     // as "kept": never delete on an unknown.
     std::vector<std::string> parts;
     if (kept_from_) parts.push_back(v + ".created_at < " + p.add(*kept_from_, "timestamp"));
-    for (const Shape &g : shapes_) parts.push_back("NOT coalesce(" + shape_keep(g, v, p) + ", true)");
+    // Tested row by row (the oldest-first search, the re-check under the lock), the conjuncts stop at the first
+    // selector that keeps the row: the one-probe tests first, the anti-join of {"tag": true, "latest": true}
+    // (a probe per tag of the row) last.
+    std::vector<const Shape *> order;
+    for (const Shape &g : shapes_) order.push_back(&g);
+    auto rank = [](const Selector &s) { return s.latest && s.tag && s.tag->any ? 1 : 0; };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](const Shape *a, const Shape *b) { return rank(a->form) < rank(b->form); });
+    for (const Shape *g : order) parts.push_back("NOT coalesce(" + shape_keep(*g, v, p) + ", true)");
     return join_and(parts);
 }
 
@@ -296,6 +305,15 @@ std::string KeepModel::shape_set(const Shape &g, SqlParams &p, bool with_index) 
 std::string KeepModel::kept_by_selector(SqlParams &p) const {
     std::string out;
     for (const Shape &g : shapes_) out += (out.empty() ? "" : " UNION ALL ") + shape_set(g, p, true);
+    return out;
+}
+
+std::vector<std::size_t> KeepModel::repeating_selectors() const {
+    std::vector<std::size_t> out;
+    for (const Shape &g : shapes_) {
+        const Conditions c(g.form, row_vals, t_);
+        if (c.tag_latest_set() || !c.branch_set().empty()) out.insert(out.end(), g.members.begin(), g.members.end());
+    }
     return out;
 }
 

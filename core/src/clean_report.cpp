@@ -5,6 +5,7 @@
 #include "pactflow/utf8.hpp"
 
 #include <map>
+#include <optional>
 
 namespace pactflow::clean::detail {
 namespace {
@@ -45,23 +46,29 @@ long long setting(Executor &ex, const std::string &name, long long fallback, lon
 
 }  // namespace
 
-void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete, long long branches_to_delete,
-                        json &result) {
+void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_delete,
+                        std::optional<long long> unkept_total, long long branches_to_delete, json &result) {
     Executor &ex = p.ex;
     const Tables &t = p.t;
-    // Per-selector distinct counts and the distinct total, from the same model the pass tests rows with; the
-    // versions each selector keeps are listed once (hashed, not sorted).
+    // Per-selector distinct counts and the distinct total, each selector's set read once (materialized):
+    // sets read from versions are counted as they are, only the others hashed for their distinct ids. The total
+    // is all versions but the unkept ones when the search counted those (it looked at every row that can be
+    // unkept: the steady state), otherwise the distinct ids of all sets, hashed once.
     SqlParams sp;
     const std::string pairs = keep.kept_by_selector(sp);
+    Ids repeating;
+    for (std::size_t i : keep.repeating_selectors()) repeating.push_back(static_cast<long long>(i));
+    const std::string rep = sp.add(array_literal(repeating), "integer[]");
     std::map<long long, long long> by_selector;
-    long long keep_total = 0;
-    for (const Row &r :
-         ex.query("WITH k AS MATERIALIZED (" + pairs +
-                      ") SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, k.id "
-                      "FROM k) d GROUP BY d.i UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id FROM k) d",
-                  sp.values())) {
+    std::optional<long long> kept_union;
+    for (const Row &r : ex.query("WITH k AS MATERIALIZED (" + pairs + ") SELECT k.i, count(*) FROM k WHERE k.i <> ALL(" +
+                                     rep + ") GROUP BY k.i UNION ALL SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, "
+                                     "k.id FROM k WHERE k.i = ANY(" + rep + ")) d GROUP BY d.i" +
+                                     (unkept_total ? "" : " UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id "
+                                                          "FROM k) d"),
+                                 sp.values())) {
         if (r.at(0)) by_selector[number(r.at(0))] = number(r.at(1));
-        else keep_total = number(r.at(1));
+        else kept_union = number(r.at(1));
     }
     // Versions per pacticipant, counted in the (pacticipant_id, "order") index; their sum is the total.
     const std::string del = array_literal(versions_to_delete), info = info_columns(t);
@@ -83,6 +90,7 @@ void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_d
         {del});
     long long total = 0;
     for (const auto &row : rows) total += number(row.at(2));
+    const long long keep_total = unkept_total ? total - *unkept_total : kept_union.value_or(0);
     json per_selector = json::array();
     for (std::size_t i = 0; i < keep.selectors().size(); ++i)
         per_selector.push_back(

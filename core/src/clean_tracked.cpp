@@ -28,6 +28,18 @@ namespace {
 
 constexpr long long capture_triggers = 18;
 
+// The change set is a queue: its rows come and go, so after a burst (a bulk load, a first clean that deletes
+// millions of rows) its heap and its (kind, seq) index keep many empty pages, and the planner, which costs pages,
+// reads the whole heap instead of the few live index pages of one kind: a cost that follows the largest change
+// set ever seen, not the one at hand. Statements that read it by kind therefore go through the index.
+std::vector<Row> by_kind(Pass &p, const std::string &sql, const Params &params) {
+    const Value was = p.ex.scalar("SELECT pg_catalog.current_setting('enable_seqscan')");
+    p.ex.query("SELECT pg_catalog.set_config('enable_seqscan', 'off', true)");
+    auto rows = p.ex.query(sql, params);
+    p.ex.query("SELECT pg_catalog.set_config('enable_seqscan', $1, true)", {was.value_or("on")});
+    return rows;
+}
+
 // Candidates of a tracked category: the change set's rows that qualify, merged with the search of the rows
 // from `from` on. Remembers how far the search looked and what it found.
 class TrackedSource : public Source {
@@ -110,7 +122,7 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
     if (from > 0) {
         SqlParams sp;
         const std::string kind_p = sp.add(k, "\"char\""), upto_p = sp.add(upto, "bigint");
-        changed = column_ids(p.ex.query("SELECT DISTINCT x.id FROM " + changes + " e JOIN " + c.table +
+        changed = column_ids(by_kind(p, "SELECT DISTINCT x.id FROM " + changes + " e JOIN " + c.table +
                                             " x ON x.id = e.id "
                                             "WHERE e.kind = " +
                                             kind_p + " AND e.seq <= " + upto_p + " AND " +
@@ -132,14 +144,14 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
         const std::string from_p = sp.add(std::to_string(from), "bigint");
         const std::string end_p = sp.add(std::to_string(source.walk_end()), "bigint");
         const std::string young = row_test(c.waiting("x", sp));
-        for (long long id : column_ids(p.ex.query(
+        for (long long id : column_ids(by_kind(p,
                  "SELECT x.id FROM " + changes + " e JOIN " + c.table + " x ON x.id = e.id WHERE e.kind = " + kind_p +
                      " AND e.seq <= " + upto_p + " AND " + young + " UNION SELECT x.id FROM " + c.table +
                      " x WHERE x.id >= " + from_p + " AND x.id <= " + end_p + " AND " + young,
                  sp.values())))
             again.insert(id);
     }
-    p.ex.query("DELETE FROM " + changes + " WHERE kind = $1::\"char\" AND seq <= $2::bigint", {k, upto});
+    by_kind(p, "DELETE FROM " + changes + " WHERE kind = $1::\"char\" AND seq <= $2::bigint", {k, upto});
     if (!again.empty())
         p.ex.query("INSERT INTO " + changes + " (kind, id) SELECT $1::\"char\", unnest($2::integer[])",
                    {k, array_literal(Ids(again.begin(), again.end()))});

@@ -55,6 +55,10 @@ public:
     std::string kept_by_selector(SqlParams &p) const;
     // SELECT id: the versions kept by any selector (ids may repeat).
     std::string kept_ids(SqlParams &p) const;
+    // Indexes of the selectors whose set (kept_by_selector) can list a version twice: sets read from
+    // branch_versions, branch_heads or tags (a version on two branches, holding two tags); sets read from
+    // versions list each version once.
+    std::vector<std::size_t> repeating_selectors() const;
 
     const std::vector<Selector> &selectors() const { return selectors_; }
 
