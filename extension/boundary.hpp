@@ -52,7 +52,12 @@ template <typename F>
 auto guarded(F &&fn, MemoryContext errcxt = nullptr) -> decltype(fn()) {
     using R = decltype(fn());
     if constexpr (std::is_void_v<R>) {
-        guarded([&fn]() { fn(); return true; }, errcxt);
+        guarded(
+            [&fn]() {
+                fn();
+                return true;
+            },
+            errcxt);
     } else {
         static_assert(std::is_trivially_destructible_v<R>, "guarded calls return plain values");
         MemoryContext volatile run_cxt = CurrentMemoryContext;
@@ -121,11 +126,11 @@ Datum dispatch(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo));
 
 // The entry point is declared PGDLLEXPORT before PG_FUNCTION_INFO_V1 redeclares it (PostgreSQL 15 marks only
 // the pg_finfo_ record): with -fvisibility=hidden, these two are what the server looks up.
-#define PACTFLOW_FUNCTION(name)                                                              \
-    static Datum name##_impl(FunctionCallInfo fcinfo);                                       \
-    extern "C" {                                                                             \
-    PGDLLEXPORT Datum name(PG_FUNCTION_ARGS);                                                \
-    PG_FUNCTION_INFO_V1(name);                                                               \
-    Datum name(PG_FUNCTION_ARGS) { return pactflow::pg::dispatch(fcinfo, name##_impl); }    \
-    }                                                                                        \
+#define PACTFLOW_FUNCTION(name)                                                          \
+    static Datum name##_impl(FunctionCallInfo fcinfo);                                   \
+    extern "C" {                                                                         \
+    PGDLLEXPORT Datum name(PG_FUNCTION_ARGS);                                            \
+    PG_FUNCTION_INFO_V1(name);                                                           \
+    Datum name(PG_FUNCTION_ARGS) { return pactflow::pg::dispatch(fcinfo, name##_impl); } \
+    }                                                                                    \
     static Datum name##_impl(FunctionCallInfo fcinfo)

@@ -71,9 +71,11 @@ json merge(pactflow::Executor &ex, const std::vector<std::string> &schemas, bool
     // Memory for the set-based statements, for this transaction only (temp_buffers only before the session's
     // first temporary table: left as it is otherwise).
     ex.query("SELECT pg_catalog.set_config('work_mem', '256MB', true), pg_catalog.set_config('jit', 'off', true)");
-    if (ex.scalar("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)", {std::to_string(pactflow::locks::merge)}) != Value("t"))
+    if (ex.scalar("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)",
+                  {std::to_string(pactflow::locks::merge)}) != Value("t"))
         throw Error(pactflow::sqlstate::lock_not_available, "another merge into this database is running",
-                    "A merge holds advisory lock " + std::to_string(pactflow::locks::merge) + ".", "Run this merge again when that one has finished.");
+                    "A merge holds advisory lock " + std::to_string(pactflow::locks::merge) + ".",
+                    "Run this merge again when that one has finished.");
     const pactflow::Catalog &catalog = pactflow::Catalog::builtin();
     std::vector<merge::Source> sources;
     std::vector<std::string> keys;

@@ -96,10 +96,8 @@ void notice(const std::string &message) {
 // both. Each line carries milliseconds, so it is kept out of the client's output.
 void log_line(const std::string &level, const std::string &message) {
     const char *s = message.c_str();
-    if (level == "WARN" || level == "ERROR")
-        guarded([s] { ereport(WARNING, (errmsg_internal("%s", s))); });
-    else
-        guarded([s] { ereport(LOG, (errmsg_internal("%s", s))); });
+    if (level == "WARN" || level == "ERROR") guarded([s] { ereport(WARNING, (errmsg_internal("%s", s))); });
+    else guarded([s] { ereport(LOG, (errmsg_internal("%s", s))); });
 }
 
 bool try_migrate_lock() {
@@ -170,8 +168,8 @@ PACTFLOW_FUNCTION(pactflow_migrations) {
             const std::string name = strip_rb(f);
             const std::int64_t v = pactflow::version_of(f);
             const auto [at, ms] = history_of(name);
-            out.push_back({v < 0 ? Value() : Value(std::to_string(v)), name, "pact_broker", "unknown", Value(), Value(),
-                           at, ms});
+            out.push_back(
+                {v < 0 ? Value() : Value(std::to_string(v)), name, "pact_broker", "unknown", Value(), Value(), at, ms});
         }
         spi.finish();
     }
@@ -201,8 +199,7 @@ PACTFLOW_FUNCTION(pactflow_migrate) {
     const bool nonatomic =
         context != nullptr && IsA(context, CallContext) && !reinterpret_cast<CallContext *>(context)->atomic;
     if (!nonatomic)
-        throw Error(sqlstate::feature_not_supported,
-                    "pactflow_migrate() cannot run inside a transaction block",
+        throw Error(sqlstate::feature_not_supported, "pactflow_migrate() cannot run inside a transaction block",
                     "It commits after each migration, which a procedure can do only when its CALL is a statement of "
                     "its own, outside any transaction block.",
                     "Run CALL pactflow_migrate() on its own, not inside a transaction block or a multi-statement "
@@ -240,8 +237,8 @@ PACTFLOW_FUNCTION(pactflow_migrate) {
 
     notice("pactflow_migrate: database version " + std::to_string(r.from_version) + " -> " +
            std::to_string(r.to_version) + "; " + std::to_string(r.applied.size()) + " applied, " +
-           std::to_string(r.rolled_back.size()) + " rolled back, " + std::to_string(r.adopted.size()) +
-           " adopted, " + std::to_string(r.data_migrations_run.size()) + " data migrations run");
+           std::to_string(r.rolled_back.size()) + " rolled back, " + std::to_string(r.adopted.size()) + " adopted, " +
+           std::to_string(r.data_migrations_run.size()) + " data migrations run");
     PG_RETURN_VOID();
 }
 

@@ -38,8 +38,9 @@ json extension_pass(Connection &conn, const clean::CleanOptions &o) {
              o.now.empty() ? Value() : Value(o.now)};
     // Qualified: the loader's session search_path is pg_catalog, pg_temp.
     auto v = conn.scalar(
-        "SELECT " + extension_schema(conn).value_or("public") + ".pactflow_clean(selectors => $1::jsonb, \"limit\" => $2::integer, dry_run => $3::boolean, "
-        "overwritten_data_max_age => $4::integer, keep_branches => $5::jsonb, now => $6::timestamptz)::text",
+        "SELECT " + extension_schema(conn).value_or("public") +
+            ".pactflow_clean(selectors => $1::jsonb, \"limit\" => $2::integer, dry_run => $3::boolean, "
+            "overwritten_data_max_age => $4::integer, keep_branches => $5::jsonb, now => $6::timestamptz)::text",
         p);
     return json::parse(v.value_or("{}"));
 }

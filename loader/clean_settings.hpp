@@ -11,7 +11,7 @@
 namespace pactflow::loader {
 
 struct CleanSettingsToCheck {
-    std::optional<nlohmann::json> selectors;      // nullopt: the documented defaults
+    std::optional<nlohmann::json> selectors;  // nullopt: the documented defaults
     int limit = 500;
     int overwritten_data_max_age = 7;
     std::optional<nlohmann::json> keep_branches;  // nullopt: stale-branch deletion off

@@ -110,7 +110,8 @@ long long parse_int(const std::string &name, const std::string &v, long long min
 
 json parse_json_array(const std::string &name, const std::string &v) {
     json j = json::parse(v, nullptr, false);
-    if (j.is_discarded() || !j.is_array()) throw bad("invalid value for " + name + ": \"" + v + "\"", "It must be a JSON array.");
+    if (j.is_discarded() || !j.is_array())
+        throw bad("invalid value for " + name + ": \"" + v + "\"", "It must be a JSON array.");
     return j;
 }
 
@@ -134,7 +135,8 @@ Options parse(const std::vector<std::string> &args) {
         else if (a == "--selectors") o.selectors = parse_json_array(a, value());
         else if (a == "--keep-branches") o.keep_branches = parse_json_array(a, value());
         else if (a == "--limit") o.limit = static_cast<int>(parse_int(a, value(), 1, 100000));
-        else if (a == "--overwritten-data-max-age") o.overwritten_age = static_cast<int>(parse_int(a, value(), 0, 36500));
+        else if (a == "--overwritten-data-max-age")
+            o.overwritten_age = static_cast<int>(parse_int(a, value(), 0, 36500));
         else if (a == "--dry-run") o.dry_run = true;
         else if (a == "--until-done") o.until_done = true;
         else if (a == "--max-duration") o.max_duration = static_cast<double>(parse_int(a, value(), 1, 86400 * 7));
@@ -166,7 +168,8 @@ void report_plain(const Error &e) {
 
 class App {
 public:
-    App(Options o, Config c) : o_(std::move(o)), cfg_(std::move(c)), log_(parse_level(cfg_.log_level), cfg_.log_format) {}
+    App(Options o, Config c)
+        : o_(std::move(o)), cfg_(std::move(c)), log_(parse_level(cfg_.log_level), cfg_.log_format) {}
 
     int run() {
         for (const auto &w : cfg_.warnings) log_.warn(w);
@@ -205,11 +208,12 @@ private:
         conn->on_statement([log, log_sql, sql_level, slow](const std::string &sql, double seconds) {
             if (slow > 0 && seconds >= slow)
                 log->warn("slow SQL statement", {{"sql", sql}, {"duration_seconds", seconds}});
-            else if (log_sql)
-                log->log(sql_level, "SQL", {{"sql", sql}, {"duration_ms", seconds * 1000}});
+            else if (log_sql) log->log(sql_level, "SQL", {{"sql", sql}, {"duration_ms", seconds * 1000}});
         });
         conn->on_notice([log](const std::string &severity, const std::string &message) {
-            log->log(severity == "WARNING" ? Level::warn : severity == "DEBUG" || severity == "LOG" ? Level::debug : Level::info,
+            log->log(severity == "WARNING"                      ? Level::warn
+                     : severity == "DEBUG" || severity == "LOG" ? Level::debug
+                                                                : Level::info,
                      message, {{"source", "server"}, {"severity", severity}});
         });
         // Names resolve in pg_catalog only from here on; the application schema was read first.
@@ -243,13 +247,17 @@ private:
             log_.info(s.target ? "Migrating to " + std::to_string(*s.target) : "Migrating to latest");
             MigrateResult r = run_migrate(*conn, s, engine_log());
             log_.info("Database schema version is now " + std::to_string(r.to_version),
-                      {{"applied", r.applied.size()}, {"rolled_back", r.rolled_back.size()}, {"adopted", r.adopted.size()},
-                       {"data_migrations", r.data_migrations_run.size()}, {"data_migration_ms", r.data_migration_ms}});
+                      {{"applied", r.applied.size()},
+                       {"rolled_back", r.rolled_back.size()},
+                       {"adopted", r.adopted.size()},
+                       {"data_migrations", r.data_migrations_run.size()},
+                       {"data_migration_ms", r.data_migration_ms}});
             // The line tests and people grep for.
             log_.info("database schema version was " + std::to_string(r.from_version) + ", is now " +
                       std::to_string(r.to_version) + " (" + std::to_string(r.applied.size()) + " applied, " +
-                      std::to_string(r.rolled_back.size()) + " rolled back, " + std::to_string(r.data_migrations_run.size()) +
-                      " data migrations in " + std::to_string(r.data_migration_ms) + " ms)");
+                      std::to_string(r.rolled_back.size()) + " rolled back, " +
+                      std::to_string(r.data_migrations_run.size()) + " data migrations in " +
+                      std::to_string(r.data_migration_ms) + " ms)");
             return exit_code::ok;
         } catch (const Error &e) {
             report(e);
@@ -306,7 +314,8 @@ private:
     }
 
     int boot() {
-        if (o_.positional.empty()) throw bad("boot needs a command after --", "Example: pactflow-db boot -- puma config.ru");
+        if (o_.positional.empty())
+            throw bad("boot needs a command after --", "Example: pactflow-db boot -- puma config.ru");
         if (cfg_.auto_migrate) {
             int rc = migrate();
             if (rc != exit_code::ok) return rc;
@@ -386,7 +395,8 @@ private:
                 cron.scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user") == Value("t");
             const std::string username = superuser ? application_role(*app, application_schema(*app)) : "";
             bool removed = unschedule_clean(cron, r.job_name, username);
-            log_.info(removed ? "removed pg_cron job \"" + r.job_name + "\"" : "no pg_cron job named \"" + r.job_name + "\"");
+            log_.info(removed ? "removed pg_cron job \"" + r.job_name + "\""
+                              : "no pg_cron job named \"" + r.job_name + "\"");
             return exit_code::ok;
         }
         resolve_schedule_target(*app, cron, r);
@@ -419,7 +429,8 @@ private:
         s.use_extension = !o_.no_extension;
         auto conn = connect();
         try {
-            if (r.from.empty()) throw bad("merge needs at least one --from", "Name each broker database to merge with --from URL.");
+            if (r.from.empty())
+                throw bad("merge needs at least one --from", "Name each broker database to merge with --from URL.");
             MigrateResult m = run_migrate(*conn, s, engine_log());
             log_.info("target database schema version is " + std::to_string(m.to_version));
             return run_merge(*conn, r, log_).refused ? exit_code::merge_refused : exit_code::ok;
@@ -453,7 +464,6 @@ private:
     Config cfg_;
     Logger log_;
 };
-
 
 }  // namespace
 

@@ -21,7 +21,7 @@ namespace {
 constexpr const char *default_port_text = "5432";
 
 struct Setting {
-    std::string name;   // the variable actually read (or "the sslmode parameter of X")
+    std::string name;  // the variable actually read (or "the sslmode parameter of X")
     std::string value;
 };
 
@@ -240,7 +240,7 @@ void check_option_value(const Setting &s, const std::string &key) {
         {"ssl_min_protocol_version", {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}},
         {"ssl_max_protocol_version", {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}},
     };
-    static const std::vector<std::string> integers = {"connect_timeout", "keepalives", "keepalives_idle",
+    static const std::vector<std::string> integers = {"connect_timeout",     "keepalives",       "keepalives_idle",
                                                       "keepalives_interval", "keepalives_count", "tcp_user_timeout"};
     if (auto it = choices.find(key); it != choices.end()) {
         if (std::find(it->second.begin(), it->second.end(), s.value) == it->second.end())
@@ -262,7 +262,10 @@ ParsedUrl parse_url(const Setting &s) {
     auto decode = [&](const std::string &in, const char *part) {
         std::string out;
         for (std::size_t i = 0; i < in.size(); ++i) {
-            if (in[i] != '%') { out += in[i]; continue; }
+            if (in[i] != '%') {
+                out += in[i];
+                continue;
+            }
             const int hi = i + 2 < in.size() ? hex_value(in[i + 1]) : -1;
             const int lo = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
             if (hi < 0 || lo < 0) fail(std::string("The ") + part + " has an invalid percent-encoding.");
@@ -482,8 +485,7 @@ Config load_config(const Environment &env, const FileReader &read_file) {
                                       "PACTFLOW_DATABASE_PASSWORD", "PACTFLOW_DATABASE_NAME"}) {
             std::vector<std::string> ignored;
             Vars quiet(env, ignored);
-            if (auto s = quiet.get(component))
-                c.warnings.push_back(s->name + " is ignored: " + url->name + " is set");
+            if (auto s = quiet.get(component)) c.warnings.push_back(s->name + " is ignored: " + url->name + " is set");
         }
     } else {
         if (auto s = vars.get("PACTFLOW_DATABASE_HOST", "PGHOST")) {
@@ -531,8 +533,7 @@ Config load_config(const Environment &env, const FileReader &read_file) {
         c.iam = iam;
         if (iam && c.sslmode != "require" && c.sslmode != "verify-ca" && c.sslmode != "verify-full")
             config_error("IAM authentication needs sslmode require, verify-ca or verify-full, but " +
-                             (s ? s->name : std::string("the default")) +
-                             " is \"" + c.sslmode + "\"",
+                             (s ? s->name : std::string("the default")) + " is \"" + c.sslmode + "\"",
                          "Allowed with IAM: require, verify-ca, verify-full.",
                          "RDS IAM tokens must travel over TLS; set PACTFLOW_DATABASE_SSLMODE=require (or stronger).");
     }
@@ -589,8 +590,7 @@ Config load_config(const Environment &env, const FileReader &read_file) {
     if (auto s = vars.get("PACTFLOW_DATABASE_AUTO_MIGRATE")) {
         c.auto_migrate = parse_bool(*s);
         for (const char *old : {"PACT_BROKER_AUTO_MIGRATE_DB", "PACT_BROKER_AUTO_MIGRATE_DB_DATA"})
-            if (!vars.raw(old).empty())
-                c.warnings.push_back(std::string(old) + " is ignored: " + s->name + " is set");
+            if (!vars.raw(old).empty()) c.warnings.push_back(std::string(old) + " is ignored: " + s->name + " is set");
     } else {
         for (const char *old : {"PACT_BROKER_AUTO_MIGRATE_DB", "PACT_BROKER_AUTO_MIGRATE_DB_DATA"}) {
             if (vars.raw(old).empty()) continue;
@@ -602,9 +602,8 @@ Config load_config(const Environment &env, const FileReader &read_file) {
         }
     }
     if (auto s = vars.get("PACTFLOW_DATABASE_MIGRATION_TARGET"))
-        c.migration_target =
-            parse_int(*s, 0, 99999999999999LL,
-                      "the integer prefix of a migration, e.g. 20190509 (0 rolls back everything)");
+        c.migration_target = parse_int(*s, 0, 99999999999999LL,
+                                       "the integer prefix of a migration, e.g. 20190509 (0 rolls back everything)");
 
     // ---- logging ----
     if (auto s = vars.get("PACTFLOW_LOG_LEVEL")) c.log_level = parse_enum(*s, log_levels, true);

@@ -52,10 +52,10 @@ struct CleanSettings {
 };
 
 struct RetrySettings {
-    int max_retries = 0;                // attempts = max_retries + 1
-    double interval_seconds = 3;        // wait before the first retry
-    double max_interval_seconds = 30;   // the doubling wait never exceeds this
-    std::optional<int> connect_timeout; // libpq connect_timeout (seconds) for each attempt
+    int max_retries = 0;                 // attempts = max_retries + 1
+    double interval_seconds = 3;         // wait before the first retry
+    double max_interval_seconds = 30;    // the doubling wait never exceeds this
+    std::optional<int> connect_timeout;  // libpq connect_timeout (seconds) for each attempt
 };
 
 // The wait before retry number `retry` (1-based): interval * 2^(retry-1), capped at max_interval.
@@ -69,10 +69,10 @@ struct Config {
     std::optional<std::string> password;  // never logged; ignored (with a warning) under IAM
     std::string dbname;
     std::string sslmode = "require";
-    bool iam = false;                     // RDS IAM: a fresh token as the password for every attempt
+    bool iam = false;  // RDS IAM: a fresh token as the password for every attempt
     std::string aws_region;
     std::vector<std::pair<std::string, std::string>> options;  // further libpq keywords (URL query parameters)
-    std::string source;                   // where the connection settings came from, for logs
+    std::string source;                                        // where the connection settings came from, for logs
     RetrySettings retry;
     // Called for every IAM token: resolves AWS credentials afresh (rotated temporary credentials are picked up).
     std::function<AwsCredentials()> credentials;

@@ -70,8 +70,8 @@ std::vector<Row> Connection::query(const std::string &sql, const Params &params)
     values.reserve(params.size());
     for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
     const auto t0 = std::chrono::steady_clock::now();
-    PGresult *r = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                               nullptr, 0);
+    PGresult *r =
+        PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
     timed(sql, t0);
     check(r, conn_, affected_);
     std::vector<Row> rows;
@@ -200,9 +200,9 @@ std::unique_ptr<Connection> connect_with_retries(const Config &config, const Con
             }
             const auto delay = retry_delay(config.retry, attempt);
             if (log)
-                log("WARN", "could not connect to the database (" + config.redacted_description() +
-                                "): " + e.detail() + "; retrying in " + seconds_text(delay) + " (attempt " +
-                                std::to_string(attempt) + " of " + std::to_string(attempts) + ")");
+                log("WARN", "could not connect to the database (" + config.redacted_description() + "): " + e.detail() +
+                                "; retrying in " + seconds_text(delay) + " (attempt " + std::to_string(attempt) +
+                                " of " + std::to_string(attempts) + ")");
             sleep(delay);
         }
     }

@@ -86,8 +86,7 @@ auto in_transaction(Connection &c, F &&fn) -> decltype(fn()) {
     } catch (...) {
         try {
             c.exec("ROLLBACK");
-        } catch (...) {
-        }
+        } catch (...) {}
         throw;
     }
 }

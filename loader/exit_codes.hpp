@@ -12,6 +12,6 @@ inline constexpr int version_mismatch = 6;   // loader, library and SQL versions
 inline constexpr int migration_failed = 7;
 inline constexpr int clean_failed = 8;
 inline constexpr int insufficient_privilege = 9;  // the role may not do this (42501); the message names the grant
-inline constexpr int merge_refused = 10;  // conflicts that change a can-i-deploy answer and no policy decides
+inline constexpr int merge_refused = 10;          // conflicts that change a can-i-deploy answer and no policy decides
 inline constexpr int merge_failed = 11;
 }  // namespace pactflow::loader::exit_code

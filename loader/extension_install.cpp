@@ -54,19 +54,23 @@ VersionReport check_versions(Connection &conn) {
     r.sql = rows.at(0).at(1).value_or("");
     if (r.library != r.loader) {
         if (compare_versions(r.library, r.loader) < 0)
-            throw Error(sqlstate::version_skew,
-                        "the pactflow library on the server (" + r.library + ") is older than this loader (" + r.loader + ")",
-                        "The server loaded pactflow.so version " + r.library + "; this pactflow-db is " + r.loader + ".",
-                        "Install pactflow " + r.loader + "'s extension files on the database server (make install), then reconnect.");
+            throw Error(
+                sqlstate::version_skew,
+                "the pactflow library on the server (" + r.library + ") is older than this loader (" + r.loader + ")",
+                "The server loaded pactflow.so version " + r.library + "; this pactflow-db is " + r.loader + ".",
+                "Install pactflow " + r.loader +
+                    "'s extension files on the database server (make install), then reconnect.");
         throw Error(sqlstate::version_skew,
-                    "this loader (" + r.loader + ") is older than the pactflow library on the server (" + r.library + ")",
+                    "this loader (" + r.loader + ") is older than the pactflow library on the server (" + r.library +
+                        ")",
                     "The server runs pactflow.so version " + r.library + "; this pactflow-db is " + r.loader + ".",
                     "Use pactflow-db " + r.library + " (the loader must be at least as new as the extension).");
     }
     if (r.sql != r.library)
         throw Error(sqlstate::version_skew,
                     "the pactflow SQL objects (" + r.sql + ") do not match the pactflow library (" + r.library + ")",
-                    "The extension's SQL script was installed at version " + r.sql + " but the library is " + r.library + ".",
+                    "The extension's SQL script was installed at version " + r.sql + " but the library is " +
+                        r.library + ".",
                     "Run ALTER EXTENSION pactflow UPDATE (pactflow-db install does this).");
     return r;
 }
@@ -84,8 +88,9 @@ std::optional<std::string> create_or_update_extension(Connection &conn, const st
             if (e.sqlstate() != sqlstate::insufficient_privilege) throw;
             throw Error(sqlstate::insufficient_privilege,
                         "role " + me + " may not create the pactflow extension in database " + db,
-                        "The server said: " + e.message() + ". The extension is trusted: a role with CREATE on the "
-                        "database may create it. Nothing was changed.",
+                        "The server said: " + e.message() +
+                            ". The extension is trusted: a role with CREATE on the "
+                            "database may create it. Nothing was changed.",
                         "As the DBA: GRANT CREATE ON DATABASE " + ident(db) + " TO " + ident(me) +
                             "; or create it yourself, connected to that database: CREATE EXTENSION pactflow SCHEMA " +
                             ident(schema) + "; (README \"Install\").");
@@ -112,8 +117,9 @@ Error update_refused(Connection &conn, const std::string &from, const std::strin
     const std::string owner = who.at(0).at(2).value_or("its owner");
     return Error(sqlstate::insufficient_privilege,
                  "role " + ident(me) + " may not update the pactflow extension from " + from + " to " + to,
-                 server + "The extension belongs to role " + owner + "; only its owner (with CREATE on the database) "
-                 "or a superuser may update it. Nothing was changed.",
+                 server + "The extension belongs to role " + owner +
+                     "; only its owner (with CREATE on the database) "
+                     "or a superuser may update it. Nothing was changed.",
                  "As " + owner + " or a superuser, connected to database " + ident(db) +
                      ": ALTER EXTENSION pactflow UPDATE; (README \"Upgrading\").");
 }
@@ -135,10 +141,12 @@ VersionReport install_extension(Connection &conn, int lock_wait_seconds) {
         action = create_or_update_extension(conn, application_schema(conn));
     }
     if (!action)
-        throw Error("58P01", "the pactflow extension is not installed on the database server",
-                    "pg_available_extensions has no entry for pactflow: its control file is missing from the server's extension directory.",
-                    "Install the extension files on the database host (make install from the pactflow-db sources, "
-                    "or the postgresql-15-pactflow package); on managed PostgreSQL run pactflow-db without the extension.");
+        throw Error(
+            "58P01", "the pactflow extension is not installed on the database server",
+            "pg_available_extensions has no entry for pactflow: its control file is missing from the server's "
+            "extension directory.",
+            "Install the extension files on the database host (make install from the pactflow-db sources, "
+            "or the postgresql-15-pactflow package); on managed PostgreSQL run pactflow-db without the extension.");
     VersionReport r = check_versions(conn);
     r.action = *action;
     return r;

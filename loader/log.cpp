@@ -39,10 +39,10 @@ std::string timestamp() {
 
 const char *colour(Level l) {
     switch (l) {
-    case Level::debug: return "\033[2m";
-    case Level::info: return "\033[32m";
-    case Level::warn: return "\033[33m";
-    default: return "\033[31m";
+        case Level::debug: return "\033[2m";
+        case Level::info: return "\033[32m";
+        case Level::warn: return "\033[33m";
+        default: return "\033[31m";
     }
 }
 }  // namespace
@@ -51,7 +51,8 @@ void Logger::log(Level l, const std::string &message, const nlohmann::json &fiel
     if (!enabled(l)) return;
     std::string line;
     if (format_ == "json") {
-        nlohmann::json j = {{"time", timestamp()}, {"level", level_name(l)}, {"name", "pactflow-db"}, {"message", message}};
+        nlohmann::json j = {
+            {"time", timestamp()}, {"level", level_name(l)}, {"name", "pactflow-db"}, {"message", message}};
         if (fields.is_object())
             for (auto it = fields.begin(); it != fields.end(); ++it) j[it.key()] = it.value();
         line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

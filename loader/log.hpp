@@ -23,10 +23,18 @@ public:
     bool enabled(Level l) const { return l >= min_; }
     // `fields` (an object) is merged into the JSON line, or appended as JSON in the text formats.
     void log(Level l, const std::string &message, const nlohmann::json &fields = nlohmann::json::object()) const;
-    void debug(const std::string &m, const nlohmann::json &f = nlohmann::json::object()) const { log(Level::debug, m, f); }
-    void info(const std::string &m, const nlohmann::json &f = nlohmann::json::object()) const { log(Level::info, m, f); }
-    void warn(const std::string &m, const nlohmann::json &f = nlohmann::json::object()) const { log(Level::warn, m, f); }
-    void error(const std::string &m, const nlohmann::json &f = nlohmann::json::object()) const { log(Level::error, m, f); }
+    void debug(const std::string &m, const nlohmann::json &f = nlohmann::json::object()) const {
+        log(Level::debug, m, f);
+    }
+    void info(const std::string &m, const nlohmann::json &f = nlohmann::json::object()) const {
+        log(Level::info, m, f);
+    }
+    void warn(const std::string &m, const nlohmann::json &f = nlohmann::json::object()) const {
+        log(Level::warn, m, f);
+    }
+    void error(const std::string &m, const nlohmann::json &f = nlohmann::json::object()) const {
+        log(Level::error, m, f);
+    }
 
     std::FILE *stream() const { return out_; }
     const std::string &format() const { return format_; }

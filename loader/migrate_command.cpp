@@ -21,7 +21,7 @@ Bookkeeping choose_bookkeeping(Connection &conn, bool use_extension) {
 }
 
 std::optional<ScriptFailure> LibpqTransactions::run_each_in_transaction(Executor &ex,
-                                                                      const std::vector<std::string> &scripts) {
+                                                                        const std::vector<std::string> &scripts) {
     if (&ex != &c_) return TransactionControl::run_each_in_transaction(ex, scripts);
     if (scripts.empty()) return std::nullopt;
     // Each script is preceded by a marker row, so an error is attributed to the last marker seen. A script may end

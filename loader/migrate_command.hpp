@@ -12,7 +12,7 @@ namespace pactflow::loader {
 struct MigrateSettings {
     std::optional<std::int64_t> target;
     int lock_wait_seconds = 60;
-    bool use_extension = true;   // false: never try CREATE EXTENSION (managed PostgreSQL)
+    bool use_extension = true;  // false: never try CREATE EXTENSION (managed PostgreSQL)
 };
 
 // Transactions by statement over libpq; statements may run in autocommit.

@@ -10,7 +10,9 @@ namespace pactflow::loader {
 namespace {
 void require_pg_cron(Connection &conn) {
     if (!conn.scalar("SELECT 1 FROM pg_extension WHERE extname = 'pg_cron'"))
-        throw Error("55000", "pg_cron is not installed in database \"" + conn.scalar("SELECT current_database()").value_or("") + "\"",
+        throw Error("55000",
+                    "pg_cron is not installed in database \"" + conn.scalar("SELECT current_database()").value_or("") +
+                        "\"",
                     "Jobs are registered in the database named by the server's cron.database_name setting.",
                     "Run CREATE EXTENSION pg_cron there, or pass --cron-database with that database's name.");
 }

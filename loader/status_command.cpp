@@ -63,7 +63,10 @@ json collect_status(Connection &conn) {
                     {"transactional", mig.transactional},
                     {"reversible", mig.down.has_value()}};
         auto it = installed.find(mig.name);
-        if (it != installed.end()) { row["installed_at"] = it->second.first; row["installed_by"] = it->second.second; }
+        if (it != installed.end()) {
+            row["installed_at"] = it->second.first;
+            row["installed_by"] = it->second.second;
+        }
         rows.push_back(row);
     }
     st["migrations"] = rows;
@@ -74,8 +77,10 @@ json collect_status(Connection &conn) {
         for (auto &r : conn.query("SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
                                   "(extract(epoch FROM finished_at - started_at) * 1000)::bigint, deleted, more "
                                   "FROM pactflow.clean_runs ORDER BY id DESC LIMIT 5"))
-            cleans.push_back({{"started_at", r[0].value_or("")}, {"duration_ms", std::stoll(r[1].value_or("0"))},
-                              {"deleted", std::stoll(r[2].value_or("0"))}, {"more", r[3] == Value("t")}});
+            cleans.push_back({{"started_at", r[0].value_or("")},
+                              {"duration_ms", std::stoll(r[1].value_or("0"))},
+                              {"deleted", std::stoll(r[2].value_or("0"))},
+                              {"more", r[3] == Value("t")}});
     st["last_cleans"] = cleans;
     return st;
 }
@@ -87,8 +92,7 @@ std::string format_status(const json &st) {
     if (v["extension_installed"].get<bool>())
         o << ", extension library " << v["library"].get<std::string>() << ", SQL " << v["sql"].get<std::string>()
           << (v["agree"].get<bool>() ? " (versions agree)" : " (VERSIONS DISAGREE: run pactflow-db install)");
-    else
-        o << ", no extension on this server (client mode)";
+    else o << ", no extension on this server (client mode)";
     o << "\ndatabase schema version "
       << (st["db_version"].is_null() ? std::string("unknown") : std::to_string(st["db_version"].get<long long>()))
       << ": " << st["summary"]["applied"].get<int>() << " applied, " << st["summary"]["pending"].get<int>()
@@ -105,7 +109,8 @@ std::string format_status(const json &st) {
     }
     for (const auto &u : st["unknown_applied"])
         o << std::setw(10) << version_of(u.get<std::string>()) << "  " << std::setw(70) << u.get<std::string>() << "  "
-          << std::setw(11) << "unknown" << "  applied   (by a newer release)\n";
+          << std::setw(11) << "unknown"
+          << "  applied   (by a newer release)\n";
     for (const auto &p : st["bookkeeping_problems"])
         o << "\nbookkeeping problem: " << p["problem"].get<std::string>() << "\n  fix: " << p["fix"].get<std::string>()
           << "\n";

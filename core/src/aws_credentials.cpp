@@ -72,9 +72,11 @@ std::optional<AwsCredentials> parse_shared_credentials(std::string_view contents
             std::size_t close = line.find(']');
             if (close == std::string_view::npos) continue;
             std::string name(trim(line.substr(1, close - 1)));
-            if (name == want) { current = &exact; found_exact = true; }
-            else if (name.rfind("profile", 0) == 0 && name.size() > 7 &&
-                     std::isspace(static_cast<unsigned char>(name[7])) && std::string(trim(name.substr(7))) == want) {
+            if (name == want) {
+                current = &exact;
+                found_exact = true;
+            } else if (name.rfind("profile", 0) == 0 && name.size() > 7 &&
+                       std::isspace(static_cast<unsigned char>(name[7])) && std::string(trim(name.substr(7))) == want) {
                 current = &prefixed;
                 found_prefixed = true;
             }

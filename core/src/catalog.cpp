@@ -104,20 +104,24 @@ Catalog Catalog::from_files(const std::vector<SourceFile> &files) {
                 Migration m;
                 m.name = base.substr(0, base.size() - 7);
                 m.version = version_of(m.name);
-                if (m.version < 0) throw bad_file(p, "The name does not start with an integer version followed by '_'.");
+                if (m.version < 0)
+                    throw bad_file(p, "The name does not start with an integer version followed by '_'.");
                 m.up = f.content;
                 for (const auto &v : header_values(f.content, "transaction")) {
                     if (v == "false") m.transactional = false;
-                    else if (v != "true") throw bad_file(p, "Header transaction must be true or false, not \"" + v + "\".");
+                    else if (v != "true")
+                        throw bad_file(p, "Header transaction must be true or false, not \"" + v + "\".");
                 }
                 for (const auto &v : header_values(f.content, "origin")) {
                     if (v == "pactflow") m.pact_broker = false;
-                    else if (v != "pact_broker") throw bad_file(p, "Header origin must be pact_broker or pactflow, not \"" + v + "\".");
+                    else if (v != "pact_broker")
+                        throw bad_file(p, "Header origin must be pact_broker or pactflow, not \"" + v + "\".");
                 }
                 m.creates = header_values(f.content, "creates");
                 if (!m.pact_broker && m.creates.empty())
-                    throw bad_file(p, "A migration of our own must list the relations it creates (-- pactflow:creates=NAME), "
-                                      "so that a database that lost its history adopts it instead of running it again.");
+                    throw bad_file(
+                        p, "A migration of our own must list the relations it creates (-- pactflow:creates=NAME), "
+                           "so that a database that lost its history adopts it instead of running it again.");
                 m.checksum = flyway_checksum(f.content);
                 by_name[m.name] = std::move(m);
             } else if (ends_with(base, ".down.sql")) {

@@ -68,11 +68,11 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want, s
                 was = p.ex.scalar("SELECT pg_catalog.current_setting('enable_hashjoin')");
                 p.ex.query("SELECT pg_catalog.set_config('enable_hashjoin', 'off', true)");
             }
-            auto rows = p.ex.query("SELECT x.id" + std::string(total ? ", count(*) OVER ()" : "") + " FROM " +
-                                       c.table + " x WHERE " + range + " AND " + cond + " ORDER BY x.id + 0 LIMIT " +
-                                       lim,
+            auto rows = p.ex.query("SELECT x.id" + std::string(total ? ", count(*) OVER ()" : "") + " FROM " + c.table +
+                                       " x WHERE " + range + " AND " + cond + " ORDER BY x.id + 0 LIMIT " + lim,
                                    sp.values());
-            if (c.merge_tail) p.ex.query("SELECT pg_catalog.set_config('enable_hashjoin', $1, true)", {was.value_or("on")});
+            if (c.merge_tail)
+                p.ex.query("SELECT pg_catalog.set_config('enable_hashjoin', $1, true)", {was.value_or("on")});
             if (total && !rows.empty()) tail_count = std::stoll(rows.front().at(1).value_or("0"));
             return column_ids(rows);
         }
@@ -273,23 +273,40 @@ Category versions_category(Pass &p, const KeepModel &keep, Ids &touched) {
         auto r = ex.query(
             "WITH p AS MATERIALIZED (SELECT id FROM " + t("pact_publications") +
                 " WHERE consumer_version_id = ANY ($1::integer[])), "
-                "f AS MATERIALIZED (SELECT id FROM " + t("verifications") +
+                "f AS MATERIALIZED (SELECT id FROM " +
+                t("verifications") +
                 " WHERE provider_version_id = ANY ($1::integer[])), "
-                "w AS MATERIALIZED (SELECT id FROM " + t("triggered_webhooks") + " WHERE pact_publication_id" + in_p +
-                " UNION SELECT id FROM " + t("triggered_webhooks") + " WHERE verification_id" + in_f + "), "
-                "h AS (SELECT DISTINCT branch_id FROM " + t("branch_heads") +
+                "w AS MATERIALIZED (SELECT id FROM " +
+                t("triggered_webhooks") + " WHERE pact_publication_id" + in_p + " UNION SELECT id FROM " +
+                t("triggered_webhooks") + " WHERE verification_id" + in_f +
+                "), "
+                "h AS (SELECT DISTINCT branch_id FROM " +
+                t("branch_heads") +
                 " WHERE version_id = ANY ($1::integer[])), "
-                "d_we AS (" + delete_executions(t, "p") + "), "
-                "d_tw AS (DELETE FROM " + t("triggered_webhooks") +
+                "d_we AS (" +
+                delete_executions(t, "p") +
+                "), "
+                "d_tw AS (DELETE FROM " +
+                t("triggered_webhooks") +
                 " WHERE id = ANY (ARRAY(SELECT id FROM w)) RETURNING 1), "
-                "d_f AS (DELETE FROM " + t("verifications") + " WHERE id" + in_f + " RETURNING pact_version_id), "
-                "d_p AS (DELETE FROM " + t("pact_publications") + " WHERE id" + in_p + " RETURNING pact_version_id), "
-                "d_dv AS (DELETE FROM " + t("deployed_versions") +
+                "d_f AS (DELETE FROM " +
+                t("verifications") + " WHERE id" + in_f +
+                " RETURNING pact_version_id), "
+                "d_p AS (DELETE FROM " +
+                t("pact_publications") + " WHERE id" + in_p +
+                " RETURNING pact_version_id), "
+                "d_dv AS (DELETE FROM " +
+                t("deployed_versions") +
                 " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
-                "d_rv AS (DELETE FROM " + t("released_versions") +
+                "d_rv AS (DELETE FROM " +
+                t("released_versions") +
                 " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
-                "d_t AS (DELETE FROM " + t("tags") + " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
-                "d_v AS (DELETE FROM " + t("versions") + " WHERE id = ANY ($1::integer[]) RETURNING 1) "
+                "d_t AS (DELETE FROM " +
+                t("tags") +
+                " WHERE version_id = ANY ($1::integer[]) RETURNING 1), "
+                "d_v AS (DELETE FROM " +
+                t("versions") +
+                " WHERE id = ANY ($1::integer[]) RETURNING 1) "
                 "SELECT (SELECT count(*) FROM d_we), (SELECT count(*) FROM d_tw), (SELECT count(*) FROM d_f), "
                 "(SELECT count(*) FROM d_p), (SELECT count(*) FROM d_dv), (SELECT count(*) FROM d_rv), "
                 "(SELECT count(*) FROM d_t), (SELECT count(*) FROM d_v), "

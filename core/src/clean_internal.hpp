@@ -63,10 +63,10 @@ struct Category {
 struct CategoryOutcome {
     Ids found;  // the oldest rows that qualified (dry run: what a pass would delete)
     Ids deleted;
-    Ids busy;                      // qualified, but a row it needs was locked by someone else: left for a later pass
-    bool more = false;             // rows that qualify remain after this pass
+    Ids busy;           // qualified, but a row it needs was locked by someone else: left for a later pass
+    bool more = false;  // rows that qualify remain after this pass
     std::optional<long long> qualifying;  // dry run: how many rows qualify, when the search counted them
-    json counts = json::object();  // rows deleted per table
+    json counts = json::object();         // rows deleted per table
 };
 
 // Where a category's candidates come from: find(after, want) returns up to `want` ids of rows that qualify,

@@ -61,12 +61,15 @@ void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_d
     const std::string rep = sp.add(array_literal(repeating), "integer[]");
     std::map<long long, long long> by_selector;
     std::optional<long long> kept_union;
-    for (const Row &r : ex.query("WITH k AS MATERIALIZED (" + pairs + ") SELECT k.i, count(*) FROM k WHERE k.i <> ALL(" +
-                                     rep + ") GROUP BY k.i UNION ALL SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, "
-                                     "k.id FROM k WHERE k.i = ANY(" + rep + ")) d GROUP BY d.i" +
-                                     (unkept_total ? "" : " UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id "
-                                                          "FROM k) d"),
-                                 sp.values())) {
+    for (const Row &r :
+         ex.query("WITH k AS MATERIALIZED (" + pairs + ") SELECT k.i, count(*) FROM k WHERE k.i <> ALL(" + rep +
+                      ") GROUP BY k.i UNION ALL SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, "
+                      "k.id FROM k WHERE k.i = ANY(" +
+                      rep + ")) d GROUP BY d.i" +
+                      (unkept_total ? ""
+                                    : " UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id "
+                                      "FROM k) d"),
+                  sp.values())) {
         if (r.at(0)) by_selector[number(r.at(0))] = number(r.at(1));
         else kept_union = number(r.at(1));
     }

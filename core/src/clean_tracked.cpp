@@ -122,12 +122,13 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
     if (from > 0) {
         SqlParams sp;
         const std::string kind_p = sp.add(k, "\"char\""), upto_p = sp.add(upto, "bigint");
-        changed = column_ids(by_kind(p, "SELECT DISTINCT x.id FROM " + changes + " e JOIN " + c.table +
-                                            " x ON x.id = e.id "
-                                            "WHERE e.kind = " +
-                                            kind_p + " AND e.seq <= " + upto_p + " AND " +
-                                            row_test(c.qualifies("x", sp)) + " ORDER BY x.id",
-                                        sp.values()));
+        changed = column_ids(by_kind(p,
+                                     "SELECT DISTINCT x.id FROM " + changes + " e JOIN " + c.table +
+                                         " x ON x.id = e.id "
+                                         "WHERE e.kind = " +
+                                         kind_p + " AND e.seq <= " + upto_p + " AND " + row_test(c.qualifies("x", sp)) +
+                                         " ORDER BY x.id",
+                                     sp.values()));
     }
     TrackedSource source(p, c, changed, from);
     CategoryOutcome out = run_category(p, c, &source);
@@ -144,7 +145,8 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
         const std::string from_p = sp.add(std::to_string(from), "bigint");
         const std::string end_p = sp.add(std::to_string(source.walk_end()), "bigint");
         const std::string young = row_test(c.waiting("x", sp));
-        for (long long id : column_ids(by_kind(p,
+        for (long long id : column_ids(by_kind(
+                 p,
                  "SELECT x.id FROM " + changes + " e JOIN " + c.table + " x ON x.id = e.id WHERE e.kind = " + kind_p +
                      " AND e.seq <= " + upto_p + " AND " + young + " UNION SELECT x.id FROM " + c.table +
                      " x WHERE x.id >= " + from_p + " AND x.id <= " + end_p + " AND " + young,

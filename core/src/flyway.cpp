@@ -76,12 +76,12 @@ std::string checksum_text(const std::optional<std::int32_t> &c) { return c ? std
 // The history read in installed_rank order, with each row's effective state and the resulting
 // state of every version and repeatable description.
 struct History {
-    std::vector<std::size_t> order;                  // row indexes by installed_rank
-    std::vector<State> row_state;                    // per row index
-    std::map<std::string, std::size_t> applied;      // version key -> row index of its effective migration row
-    std::map<std::string, std::size_t> repeatable;   // description -> latest (not deleted) row index
+    std::vector<std::size_t> order;                 // row indexes by installed_rank
+    std::vector<State> row_state;                   // per row index
+    std::map<std::string, std::size_t> applied;     // version key -> row index of its effective migration row
+    std::map<std::string, std::size_t> repeatable;  // description -> latest (not deleted) row index
     std::optional<Version> current, baseline;
-    std::set<std::size_t> undone, deleted;           // row indexes
+    std::set<std::size_t> undone, deleted;  // row indexes
 };
 
 }  // namespace
@@ -163,10 +163,10 @@ const std::vector<std::string> &callback_events() {
         std::vector<std::string> e = {"createSchema"};
         for (const char *verb : {"Migrate", "Undo"}) {
             const std::string v = verb;
-            for (const std::string &each : {"before" + v, "beforeEach" + v, "beforeEach" + v + "Statement",
-                                            "afterEach" + v + "Statement", "afterEach" + v + "StatementError",
-                                            "afterEach" + v, "afterEach" + v + "Error", "after" + v,
-                                            "after" + v + "Error"})
+            for (const std::string &each :
+                 {"before" + v, "beforeEach" + v, "beforeEach" + v + "Statement", "afterEach" + v + "Statement",
+                  "afterEach" + v + "StatementError", "afterEach" + v, "afterEach" + v + "Error", "after" + v,
+                  "after" + v + "Error"})
                 e.push_back(each);
         }
         for (const char *extra : {"afterVersioned", "beforeRepeatables", "afterMigrateApplied"}) e.push_back(extra);
@@ -199,8 +199,11 @@ std::string valid_utf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                                                                  : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+        std::size_t len = c < 0x80                   ? 1
+                          : (c >= 0xC2 && c <= 0xDF) ? 2
+                          : (c >= 0xE0 && c <= 0xEF) ? 3
+                          : (c >= 0xF0 && c <= 0xF4) ? 4
+                                                     : 0;
         bool ok = len > 0 && i + len <= s.size();
         for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0u) == 0x80u;
         if (ok && len == 3) {  // no overlong forms, no surrogates
@@ -274,9 +277,9 @@ std::string replace_placeholders(std::string_view sql, const Placeholders &place
         const std::string *value = placeholders.find(name);
         if (!value)
             throw Error(sqlstate::invalid_parameter_value,
-                        "no value provided for placeholder ${" + std::string(name) + "} in " + script,
-                        "", "Pass --placeholder " + std::string(name) + "=VALUE or set FLYWAY_PLACEHOLDERS_" +
-                                upper(name) + ".");
+                        "no value provided for placeholder ${" + std::string(name) + "} in " + script, "",
+                        "Pass --placeholder " + std::string(name) + "=VALUE or set FLYWAY_PLACEHOLDERS_" + upper(name) +
+                            ".");
         out.append(sql.substr(i, open - i));
         out.append(*value);
         i = j + 1;
@@ -426,7 +429,10 @@ History read_history(const std::vector<HistoryRow> &rows) {
                 break;
             case RowKind::repeatable: h.repeatable[r.description] = idx; break;
             case RowKind::undo:
-                if (!r.success) { h.row_state[idx] = State::failed; break; }
+                if (!r.success) {
+                    h.row_state[idx] = State::failed;
+                    break;
+                }
                 if (v) {
                     auto it = h.applied.find(version_key(*v));
                     if (it != h.applied.end()) {
@@ -733,10 +739,19 @@ std::int32_t java_string_hash(std::string_view s) {
         unsigned char c = static_cast<unsigned char>(s[i]);
         std::uint32_t cp;
         std::size_t len;
-        if (c < 0x80) { cp = c; len = 1; }
-        else if ((c & 0xE0u) == 0xC0u) { cp = c & 0x1Fu; len = 2; }
-        else if ((c & 0xF0u) == 0xE0u) { cp = c & 0x0Fu; len = 3; }
-        else { cp = c & 0x07u; len = 4; }
+        if (c < 0x80) {
+            cp = c;
+            len = 1;
+        } else if ((c & 0xE0u) == 0xC0u) {
+            cp = c & 0x1Fu;
+            len = 2;
+        } else if ((c & 0xF0u) == 0xE0u) {
+            cp = c & 0x0Fu;
+            len = 3;
+        } else {
+            cp = c & 0x07u;
+            len = 4;
+        }
         for (std::size_t k = 1; k < len && i + k < s.size(); ++k)
             cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
         i += len;

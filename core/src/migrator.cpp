@@ -99,10 +99,11 @@ Plan plan_migrations(const Catalog &c, const AppliedState &s, std::optional<std:
         if (!unknown_above.empty()) {
             std::string list;
             for (const auto &f : unknown_above) list += (list.empty() ? "" : ", ") + f;
-            throw Error(sqlstate::migration_unknown,
-                        "cannot roll back to " + std::to_string(*target) + " through migrations this release does not know",
-                        "Applied but not in this catalog: " + list + ".",
-                        "Roll back with the newer pactflow-db release that applied them (its catalog has their down steps).");
+            throw Error(
+                sqlstate::migration_unknown,
+                "cannot roll back to " + std::to_string(*target) + " through migrations this release does not know",
+                "Applied but not in this catalog: " + list + ".",
+                "Roll back with the newer pactflow-db release that applied them (its catalog has their down steps).");
         }
         const auto &ms = c.migrations();
         std::int64_t lowest = -1;
@@ -115,10 +116,12 @@ Plan plan_migrations(const Catalog &c, const AppliedState &s, std::optional<std:
         if (!blocker.empty()) {
             for (const auto &m : ms)
                 if (!m.down && is_applied(m, s)) lowest = std::max(lowest, m.version);
-            throw Error(sqlstate::migration_irreversible,
-                        "cannot roll back to " + std::to_string(*target) + ": migration " + blocker + " is irreversible",
-                        "Migration " + blocker + " has no down step, so nothing below it can be reached by rolling back. Nothing was changed.",
-                        "The lowest reachable target is " + std::to_string(lowest) + "; restore a backup to go further back.");
+            throw Error(
+                sqlstate::migration_irreversible,
+                "cannot roll back to " + std::to_string(*target) + ": migration " + blocker + " is irreversible",
+                "Migration " + blocker +
+                    " has no down step, so nothing below it can be reached by rolling back. Nothing was changed.",
+                "The lowest reachable target is " + std::to_string(lowest) + "; restore a backup to go further back.");
         }
     }
     for (const auto &m : c.migrations())
@@ -130,7 +133,10 @@ void check_major_upgrade(const AppliedState &s, const std::string &product_versi
     int recorded = -1;
     std::string from;
     for (const auto &v : s.product_versions)
-        if (major_of(v) > recorded) { recorded = major_of(v); from = v; }
+        if (major_of(v) > recorded) {
+            recorded = major_of(v);
+            from = v;
+        }
     const int now = major_of(product_version);
     if (recorded < 0 || now < 0) return;
     if (recorded > now)
@@ -146,9 +152,12 @@ void check_major_upgrade(const AppliedState &s, const std::string &product_versi
                         "before that upgrade.");
     if (now <= recorded + 1) return;
     throw Error(sqlstate::major_version_jump,
-                "upgrading this database from pactflow-db " + from + " to " + product_version + " skips a major version",
-                "It was last migrated by major version " + std::to_string(recorded) + "; upgrades must go through every major version.",
-                "Migrate with the latest " + std::to_string(recorded + 1) + ".x release first, then with " + product_version + ".");
+                "upgrading this database from pactflow-db " + from + " to " + product_version +
+                    " skips a major version",
+                "It was last migrated by major version " + std::to_string(recorded) +
+                    "; upgrades must go through every major version.",
+                "Migrate with the latest " + std::to_string(recorded + 1) + ".x release first, then with " +
+                    product_version + ".");
 }
 
 void check_problems(const AppliedState &s) {
@@ -202,7 +211,7 @@ AppliedState Migrator::read_state(const std::string &schema) {
                                  "EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass($2) "
                                  "        AND attname = 'version' AND attnum > 0 AND NOT attisdropped)",
                                  {q + ".schema_migrations", q + ".schema_info"})
-                             .at(0);
+                           .at(0);
     s.schema_migrations_exists = exists.at(0) == Value("t");
     s.schema_info_exists = exists.at(1) == Value("t");
     const bool history_exists = exists.at(2) == Value("t"), has_version_column = exists.at(3) == Value("t");
@@ -225,16 +234,16 @@ AppliedState Migrator::read_state(const std::string &schema) {
         for (auto &r : ex_.query(sql)) {
             const std::string kind = r.at(0).value_or(""), value = r.at(1).value_or("");
             if (kind == "f") {
-                const bool named = version_of(value) >= 0 && value.size() > 3 &&
-                                   value.compare(value.size() - 3, 3, ".rb") == 0;
+                const bool named =
+                    version_of(value) >= 0 && value.size() > 3 && value.compare(value.size() - 3, 3, ".rb") == 0;
                 if (named) {
                     s.files.insert(value);
                 } else {
                     s.malformed_files.push_back(value);
-                    s.problems.push_back({"schema_migrations row " + quote_literal(value) +
-                                              " does not name a migration file",
-                                          "Delete it: DELETE FROM " + shown + ".schema_migrations WHERE filename = " +
-                                              quote_literal(value) + ";"});
+                    s.problems.push_back(
+                        {"schema_migrations row " + quote_literal(value) + " does not name a migration file",
+                         "Delete it: DELETE FROM " + shown +
+                             ".schema_migrations WHERE filename = " + quote_literal(value) + ";"});
                 }
             } else if (kind == "i") {
                 schema_info_rows.push_back(r.at(1));
@@ -249,7 +258,8 @@ AppliedState Migrator::read_state(const std::string &schema) {
                                           "Write the pactflow-db release that applied it: UPDATE "
                                           "pactflow.migration_history SET product_version = 'X.Y.Z' WHERE name = " +
                                               quote_literal(value) + ";"});
-                else if (std::find(s.product_versions.begin(), s.product_versions.end(), pv) == s.product_versions.end())
+                else if (std::find(s.product_versions.begin(), s.product_versions.end(), pv) ==
+                         s.product_versions.end())
                     s.product_versions.push_back(pv);
             }
         }
@@ -273,7 +283,8 @@ void Migrator::read_schema_info(AppliedState &s, const std::string &schema, bool
     if (!has_version_column) {
         s.problems.push_back({"schema_info has no version column",
                               "Drop the table if this database never ran the Pact Broker's legacy migrator: DROP "
-                              "TABLE " + shown + ".schema_info;"});
+                              "TABLE " +
+                                  shown + ".schema_info;"});
         return;
     }
     if (rows.size() != 1) {
@@ -401,8 +412,10 @@ std::vector<std::string> Migrator::adopt(const AppliedState &s, const std::strin
             {std::to_string(m->version), name, m->pact_broker ? "true" : "false",
              m->pact_broker ? "pact_broker" : "pactflow"});
     }
-    event("adopted", "", "adopted " + std::to_string(adopted.size()) +
-                             " migrations applied before pactflow-db managed this database, up to " + adopted.back(), 0);
+    event("adopted", "",
+          "adopted " + std::to_string(adopted.size()) +
+              " migrations applied before pactflow-db managed this database, up to " + adopted.back(),
+          0);
     tx_.commit();
     log_("INFO", "adopted " + std::to_string(adopted.size()) + " migrations already applied to this database");
     return adopted;
@@ -427,33 +440,39 @@ void Migrator::apply(const Step &step, const MigrateOptions &o) {
     const std::string q = quote_ident(o.schema);
     auto bookkeeping = [&](long long ms, bool success) {
         if (m.pact_broker && success) {
-            if (up) ex_.query("INSERT INTO " + q + ".schema_migrations (filename) VALUES ($1) ON CONFLICT DO NOTHING", {m.filename()});
+            if (up)
+                ex_.query("INSERT INTO " + q + ".schema_migrations (filename) VALUES ($1) ON CONFLICT DO NOTHING",
+                          {m.filename()});
             else ex_.query("DELETE FROM " + q + ".schema_migrations WHERE filename = $1", {m.filename()});
         }
         if (up || !success) {
-            ex_.query("INSERT INTO pactflow.migration_history (version, name, pact_broker, checksum, execution_ms, success, product_version) "
-                      "VALUES ($1::bigint, $2, $3::boolean, $4::integer, $5::integer, $6::boolean, $7) "
-                      "ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, execution_ms = EXCLUDED.execution_ms, "
-                      "success = EXCLUDED.success, product_version = EXCLUDED.product_version, installed_at = clock_timestamp(), "
-                      "installed_by = current_user, adopted = false",
-                      {std::to_string(m.version), m.name, m.pact_broker ? "true" : "false", std::to_string(m.checksum),
-                       std::to_string(ms), success ? "true" : "false", std::string(version)});
+            ex_.query(
+                "INSERT INTO pactflow.migration_history (version, name, pact_broker, checksum, execution_ms, success, "
+                "product_version) "
+                "VALUES ($1::bigint, $2, $3::boolean, $4::integer, $5::integer, $6::boolean, $7) "
+                "ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, execution_ms = EXCLUDED.execution_ms, "
+                "success = EXCLUDED.success, product_version = EXCLUDED.product_version, installed_at = "
+                "clock_timestamp(), "
+                "installed_by = current_user, adopted = false",
+                {std::to_string(m.version), m.name, m.pact_broker ? "true" : "false", std::to_string(m.checksum),
+                 std::to_string(ms), success ? "true" : "false", std::string(version)});
         } else {
             ex_.query("DELETE FROM pactflow.migration_history WHERE name = $1", {m.name});
         }
         if (success) event(up ? "applied" : "rolled_back", m.name, "", ms);
     };
     auto fail = [&](const Error &e) -> Error {
-        return Error(e.sqlstate(), "migration " + m.name + (up ? "" : " (down)") + " failed: " + e.message(), e.detail(),
-                     e.hint());
+        return Error(e.sqlstate(), "migration " + m.name + (up ? "" : " (down)") + " failed: " + e.message(),
+                     e.detail(), e.hint());
     };
     const auto t0 = std::chrono::steady_clock::now();
     if (!m.transactional) {
         if (!tx_.can_autocommit())
-            throw Error(sqlstate::feature_not_supported, "migration " + m.name + " cannot run inside a transaction",
-                        "It builds indexes CONCURRENTLY, which PostgreSQL allows only outside a transaction block; every "
-                        "migration before it has been applied.",
-                        "Run the remaining migrations with the loader: pactflow-db migrate.");
+            throw Error(
+                sqlstate::feature_not_supported, "migration " + m.name + " cannot run inside a transaction",
+                "It builds indexes CONCURRENTLY, which PostgreSQL allows only outside a transaction block; every "
+                "migration before it has been applied.",
+                "Run the remaining migrations with the loader: pactflow-db migrate.");
         try {
             enter_application(o.schema, false);
             for (const auto &stmt : split_sql(script)) ex_.run_script(stmt);
@@ -487,7 +506,7 @@ void Migrator::apply(const Step &step, const MigrateOptions &o) {
 }
 
 std::optional<ScriptFailure> TransactionControl::run_each_in_transaction(Executor &ex,
-                                                                       const std::vector<std::string> &scripts) {
+                                                                         const std::vector<std::string> &scripts) {
     for (std::size_t i = 0; i < scripts.size(); ++i) {
         try {
             begin();

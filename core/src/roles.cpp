@@ -218,7 +218,8 @@ std::string check_migrate(Executor &ex, const std::string &schema) {
 void check_clean(Executor &ex, const std::string &schema, bool dry_run) {
     std::vector<Privilege> needed{{"SCHEMA", "pactflow", "USAGE"}};
     // A real pass records itself, sums up passes that deleted nothing, prunes old rows, moves its frontier.
-    const std::string bookkeeping = "GRANT SELECT, INSERT, UPDATE, DELETE ON pactflow.clean_runs, pactflow.clean_frontier";
+    const std::string bookkeeping =
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON pactflow.clean_runs, pactflow.clean_frontier";
     for (const char *t : {"pactflow.clean_runs", "pactflow.clean_frontier"})
         for (const char *p : {"SELECT", "INSERT", "UPDATE", "DELETE"})
             if (!dry_run || std::string(p) == "SELECT") needed.push_back({"TABLE", t, p, bookkeeping});

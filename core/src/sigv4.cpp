@@ -56,9 +56,8 @@ void validate(const RdsTokenRequest &r) {
                 "The port is part of the signed host header: give the port the server listens on, e.g. 5432.");
     if (r.region.empty())
         invalid("rds iam token: the aws region is empty", "Set AWS_REGION to the region of the RDS instance.");
-    if (!std::all_of(r.region.begin(), r.region.end(), [](unsigned char c) {
-            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-        }))
+    if (!std::all_of(r.region.begin(), r.region.end(),
+                     [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }))
         invalid("rds iam token: aws region \"" + r.region + "\" is not a region name",
                 "A region is lower-case letters, digits and dashes, e.g. us-east-1.");
     if (r.db_user.empty()) invalid("rds iam token: the database user is empty", "Set the database user name.");
@@ -107,7 +106,10 @@ std::string amz_date(std::time_t t) {
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm): no gmtime, no locale, no time zone.
     long long secs = static_cast<long long>(t);
     long long days = secs / 86400, rem = secs % 86400;
-    if (rem < 0) { rem += 86400; --days; }
+    if (rem < 0) {
+        rem += 86400;
+        --days;
+    }
     long long z = days + 719468;
     const long long era = (z >= 0 ? z : z - 146096) / 146097;
     const long long doe = z - era * 146097;

@@ -37,8 +37,8 @@ void ensure_template() {
     if (made) return;
     live::fresh_database(tpl);
     ASSERT_EQ(live::loader(std::string("migrate --dbname dbname=") + tpl).status, 0);
-    const std::string cmd = std::string(PACTFLOW_SOURCE_DIR) +
-                            "/bench/generate/run --scale " + scale() + " --seed 7 --dbname dbname=" + tpl + " >/dev/null 2>&1";
+    const std::string cmd = std::string(PACTFLOW_SOURCE_DIR) + "/bench/generate/run --scale " + scale() +
+                            " --seed 7 --dbname dbname=" + tpl + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     Connection c(std::string("dbname=") + tpl);
     // The keep set, per the Pact Broker's Version.for_selector (lib/pact_broker/domain/version.rb), for a given day:
@@ -157,7 +157,7 @@ TEST(CleanContract, EveryPassDeletesTheOldestUnkeptVersionsDefaultSelectors) {
     auto table = steady_state("clean_ss_default", false, limit);
     print("default selectors", table);
     ASSERT_EQ(table.size(), 4u);
-    EXPECT_GT(table[0].unkept, 0u);                                 // a day's worth of versions ages out
+    EXPECT_GT(table[0].unkept, 0u);                               // a day's worth of versions ages out
     EXPECT_GT(table[3].unkept, static_cast<std::size_t>(limit));  // and after a month more than the limit
 }
 

@@ -31,8 +31,8 @@ std::string read_fixture(const std::string &name) {
 
 // A cluster to test on: the default one (PG*, with the extension) or the bare one (no extension files).
 struct Server {
-    std::string admin;     // conninfo of its postgres database
-    std::string options;   // extra loader options
+    std::string admin;    // conninfo of its postgres database
+    std::string options;  // extra loader options
     std::string conninfo(const std::string &db) const { return admin + " dbname=" + db; }
 };
 
@@ -87,11 +87,21 @@ void expect_same(const Snapshot &ours, const Snapshot &pact_broker) {
 }
 
 // The tables the old-node rows give each data migration work in (so the comparison cannot pass by doing nothing).
-const char *const changed_tables[] = {
-    "verifications", "pact_publications", "version_sequence_number", "webhooks", "webhook_executions",
-    "latest_pact_publication_ids", "latest_verification_ids", "tags", "pacticipants", "triggered_webhooks",
-    "branches", "branch_versions", "branch_heads", "integrations",
-    "pact_version_provider_tag_successful_verifications"};
+const char *const changed_tables[] = {"verifications",
+                                      "pact_publications",
+                                      "version_sequence_number",
+                                      "webhooks",
+                                      "webhook_executions",
+                                      "latest_pact_publication_ids",
+                                      "latest_verification_ids",
+                                      "tags",
+                                      "pacticipants",
+                                      "triggered_webhooks",
+                                      "branches",
+                                      "branch_versions",
+                                      "branch_heads",
+                                      "integrations",
+                                      "pact_version_provider_tag_successful_verifications"};
 
 // The whole comparison on one server; `extra` are loader options for every migrate (e.g. a rollback target).
 void fixes_exactly_what_the_pact_broker_fixes(const Server &s, const std::string &name, const std::string &extra) {

@@ -59,9 +59,8 @@ struct TempCopy {
 
 // Flyway's checksums of the fixture files, computed independently (CRC-32 of each line's UTF-8 bytes
 // without terminators, BOM dropped, as java.util.zip.CRC32 / BufferedReader.readLine do).
-constexpr int crc_basic_v1 = 1190308216, crc_basic_v1_1 = 701074991, crc_basic_v2 = 195762228,
-              crc_basic_v3 = 662924601, crc_basic_big = -1396317303, crc_basic_alpha = -536458806,
-              crc_basic_beta = -1645462388;
+constexpr int crc_basic_v1 = 1190308216, crc_basic_v1_1 = 701074991, crc_basic_v2 = 195762228, crc_basic_v3 = 662924601,
+              crc_basic_big = -1396317303, crc_basic_alpha = -536458806, crc_basic_beta = -1645462388;
 constexpr int crc_fw_v1 = 1233179226, crc_fw_v1_1 = 1655068640 /* CRLF and a BOM */, crc_fw_v2 = -1802895388,
               crc_fw_r = -91401846;
 
@@ -175,7 +174,8 @@ TEST(Flyway, CreatesTheHistoryTableExactlyAsFlywayDoes) {
     EXPECT_TRUE(contains(table_shape(a), "flyway_schema_history_pk: CREATE UNIQUE INDEX flyway_schema_history_pk"))
         << table_shape(a);
     EXPECT_TRUE(contains(table_shape(a), "flyway_schema_history_s_idx: CREATE INDEX flyway_schema_history_s_idx ON "
-                                         "public.flyway_schema_history USING btree (success)")) << table_shape(a);
+                                         "public.flyway_schema_history USING btree (success)"))
+        << table_shape(a);
 }
 
 TEST(Flyway, ContinuesAHistoryThatFlywayWrote) {
@@ -281,7 +281,8 @@ TEST(Flyway, NonTransactionalScriptsRunStatementByStatement) {
     EXPECT_EQ(count(c, "SELECT count(*) FROM flyway_schema_history WHERE success"), 3);
     EXPECT_EQ(one(c, "SELECT script FROM flyway_schema_history WHERE version = '2'"), "V2__Concurrent index.sql");
     EXPECT_EQ(one(c, "SELECT to_regclass('item') IS NOT NULL AND EXISTS (SELECT 1 FROM information_schema.columns "
-                     "WHERE table_name = 'item' AND column_name = 'price')"), "t");
+                     "WHERE table_name = 'item' AND column_name = 'price')"),
+              "t");
 }
 
 // An E'' string with an escaped quote before CREATE INDEX CONCURRENTLY: three statements, run outside BEGIN
@@ -439,7 +440,8 @@ TEST(Flyway, UndoRunsUScriptsAndMigrateReappliesThem) {
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "successfully undid 2 migrations, schema version now 1.1")) << r.out;
     EXPECT_EQ(one(c, "SELECT to_regclass('team') IS NULL AND NOT EXISTS (SELECT 1 FROM information_schema.columns "
-                     "WHERE table_name = 'person' AND column_name = 'email')"), "t");
+                     "WHERE table_name = 'person' AND column_name = 'email')"),
+              "t");
 
     r = flyway("migrate --locations " + fixture("basic"), db);
     ASSERT_EQ(r.status, 0) << r.out;
@@ -498,15 +500,15 @@ TEST(FlywayCallbacks, RunAtTheirEventsInOrder) {
                                 "contains VACUUM)"))
         << r.out;
     Connection c(db);
-    const std::string each = "beforeEachMigrate.sql\n", stmt = "beforeEachMigrateStatement.sql\n"
-                                                               "afterEachMigrateStatement.sql\n",
+    const std::string each = "beforeEachMigrate.sql\n",
+                      stmt = "beforeEachMigrateStatement.sql\n"
+                             "afterEachMigrateStatement.sql\n",
                       after_each = "afterEachMigrate.sql\n";
-    EXPECT_EQ(callback_log(c), "beforeValidate.sql\nafterValidate.sql\nbeforeMigrate.sql\n" +
-                                   each + stmt + after_each +         // V1
-                                   each + stmt + stmt + after_each +  // V2, two statements
-                                   "afterVersioned.sql\nbeforeRepeatables.sql\n" +
-                                   each + stmt + after_each +  // R__People_view
-                                   "afterMigrateApplied.sql\nafterMigrate.sql\nafterMigrate__Grants.sql\n");
+    EXPECT_EQ(callback_log(c),
+              "beforeValidate.sql\nafterValidate.sql\nbeforeMigrate.sql\n" + each + stmt + after_each +  // V1
+                  each + stmt + stmt + after_each +                                           // V2, two statements
+                  "afterVersioned.sql\nbeforeRepeatables.sql\n" + each + stmt + after_each +  // R__People_view
+                  "afterMigrateApplied.sql\nafterMigrate.sql\nafterMigrate__Grants.sql\n");
     EXPECT_EQ(count(c, "SELECT count(*) FROM people"), 2);
     // Callbacks are not migrations: the history holds the three scripts only.
     EXPECT_EQ(count(c, "SELECT count(*) FROM flyway_schema_history"), 3);
@@ -611,11 +613,11 @@ TEST(Flyway, ConcurrentRunsApplyEachScriptOnceWithoutHoldingATransactionWhileWai
     int waiting_seen = 0, in_transaction = 0;
     for (int i = 0; i < 30; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        auto rows = watch.query(
-            "SELECT count(*) FILTER (WHERE xact_start IS NULL OR state = 'active'), "
-            "       count(*) FILTER (WHERE state = 'idle in transaction') "
-            "FROM pg_stat_activity WHERE datname = $1 AND pid NOT IN "
-            "(SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)", {std::string("fw_concurrent")});
+        auto rows = watch.query("SELECT count(*) FILTER (WHERE xact_start IS NULL OR state = 'active'), "
+                                "       count(*) FILTER (WHERE state = 'idle in transaction') "
+                                "FROM pg_stat_activity WHERE datname = $1 AND pid NOT IN "
+                                "(SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)",
+                                {std::string("fw_concurrent")});
         waiting_seen += std::stoi(*rows[0][0]) > 0;
         in_transaction += std::stoi(*rows[0][1]);
     }
@@ -701,8 +703,8 @@ TEST(FlywayProve, WorksFromACopyOfTheLoaderOutsideTheSourceTree) {
     char tmpl[] = "/tmp/pactflow-installed-XXXXXX";
     const fs::path dir = mkdtemp(tmpl);
     // Readable by the server user too (as root, prove runs initdb as "postgres"): it holds the pgbin/ links.
-    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                             fs::perms::others_read | fs::perms::others_exec);
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                             fs::perms::others_exec);
     fs::create_directories(dir / "bin");
     fs::copy_file(PACTFLOW_LOADER_PATH, dir / "bin" / "pactflow-db");
     fs::copy(fixtures + "/non transactional", dir / "scripts");

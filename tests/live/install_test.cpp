@@ -1,7 +1,7 @@
 // The loader against a live throwaway server (PG* set by scripts/run-tests).
 #include "connection.hpp"
-#include "live_support.hpp"
 #include "extension_install.hpp"
+#include "live_support.hpp"
 
 #include "pactflow/error.hpp"
 #include "pactflow/version.hpp"
@@ -42,7 +42,8 @@ TEST(LoaderInstall, NamesTheStaleSqlObjects) {
     {
         // Simulate SQL objects left at an older version while the library moved on.
         Connection c(db);
-        c.exec("CREATE OR REPLACE FUNCTION pactflow_sql_version() RETURNS text AS $$ SELECT '0.0.1'::text $$ LANGUAGE sql");
+        c.exec("CREATE OR REPLACE FUNCTION pactflow_sql_version() RETURNS text AS $$ SELECT '0.0.1'::text $$ LANGUAGE "
+               "sql");
     }
     EXPECT_EQ(run_loader("install --dbname '" + db + "'", out), 6) << out;
     EXPECT_NE(out.find("the pactflow SQL objects (0.0.1) do not match the pactflow library"), std::string::npos) << out;
@@ -59,16 +60,21 @@ TEST(LoaderInstall, NamesAStaleLibraryOrLoader) {
     ASSERT_EQ(run_loader("install --dbname '" + db + "'", out), 0) << out;
     {
         Connection c(db);
-        c.exec("CREATE OR REPLACE FUNCTION pactflow_library_version() RETURNS text AS $$ SELECT '0.0.1'::text $$ LANGUAGE sql");
+        c.exec("CREATE OR REPLACE FUNCTION pactflow_library_version() RETURNS text AS $$ SELECT '0.0.1'::text $$ "
+               "LANGUAGE sql");
     }
     EXPECT_EQ(run_loader("install --dbname '" + db + "'", out), 6) << out;
-    EXPECT_NE(out.find("the pactflow library on the server (0.0.1) is older than this loader"), std::string::npos) << out;
+    EXPECT_NE(out.find("the pactflow library on the server (0.0.1) is older than this loader"), std::string::npos)
+        << out;
     {
         Connection c(db);
-        c.exec("CREATE OR REPLACE FUNCTION pactflow_library_version() RETURNS text AS $$ SELECT '99.0.0'::text $$ LANGUAGE sql");
+        c.exec("CREATE OR REPLACE FUNCTION pactflow_library_version() RETURNS text AS $$ SELECT '99.0.0'::text $$ "
+               "LANGUAGE sql");
     }
     EXPECT_EQ(run_loader("install --dbname '" + db + "'", out), 6) << out;
-    EXPECT_NE(out.find("this loader (" + std::string(version) + ") is older than the pactflow library"), std::string::npos) << out;
+    EXPECT_NE(out.find("this loader (" + std::string(version) + ") is older than the pactflow library"),
+              std::string::npos)
+        << out;
 }
 
 TEST(LoaderInstall, ExtensionFilesMissingIsADistinctExitCode) {

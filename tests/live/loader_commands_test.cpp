@@ -40,10 +40,11 @@ std::vector<std::string> lines(const std::string &s) {
 
 // Foo with versions 1..n on main (created 200+ days before the reference time), tags on some.
 void small_fixture(Connection &c, int n) {
-    c.exec("INSERT INTO pacticipants (name, created_at, updated_at, main_branch) VALUES ('Foo', now(), now(), 'main'), ('Bar', now(), now(), 'main')");
+    c.exec("INSERT INTO pacticipants (name, created_at, updated_at, main_branch) VALUES ('Foo', now(), now(), 'main'), "
+           "('Bar', now(), now(), 'main')");
     c.exec("INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT g::text, p.id, g, "
-           "timestamp '2025-01-01' + g * interval '1 hour', now() FROM pacticipants p, generate_series(1, " + std::to_string(n) +
-           ") g WHERE p.name = 'Foo'");
+           "timestamp '2025-01-01' + g * interval '1 hour', now() FROM pacticipants p, generate_series(1, " +
+           std::to_string(n) + ") g WHERE p.name = 'Foo'");
 }
 const char *now_arg = "--now '2026-06-01 12:00:00+00'";
 }  // namespace
@@ -76,12 +77,16 @@ TEST(LoaderConfig, PgVariablesAreTheLastFallback) {
 }
 
 TEST(LoaderConfig, InvalidValuesStopBeforeConnectingWithExitTwo) {
-    struct Case { std::string env, must_mention; };
-    for (const Case &c : {Case{"PACTFLOW_DATABASE_SSLMODE=sometimes ", "PACTFLOW_DATABASE_SSLMODE"},
-                          Case{"PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT=lots ", "PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT"},
-                          Case{"PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS='{not json' ", "PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS"},
-                          Case{"PACTFLOW_LOG_FORMAT=xml ", "PACTFLOW_LOG_FORMAT"},
-                          Case{"PACTFLOW_DATABASE_PORT=http ", "PACTFLOW_DATABASE_PORT"}}) {
+    struct Case {
+        std::string env, must_mention;
+    };
+    for (const Case &c :
+         {Case{"PACTFLOW_DATABASE_SSLMODE=sometimes ", "PACTFLOW_DATABASE_SSLMODE"},
+          Case{"PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT=lots ", "PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT"},
+          Case{"PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS='{not json' ",
+               "PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS"},
+          Case{"PACTFLOW_LOG_FORMAT=xml ", "PACTFLOW_LOG_FORMAT"},
+          Case{"PACTFLOW_DATABASE_PORT=http ", "PACTFLOW_DATABASE_PORT"}}) {
         // Port 1 would fail to connect: exit 2 proves nothing was attempted.
         auto r = live::loader("clean", c.env + "PACTFLOW_DATABASE_HOST=127.0.0.1 ");
         EXPECT_EQ(r.status, 2) << c.env << r.out;
@@ -112,7 +117,8 @@ TEST(LoaderLogs, ColourFormatUsesAnsiEscapes) {
 
 TEST(LoaderLogs, SqlLoggingAndTheSlowStatementWarning) {
     live::fresh_database("log_sql");
-    auto r = live::loader("version", "PACTFLOW_SQL_LOG_LEVEL=INFO PACTFLOW_SQL_LOG_WARN_DURATION=1000 PGDATABASE=log_sql ");
+    auto r =
+        live::loader("version", "PACTFLOW_SQL_LOG_LEVEL=INFO PACTFLOW_SQL_LOG_WARN_DURATION=1000 PGDATABASE=log_sql ");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "INFO SQL {\"duration_ms\"")) << r.out;
     EXPECT_FALSE(contains(r.out, "slow SQL statement")) << r.out;
@@ -126,11 +132,13 @@ TEST(LoaderSecrets, PasswordsNeverAppearInLogsErrorsOrStatus) {
     live::fresh_database("secret_db");
     {
         Connection admin("dbname=postgres");
-        admin.exec("DROP ROLE IF EXISTS pactflow_pw; CREATE ROLE pactflow_pw LOGIN SUPERUSER PASSWORD 'Sup3r-s3cret-PW'");
+        admin.exec(
+            "DROP ROLE IF EXISTS pactflow_pw; CREATE ROLE pactflow_pw LOGIN SUPERUSER PASSWORD 'Sup3r-s3cret-PW'");
     }
     std::string env = pactflow_env("secret_db");
     env.replace(env.find("PACTFLOW_DATABASE_USERNAME=" + pg("PGUSER")),
-                std::string("PACTFLOW_DATABASE_USERNAME=" + pg("PGUSER")).size(), "PACTFLOW_DATABASE_USERNAME=pactflow_pw");
+                std::string("PACTFLOW_DATABASE_USERNAME=" + pg("PGUSER")).size(),
+                "PACTFLOW_DATABASE_USERNAME=pactflow_pw");
     const std::string debug = "PACTFLOW_LOG_LEVEL=DEBUG PACTFLOW_SQL_LOG_LEVEL=DEBUG ";
     auto ok = live::loader("migrate", env + debug + "PACTFLOW_DATABASE_PASSWORD=Sup3r-s3cret-PW ");
     EXPECT_EQ(ok.status, 0) << ok.out;
@@ -138,8 +146,8 @@ TEST(LoaderSecrets, PasswordsNeverAppearInLogsErrorsOrStatus) {
     EXPECT_EQ(st.status, 0) << st.out;
     auto bad = live::loader("version", env + debug + "PACTFLOW_DATABASE_PASSWORD=Wr0ng-s3cret-PW ");
     EXPECT_EQ(bad.status, 3) << bad.out;
-    auto url = live::loader("version", "PACTFLOW_DATABASE_URL='postgres://pactflow_pw:Wr0ng-s3cret-PW@" + pg("PGHOST") + ":" +
-                                           pg("PGPORT") + "/secret_db?sslmode=disable' " + debug);
+    auto url = live::loader("version", "PACTFLOW_DATABASE_URL='postgres://pactflow_pw:Wr0ng-s3cret-PW@" + pg("PGHOST") +
+                                           ":" + pg("PGPORT") + "/secret_db?sslmode=disable' " + debug);
     EXPECT_EQ(url.status, 3) << url.out;
     for (const auto *r : {&ok, &st, &bad, &url}) {
         EXPECT_FALSE(contains(r->out, "Sup3r-s3cret-PW")) << r->out;
@@ -148,8 +156,9 @@ TEST(LoaderSecrets, PasswordsNeverAppearInLogsErrorsOrStatus) {
 }
 
 TEST(LoaderConnect, RetriesThenFailsWithTheConnectExitCode) {
-    auto r = live::loader("version", "PACTFLOW_DATABASE_HOST=127.0.0.1 PACTFLOW_DATABASE_PORT=1 PACTFLOW_DATABASE_SSLMODE=disable "
-                                     "PACTFLOW_DATABASE_CONNECT_MAX_RETRIES=2 PACTFLOW_DATABASE_CONNECT_RETRY_INTERVAL=0.05 ");
+    auto r = live::loader("version",
+                          "PACTFLOW_DATABASE_HOST=127.0.0.1 PACTFLOW_DATABASE_PORT=1 PACTFLOW_DATABASE_SSLMODE=disable "
+                          "PACTFLOW_DATABASE_CONNECT_MAX_RETRIES=2 PACTFLOW_DATABASE_CONNECT_RETRY_INTERVAL=0.05 ");
     EXPECT_EQ(r.status, 3) << r.out;
     EXPECT_TRUE(contains(r.out, "after 3 attempts")) << r.out;
 }
@@ -218,7 +227,9 @@ TEST(LoaderStatus, AgreesWithPactflowMigrationsOnAFailedThenAppliedMigration) {
 }
 
 TEST(LoaderEnv, PrintsExportsForPsql) {
-    auto r = live::loader("env db.internal.example", "env -u PGSSLMODE PACTFLOW_LOG_LEVEL=ERROR PACTFLOW_DATABASE_USERNAME=app PACTFLOW_DATABASE_NAME=broker PACTFLOW_DATABASE_PASSWORD=pw ");
+    auto r = live::loader("env db.internal.example",
+                          "env -u PGSSLMODE PACTFLOW_LOG_LEVEL=ERROR PACTFLOW_DATABASE_USERNAME=app "
+                          "PACTFLOW_DATABASE_NAME=broker PACTFLOW_DATABASE_PASSWORD=pw ");
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "export PGHOST='db.internal.example'")) << r.out;
     EXPECT_TRUE(contains(r.out, "export PGUSER='app'")) << r.out;
@@ -231,7 +242,9 @@ TEST(LoaderSchedule, RegistersOnePgCronJobByNameAndRemovesIt) {
     ASSERT_EQ(live::loader("migrate", "PGDATABASE=sched_db ").status, 0);
     Connection cron("dbname=postgres");
     cron.exec("CREATE EXTENSION IF NOT EXISTS pg_cron");
-    const std::string env = "PGDATABASE=sched_db PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS='[{\"tag\":\"it'\\''s\"},{\"max_age\":30}]' ";
+    const std::string env =
+        "PGDATABASE=sched_db "
+        "PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS='[{\"tag\":\"it'\\''s\"},{\"max_age\":30}]' ";
     auto r = live::loader("schedule --job-name sched-test --cron '5 3 * * *'", env);
     ASSERT_EQ(r.status, 0) << r.out;
     r = live::loader("schedule --job-name sched-test --cron '10 3 * * *'", env);
@@ -301,7 +314,8 @@ TEST(LoaderClean, InvalidSelectorsAreBadConfigurationAndDeleteNothing) {
     ASSERT_EQ(live::loader("migrate", "PGDATABASE=clean_invalid ").status, 0);
     Connection c("dbname=clean_invalid");
     small_fixture(c, 5);
-    auto r = live::loader(std::string("clean --selectors '[{\"max_age\":\"30\"}]' ") + now_arg, "PGDATABASE=clean_invalid ");
+    auto r =
+        live::loader(std::string("clean --selectors '[{\"max_age\":\"30\"}]' ") + now_arg, "PGDATABASE=clean_invalid ");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_TRUE(contains(r.out, "max_age must be a whole number of days")) << r.out;
     EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 5);
@@ -310,19 +324,29 @@ TEST(LoaderClean, InvalidSelectorsAreBadConfigurationAndDeleteNothing) {
 // One core, two executors: the same clean from the client (managed PostgreSQL) and inside the server
 // deletes exactly the same rows.
 TEST(LoaderClean, ClientSideAndExtensionCleansDeleteTheSameRows) {
-    const char *fixture =
-        "INSERT INTO pacticipants (name, created_at, updated_at, main_branch) SELECT 'P' || g, now(), now(), 'main' FROM generate_series(1, 4) g;"
-        "INSERT INTO environments (uuid, name, display_name, production, created_at, updated_at) VALUES ('e-prod', 'production', 'Production', true, now(), now());"
-        "INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT p.id || '.' || g, p.id, g, "
-        "  timestamp '2025-06-01' + (g * 37 % 400) * interval '1 day', now() FROM pacticipants p, generate_series(1, 60) g;"
-        "INSERT INTO tags (name, version_id, created_at, updated_at, pacticipant_id, version_order) SELECT CASE WHEN v.\"order\" % 3 = 0 "
-        "  THEN 'prod' ELSE 'dev' END, v.id, now(), now(), v.pacticipant_id, v.\"order\" FROM versions v WHERE v.\"order\" % 4 = 0;"
-        "INSERT INTO branches (name, pacticipant_id, created_at, updated_at) SELECT b, p.id, now(), now() FROM pacticipants p, (VALUES ('main'), ('feat/x')) x(b);"
-        "INSERT INTO branch_versions (branch_id, version_id, version_order, pacticipant_id, branch_name, created_at, updated_at) "
-        "  SELECT b.id, v.id, v.\"order\", v.pacticipant_id, b.name, now(), now() FROM versions v JOIN branches b ON b.pacticipant_id = v.pacticipant_id "
-        "  AND b.name = CASE WHEN v.\"order\" % 5 = 0 THEN 'feat/x' ELSE 'main' END;"
-        "INSERT INTO branch_heads (branch_id, branch_version_id, version_id, pacticipant_id, branch_name) SELECT DISTINCT ON (bv.branch_id) "
-        "  bv.branch_id, bv.id, bv.version_id, bv.pacticipant_id, bv.branch_name FROM branch_versions bv ORDER BY bv.branch_id, bv.version_order DESC;";
+    const char *fixture = "INSERT INTO pacticipants (name, created_at, updated_at, main_branch) SELECT 'P' || g, "
+                          "now(), now(), 'main' FROM generate_series(1, 4) g;"
+                          "INSERT INTO environments (uuid, name, display_name, production, created_at, updated_at) "
+                          "VALUES ('e-prod', 'production', 'Production', true, now(), now());"
+                          "INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT "
+                          "p.id || '.' || g, p.id, g, "
+                          "  timestamp '2025-06-01' + (g * 37 % 400) * interval '1 day', now() FROM pacticipants p, "
+                          "generate_series(1, 60) g;"
+                          "INSERT INTO tags (name, version_id, created_at, updated_at, pacticipant_id, version_order) "
+                          "SELECT CASE WHEN v.\"order\" % 3 = 0 "
+                          "  THEN 'prod' ELSE 'dev' END, v.id, now(), now(), v.pacticipant_id, v.\"order\" FROM "
+                          "versions v WHERE v.\"order\" % 4 = 0;"
+                          "INSERT INTO branches (name, pacticipant_id, created_at, updated_at) SELECT b, p.id, now(), "
+                          "now() FROM pacticipants p, (VALUES ('main'), ('feat/x')) x(b);"
+                          "INSERT INTO branch_versions (branch_id, version_id, version_order, pacticipant_id, "
+                          "branch_name, created_at, updated_at) "
+                          "  SELECT b.id, v.id, v.\"order\", v.pacticipant_id, b.name, now(), now() FROM versions v "
+                          "JOIN branches b ON b.pacticipant_id = v.pacticipant_id "
+                          "  AND b.name = CASE WHEN v.\"order\" % 5 = 0 THEN 'feat/x' ELSE 'main' END;"
+                          "INSERT INTO branch_heads (branch_id, branch_version_id, version_id, pacticipant_id, "
+                          "branch_name) SELECT DISTINCT ON (bv.branch_id) "
+                          "  bv.branch_id, bv.id, bv.version_id, bv.pacticipant_id, bv.branch_name FROM "
+                          "branch_versions bv ORDER BY bv.branch_id, bv.version_order DESC;";
     for (const char *db : {"clean_mode_ext", "clean_mode_client"}) {
         live::fresh_database(db);
         ASSERT_EQ(live::loader("migrate", std::string("PGDATABASE=") + db + " ").status, 0);
@@ -330,13 +354,15 @@ TEST(LoaderClean, ClientSideAndExtensionCleansDeleteTheSameRows) {
         c.exec(fixture);
     }
     auto a = live::loader(std::string("clean --until-done --limit 9 ") + now_arg, "PGDATABASE=clean_mode_ext ");
-    auto b = live::loader(std::string("clean --until-done --limit 9 --no-extension ") + now_arg, "PGDATABASE=clean_mode_client ");
+    auto b = live::loader(std::string("clean --until-done --limit 9 --no-extension ") + now_arg,
+                          "PGDATABASE=clean_mode_client ");
     ASSERT_EQ(a.status, 0) << a.out;
     ASSERT_EQ(b.status, 0) << b.out;
     EXPECT_TRUE(contains(b.out, "running the clean from the client")) << b.out;
     Connection ea("dbname=clean_mode_ext"), eb("dbname=clean_mode_client");
     const std::string remaining = "SELECT string_agg(number, ',' ORDER BY number) FROM versions";
-    const std::string heads = "SELECT string_agg(branch_name || ':' || version_id, ',' ORDER BY branch_name, version_id) FROM branch_heads";
+    const std::string heads =
+        "SELECT string_agg(branch_name || ':' || version_id, ',' ORDER BY branch_name, version_id) FROM branch_heads";
     EXPECT_EQ(ea.scalar(remaining), eb.scalar(remaining));
     EXPECT_EQ(ea.scalar(heads), eb.scalar(heads));
     EXPECT_LT(count(ea, "SELECT count(*) FROM versions"), 240);
@@ -370,15 +396,19 @@ TEST(LoaderClean, AConnectionLostDuringACleanIsACleanFailure) {
     Connection c("dbname=clean_exit_conn");
     small_fixture(c, 5);
     // The harness makes the delete slow, then ends the loader's session while it waits.
-    c.exec("CREATE FUNCTION slow_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN OLD; END $$");
+    c.exec("CREATE FUNCTION slow_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN "
+           "OLD; END $$");
     c.exec("CREATE TRIGGER slow_delete BEFORE DELETE ON versions FOR EACH ROW EXECUTE FUNCTION slow_delete()");
     Connection killer("dbname=clean_exit_conn");
-    killer.exec("CREATE FUNCTION kill_clean() RETURNS void LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1..200 LOOP "
-                "IF EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()) THEN "
-                "PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database(); "
-                "RETURN; END IF; PERFORM pg_sleep(0.1); END LOOP; END $$");
-    auto r = live::loader(std::string("clean ") + now_arg + " & sleep 0.2; psql -X -q -d clean_exit_conn -c 'SELECT kill_clean()' "
-                          ">/dev/null; wait $!; exit $?",
+    killer.exec(
+        "CREATE FUNCTION kill_clean() RETURNS void LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1..200 LOOP "
+        "IF EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()) THEN "
+        "PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = "
+        "current_database(); "
+        "RETURN; END IF; PERFORM pg_sleep(0.1); END LOOP; END $$");
+    auto r = live::loader(std::string("clean ") + now_arg +
+                              " & sleep 0.2; psql -X -q -d clean_exit_conn -c 'SELECT kill_clean()' "
+                              ">/dev/null; wait $!; exit $?",
                           "PGDATABASE=clean_exit_conn ");
     EXPECT_EQ(r.status, 8) << r.out;
     c.exec("DROP TRIGGER slow_delete ON versions");
@@ -414,8 +444,8 @@ TEST(LoaderClean, DryRunInALatin1Database) {
     c.exec("INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at) SELECT g::text, p.id, g, "
            "timestamp '2025-01-01' + g * interval '1 hour', now() FROM pacticipants p, generate_series(1, 3) g");
     for (const char *mode : {"", "--no-extension "}) {
-        auto r = live::loader(std::string("clean --dry-run ") + mode + "--selectors '[{\"pacticipant\": \"Café\", \"latest\": true}]' " +
-                                  now_arg,
+        auto r = live::loader(std::string("clean --dry-run ") + mode +
+                                  "--selectors '[{\"pacticipant\": \"Café\", \"latest\": true}]' " + now_arg,
                               "PACTFLOW_LOG_FORMAT=json PGDATABASE=clean_latin1 ");
         EXPECT_EQ(r.status, 0) << r.out;
         EXPECT_TRUE(contains(r.out, "\"versionsToDelete\":2")) << r.out;

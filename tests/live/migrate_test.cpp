@@ -68,7 +68,10 @@ TEST(Migrate, EntryPointNamesWork) {
     std::string db = live::fresh_database("mig_entry");
     const std::string loader = live::loader_path();
     std::string dir = loader.substr(0, loader.rfind('/'));
-    FILE *p = popen(("PGDATABASE=mig_entry " + dir + "/db-migrate 2>/dev/null && PGDATABASE=mig_entry " + dir + "/db-version").c_str(), "r");
+    FILE *p =
+        popen(("PGDATABASE=mig_entry " + dir + "/db-migrate 2>/dev/null && PGDATABASE=mig_entry " + dir + "/db-version")
+                  .c_str(),
+              "r");
     char buf[64] = {0};
     std::fgets(buf, sizeof buf, p);
     EXPECT_EQ(pclose(p), 0);
@@ -81,9 +84,10 @@ TEST_P(AdoptPactBrokerDatabase, AppliesOnlyWhatIsMissingAndKeepsEveryRow) {
     const long long point = GetParam();
     std::string db = pact_broker_database("mig_adopt_" + std::to_string(point), point);
     Connection c(db);
-    c.exec("INSERT INTO pacticipants (name, created_at, updated_at) VALUES ('Foo', now(), now()), ('Bar', now(), now());"
-           "INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at) "
-           "SELECT 'v' || g, p.id, g, now(), now() FROM pacticipants p, generate_series(1, 5) g");
+    c.exec(
+        "INSERT INTO pacticipants (name, created_at, updated_at) VALUES ('Foo', now(), now()), ('Bar', now(), now());"
+        "INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at) "
+        "SELECT 'v' || g, p.id, g, now(), now() FROM pacticipants p, generate_series(1, 5) g");
     const long long before = count(c, "SELECT count(*) FROM schema_migrations");
     EXPECT_EQ(before, pact_broker_migrations_upto(point));
 
@@ -108,14 +112,16 @@ TEST(Migrate, LegacySchemaInfoIsHonoured) {
     std::string db = pact_broker_database("mig_schema_info", 30);
     Connection c(db);
     // A very old broker: schema_info instead of schema_migrations.
-    c.exec("DROP TABLE schema_migrations; CREATE TABLE schema_info (version integer); INSERT INTO schema_info VALUES (30)");
+    c.exec("DROP TABLE schema_migrations; CREATE TABLE schema_info (version integer); INSERT INTO schema_info VALUES "
+           "(30)");
     auto r = live::loader("version " + dbarg(db));
     EXPECT_EQ(r.out, "30\n");
     r = live::loader("migrate " + dbarg(db));
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(count(c, "SELECT count(*) FROM schema_migrations"), all_pact_broker);
-    EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.migration_events WHERE event = 'applied' AND migration LIKE '0000%'"),
-              50 - 30);
+    EXPECT_EQ(
+        count(c, "SELECT count(*) FROM pactflow.migration_events WHERE event = 'applied' AND migration LIKE '0000%'"),
+        50 - 30);
 }
 
 TEST(Migrate, RollbackTo20190509AndForwardKeepsData) {
@@ -168,7 +174,10 @@ TEST(Migrate, IrreversibleRollbackIsRefusedWithNothingChanged) {
     Connection c(db);
     auto r = live::loader("migrate --target 20180101 " + dbarg(db));
     EXPECT_EQ(r.status, 7) << r.out;
-    EXPECT_TRUE(contains(r.out, "cannot roll back to 20180101: migration 20180613_migrate_pacticipant_ids_for_verifications is irreversible")) << r.out;
+    EXPECT_TRUE(contains(
+        r.out,
+        "cannot roll back to 20180101: migration 20180613_migrate_pacticipant_ids_for_verifications is irreversible"))
+        << r.out;
     EXPECT_TRUE(contains(r.out, "SQLSTATE PF001")) << r.out;
     EXPECT_TRUE(contains(r.out, "The lowest reachable target is 20180613")) << r.out;
     EXPECT_EQ(count(c, "SELECT count(*) FROM schema_migrations"), all_pact_broker);

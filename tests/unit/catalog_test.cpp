@@ -67,7 +67,8 @@ TEST(Catalog, BuiltinCatalogStartsWithThePactBrokersFirstMigration) {
     EXPECT_EQ(c.migrations().front().name, "000001_create_pacticipant_table");
     ASSERT_FALSE(c.bookkeeping_steps().empty());
     EXPECT_EQ(c.bookkeeping_steps().front().version, "0.1.0");
-    EXPECT_NE(c.bookkeeping_steps().front().sql.find("CREATE TABLE IF NOT EXISTS pactflow.migration_history"), std::string::npos);
+    EXPECT_NE(c.bookkeeping_steps().front().sql.find("CREATE TABLE IF NOT EXISTS pactflow.migration_history"),
+              std::string::npos);
 }
 
 // The client-side bookkeeping goes through the extension's own chain and ends at this release; every step
@@ -91,5 +92,6 @@ TEST(Catalog, BookkeepingChainFollowsUpdateScriptsFromTheInstallScript) {
     EXPECT_EQ(c.bookkeeping_steps()[1].version, "0.2.0");
     EXPECT_EQ(c.bookkeeping_steps()[1].sql, "");
     EXPECT_EQ(c.bookkeeping_steps()[2].sql, "C;\n");
-    EXPECT_THROW(Catalog::from_files({{"pactflow--0.1.0.sql", ""}, {"pactflow--0.5.0--0.6.0.sql", ""}}), pactflow::Error);
+    EXPECT_THROW(Catalog::from_files({{"pactflow--0.1.0.sql", ""}, {"pactflow--0.5.0--0.6.0.sql", ""}}),
+                 pactflow::Error);
 }

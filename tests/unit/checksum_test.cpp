@@ -12,7 +12,8 @@ TEST(FlywayChecksum, MatchesZlibCrc32OfTheBytes) {
 TEST(FlywayChecksum, IgnoresLineTerminatorsAndBom) {
     const auto lf = flyway_checksum("CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\n");
     EXPECT_EQ(lf, flyway_checksum("CREATE TABLE t (id int);\r\nINSERT INTO t VALUES (1);\r\n"));
-    EXPECT_EQ(lf, flyway_checksum("\xEF\xBB\xBF" "CREATE TABLE t (id int);\rINSERT INTO t VALUES (1);"));
+    EXPECT_EQ(lf, flyway_checksum("\xEF\xBB\xBF"
+                                  "CREATE TABLE t (id int);\rINSERT INTO t VALUES (1);"));
     // Line contents matter, and so does where lines break.
     EXPECT_NE(lf, flyway_checksum("CREATE TABLE t (id int); INSERT INTO t VALUES (1);"));
 }

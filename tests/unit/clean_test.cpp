@@ -30,11 +30,11 @@ std::pair<std::string, std::string> error_of(F &&fn) {
 
 TEST(CleanUtf8, ValidRejectsMalformedSequences) {
     EXPECT_TRUE(utf8::valid("Caf\xC3\xA9 \xF0\x9F\x98\x80"));
-    EXPECT_FALSE(utf8::valid("Caf\xE9"));              // LATIN1 é
-    EXPECT_FALSE(utf8::valid("\xC0\xAF"));             // overlong '/'
-    EXPECT_FALSE(utf8::valid("\xED\xA0\x80"));         // a surrogate
-    EXPECT_FALSE(utf8::valid("\xF4\x90\x80\x80"));     // past U+10FFFF
-    EXPECT_FALSE(utf8::valid("\xE2\x82"));             // cut short
+    EXPECT_FALSE(utf8::valid("Caf\xE9"));           // LATIN1 é
+    EXPECT_FALSE(utf8::valid("\xC0\xAF"));          // overlong '/'
+    EXPECT_FALSE(utf8::valid("\xED\xA0\x80"));      // a surrogate
+    EXPECT_FALSE(utf8::valid("\xF4\x90\x80\x80"));  // past U+10FFFF
+    EXPECT_FALSE(utf8::valid("\xE2\x82"));          // cut short
 }
 
 TEST(CleanUtf8, SanitizeReplacesOnlyWhatIsMalformed) {

@@ -35,7 +35,10 @@ public:
 
     std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
     bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
-    template <class T> const T &pick(const std::vector<T> &v) { return v[below(v.size())]; }
+    template <class T>
+    const T &pick(const std::vector<T> &v) {
+        return v[below(v.size())];
+    }
 
     // A password of 1 to 3 marked pieces, joined by characters that mean something in URLs, conninfo strings,
     // JSON or shells.
@@ -81,12 +84,12 @@ public:
             std::vector<std::string> params;
             const std::size_t n = 1 + below(3);
             for (std::size_t i = 0; i < n; ++i)
-                params.push_back(chance(0.8) ? pick<std::string>({"sslmode=disable", "application_name=pf",
-                                                                  "connect_timeout=2", "target_session_attrs=any",
-                                                                  "keepalives=1"})
-                                             : pick<std::string>({"sslmode=off", "connect_timeout=x", "Bad-Key=1",
-                                                                  "novalue", "replication=1", "port=0", "=",
-                                                                  "sslmod=require", "gssencmode=always"}));
+                params.push_back(
+                    chance(0.8)
+                        ? pick<std::string>({"sslmode=disable", "application_name=pf", "connect_timeout=2",
+                                             "target_session_attrs=any", "keepalives=1"})
+                        : pick<std::string>({"sslmode=off", "connect_timeout=x", "Bad-Key=1", "novalue",
+                                             "replication=1", "port=0", "=", "sslmod=require", "gssencmode=always"}));
             if (chance(0.4)) {
                 const std::string pw = secret();
                 params.insert(params.begin() + static_cast<long>(below(params.size() + 1)),
@@ -100,16 +103,71 @@ public:
     }
 
     std::string value() {
-        static const std::vector<std::string> corpus = {
-            "", "0", "1", "-1", "5", "500", "100000", "100001", "2147483648", "99999999999999999999", "1e400",
-            "-1e400", "nan", "inf", " 5", "5 ", "0.5", "true", "TRUE", "false", "no", "yes", "disable", "require",
-            "verify-full", "sometimes", "postgres", "postgresiam", "DEBUG", "INFO", "warn", "TRACE", "json", "color",
-            "xml", "[]", "{", "[", "[1, 2]", "{}", "null", R"([{"max_age": 1e400}])", R"([{"max_age": 90}])",
-            R"([{"foo": 1}])", R"([{"max_age": 30, "latest": true}])", R"([{"branch": true, "latest": true}])",
-            R"([{"environment": "production"}])", R"([{"max_age": 36501}])", R"([{"deployed": "yes"}])",
-            R"([{"max_age": 18446744073709551615}])", "\xff\xfe", "\xe2\x98\x83", "%zz", "\\", "'", "\"", "\t",
-            "https://db.example", "127.0.0.1", "us-east-1", "US-EAST-1", std::string(10000, 'a'),
-            std::string(300, '['), "1", "0"};
+        static const std::vector<std::string> corpus = {"",
+                                                        "0",
+                                                        "1",
+                                                        "-1",
+                                                        "5",
+                                                        "500",
+                                                        "100000",
+                                                        "100001",
+                                                        "2147483648",
+                                                        "99999999999999999999",
+                                                        "1e400",
+                                                        "-1e400",
+                                                        "nan",
+                                                        "inf",
+                                                        " 5",
+                                                        "5 ",
+                                                        "0.5",
+                                                        "true",
+                                                        "TRUE",
+                                                        "false",
+                                                        "no",
+                                                        "yes",
+                                                        "disable",
+                                                        "require",
+                                                        "verify-full",
+                                                        "sometimes",
+                                                        "postgres",
+                                                        "postgresiam",
+                                                        "DEBUG",
+                                                        "INFO",
+                                                        "warn",
+                                                        "TRACE",
+                                                        "json",
+                                                        "color",
+                                                        "xml",
+                                                        "[]",
+                                                        "{",
+                                                        "[",
+                                                        "[1, 2]",
+                                                        "{}",
+                                                        "null",
+                                                        R"([{"max_age": 1e400}])",
+                                                        R"([{"max_age": 90}])",
+                                                        R"([{"foo": 1}])",
+                                                        R"([{"max_age": 30, "latest": true}])",
+                                                        R"([{"branch": true, "latest": true}])",
+                                                        R"([{"environment": "production"}])",
+                                                        R"([{"max_age": 36501}])",
+                                                        R"([{"deployed": "yes"}])",
+                                                        R"([{"max_age": 18446744073709551615}])",
+                                                        "\xff\xfe",
+                                                        "\xe2\x98\x83",
+                                                        "%zz",
+                                                        "\\",
+                                                        "'",
+                                                        "\"",
+                                                        "\t",
+                                                        "https://db.example",
+                                                        "127.0.0.1",
+                                                        "us-east-1",
+                                                        "US-EAST-1",
+                                                        std::string(10000, 'a'),
+                                                        std::string(300, '['),
+                                                        "1",
+                                                        "0"};
         return pick(corpus);
     }
 
@@ -117,18 +175,40 @@ private:
     std::mt19937 rng_;
 };
 
-const std::vector<std::string> names = {
-    "PACTFLOW_DATABASE_URL", "PACT_BROKER_DATABASE_URL", "PACTFLOW_DATABASE_USERNAME", "PACTFLOW_DATABASE_HOST",
-    "PACTFLOW_DATABASE_PORT", "PACTFLOW_DATABASE_NAME", "PACTFLOW_DATABASE_ADAPTER", "PACTFLOW_DATABASE_SSLMODE",
-    "PACT_BROKER_DATABASE_PORT", "PACT_BROKER_DATABASE_SSLMODE", "PGPORT", "PGSSLMODE", "PGCONNECT_TIMEOUT",
-    "USE_IAM_AUTH", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_PROFILE",
-    "PACTFLOW_DATABASE_AUTO_MIGRATE", "PACT_BROKER_AUTO_MIGRATE_DB", "PACT_BROKER_AUTO_MIGRATE_DB_DATA",
-    "PACTFLOW_DATABASE_MIGRATION_TARGET", "PACTFLOW_LOG_LEVEL", "PACTFLOW_LOG_FORMAT", "PACTFLOW_SQL_LOG_LEVEL",
-    "PACTFLOW_SQL_LOG_WARN_DURATION", "PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS",
-    "PACT_BROKER_DATABASE_CLEAN_KEEP_VERSION_SELECTORS", "PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT",
-    "PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE", "PACTFLOW_DATABASE_CLEAN_DRY_RUN",
-    "PACTFLOW_DATABASE_CONNECT_MAX_RETRIES", "PACTFLOW_DATABASE_CONNECT_RETRY_INTERVAL",
-    "PACTFLOW_DATABASE_CONNECT_TIMEOUT"};
+const std::vector<std::string> names = {"PACTFLOW_DATABASE_URL",
+                                        "PACT_BROKER_DATABASE_URL",
+                                        "PACTFLOW_DATABASE_USERNAME",
+                                        "PACTFLOW_DATABASE_HOST",
+                                        "PACTFLOW_DATABASE_PORT",
+                                        "PACTFLOW_DATABASE_NAME",
+                                        "PACTFLOW_DATABASE_ADAPTER",
+                                        "PACTFLOW_DATABASE_SSLMODE",
+                                        "PACT_BROKER_DATABASE_PORT",
+                                        "PACT_BROKER_DATABASE_SSLMODE",
+                                        "PGPORT",
+                                        "PGSSLMODE",
+                                        "PGCONNECT_TIMEOUT",
+                                        "USE_IAM_AUTH",
+                                        "AWS_REGION",
+                                        "AWS_DEFAULT_REGION",
+                                        "AWS_ACCESS_KEY_ID",
+                                        "AWS_PROFILE",
+                                        "PACTFLOW_DATABASE_AUTO_MIGRATE",
+                                        "PACT_BROKER_AUTO_MIGRATE_DB",
+                                        "PACT_BROKER_AUTO_MIGRATE_DB_DATA",
+                                        "PACTFLOW_DATABASE_MIGRATION_TARGET",
+                                        "PACTFLOW_LOG_LEVEL",
+                                        "PACTFLOW_LOG_FORMAT",
+                                        "PACTFLOW_SQL_LOG_LEVEL",
+                                        "PACTFLOW_SQL_LOG_WARN_DURATION",
+                                        "PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS",
+                                        "PACT_BROKER_DATABASE_CLEAN_KEEP_VERSION_SELECTORS",
+                                        "PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT",
+                                        "PACTFLOW_DATABASE_CLEAN_OVERWRITTEN_DATA_MAX_AGE",
+                                        "PACTFLOW_DATABASE_CLEAN_DRY_RUN",
+                                        "PACTFLOW_DATABASE_CONNECT_MAX_RETRIES",
+                                        "PACTFLOW_DATABASE_CONNECT_RETRY_INTERVAL",
+                                        "PACTFLOW_DATABASE_CONNECT_TIMEOUT"};
 
 // One generated environment. `port` is where URLs point.
 Environment generate(Generator &g, const std::string &port) {
@@ -141,22 +221,22 @@ Environment generate(Generator &g, const std::string &port) {
     if (g.chance(0.3)) env[g.pick(urls)] = g.url(port, {});
     if (g.chance(0.8)) {
         switch (g.below(5)) {
-        case 0:
-        case 1: env[g.pick(urls)] = g.url(port, g.secret()); break;
-        case 2: env[g.pick(passwords)] = g.secret(); break;
-        case 3:  // IAM: the AWS secrets go into the signature only
-            env["AWS_SECRET_ACCESS_KEY"] = g.secret();
-            if (g.chance(0.5)) env["AWS_SESSION_TOKEN"] = g.secret();
-            if (g.chance(0.7)) env["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
-            if (g.chance(0.7)) env["AWS_REGION"] = "us-east-1";
-            env["PACTFLOW_DATABASE_URL"] =
-                g.url(port, g.chance(0.5) ? std::optional<std::string>(g.secret()) : std::nullopt);
-            break;
-        default:  // everywhere at once
-            env["PACTFLOW_DATABASE_PASSWORD"] = g.secret();
-            env["PGPASSWORD"] = g.secret();
-            env["PACT_BROKER_DATABASE_URL"] = g.url(port, g.secret());
-            break;
+            case 0:
+            case 1: env[g.pick(urls)] = g.url(port, g.secret()); break;
+            case 2: env[g.pick(passwords)] = g.secret(); break;
+            case 3:  // IAM: the AWS secrets go into the signature only
+                env["AWS_SECRET_ACCESS_KEY"] = g.secret();
+                if (g.chance(0.5)) env["AWS_SESSION_TOKEN"] = g.secret();
+                if (g.chance(0.7)) env["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+                if (g.chance(0.7)) env["AWS_REGION"] = "us-east-1";
+                env["PACTFLOW_DATABASE_URL"] =
+                    g.url(port, g.chance(0.5) ? std::optional<std::string>(g.secret()) : std::nullopt);
+                break;
+            default:  // everywhere at once
+                env["PACTFLOW_DATABASE_PASSWORD"] = g.secret();
+                env["PGPASSWORD"] = g.secret();
+                env["PACT_BROKER_DATABASE_URL"] = g.url(port, g.secret());
+                break;
         }
     }
     return env;
@@ -272,9 +352,9 @@ TEST(ConfigFuzz, TheLoaderExitsTwoOrThreeNeverBySignalAndPrintsNoSecret) {
         env["PACTFLOW_DATABASE_HOST"] = "127.0.0.1";
         env["PACTFLOW_DATABASE_PORT"] = port;
         env["HOME"] = "/nonexistent";
-        const std::vector<std::string> args =
-            i % 3 == 0 ? std::vector<std::string>{"clean"}
-                       : i % 3 == 1 ? std::vector<std::string>{"version"} : std::vector<std::string>{"flyway", "info"};
+        const std::vector<std::string> args = i % 3 == 0   ? std::vector<std::string>{"clean"}
+                                              : i % 3 == 1 ? std::vector<std::string>{"version"}
+                                                           : std::vector<std::string>{"flyway", "info"};
         const Outcome o = run_loader(args, env);
         ASSERT_TRUE(o.exited) << "signal " << o.signal << "\n" << o.output << describe(env);
         EXPECT_TRUE(o.code == 2 || o.code == 3) << "exit " << o.code << "\n" << o.output << describe(env);
@@ -297,22 +377,29 @@ TEST(ConfigFuzz, TheReportedCasesExitTwoBeforeConnecting) {
     };
     const std::vector<Case> cases = {
         {{{"PACTFLOW_DATABASE_URL", "postgres://u@127.0.0.1:" + port + "/d?password=pqZ7wK1&Bad-Key=1"}},
-         {"version"}, "PACTFLOW_DATABASE_URL"},
-        {{{"PACTFLOW_DATABASE_URL", "postgres://u:pqZ7wK1@pqZ7wK2@127.0.0.1:" + port + "/d"}}, {"migrate"},
+         {"version"},
+         "PACTFLOW_DATABASE_URL"},
+        {{{"PACTFLOW_DATABASE_URL", "postgres://u:pqZ7wK1@pqZ7wK2@127.0.0.1:" + port + "/d"}},
+         {"migrate"},
          "unencoded"},
-        {{{"PACTFLOW_DATABASE_URL", "postgres://u:pqZ7wK1:pqZ7wK2@x@127.0.0.1:" + port + "/d"}}, {"status"},
+        {{{"PACTFLOW_DATABASE_URL", "postgres://u:pqZ7wK1:pqZ7wK2@x@127.0.0.1:" + port + "/d"}},
+         {"status"},
          "unencoded"},
-        {{{"PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS", R"([{"max_age": 1e400}])"}}, {"clean"},
+        {{{"PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS", R"([{"max_age": 1e400}])"}},
+         {"clean"},
          "PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS"},
         // flyway used to fall back to PG* (another database) when the URL was invalid.
         {{{"PACTFLOW_DATABASE_URL", "postgres://u:pqZ7wK1@127.0.0.1:" + port + "/d?sslmode=off"},
-          {"PGHOST", "127.0.0.1"}, {"PGPORT", port}},
-         {"flyway", "info", "--locations", "/nonexistent"}, "PACTFLOW_DATABASE_URL"},
+          {"PGHOST", "127.0.0.1"},
+          {"PGPORT", port}},
+         {"flyway", "info", "--locations", "/nonexistent"},
+         "PACTFLOW_DATABASE_URL"},
         {{{"PACTFLOW_DATABASE_URL", "not a url pqZ7wK1"}, {"PGHOST", "127.0.0.1"}, {"PGPORT", port}},
          {"flyway", "migrate", "--locations", "/nonexistent", "--dbname", "host=127.0.0.1 port=" + port},
          "PACTFLOW_DATABASE_URL"},
         // schedule used to register jobs from selectors or limits the clean refuses.
-        {{{"PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS", R"([{"max_age": 30, "latest": true}])"}}, {"schedule"},
+        {{{"PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS", R"([{"max_age": 30, "latest": true}])"}},
+         {"schedule"},
          "max_age"},
         {{{"PACTFLOW_DATABASE_CLEAN_DELETION_LIMIT", "1000000"}}, {"schedule"}, "100000"},
         {{}, {"schedule", "--selectors", R"([{"tag": 7}])"}, "tag"},

@@ -129,7 +129,8 @@ TEST(ConfigUrl, SchemesAndShapes) {
     EXPECT_EQ(q.user, "qu");
     EXPECT_EQ(q.port, std::optional<int>(7000));
     // An explicit PACTFLOW_DATABASE_SSLMODE wins over the URL's parameter.
-    Config s = load({{"PACTFLOW_DATABASE_URL", "postgres://h/d?sslmode=disable"}, {"PACTFLOW_DATABASE_SSLMODE", "prefer"}});
+    Config s =
+        load({{"PACTFLOW_DATABASE_URL", "postgres://h/d?sslmode=disable"}, {"PACTFLOW_DATABASE_SSLMODE", "prefer"}});
     EXPECT_EQ(s.sslmode, "prefer");
 }
 
@@ -234,9 +235,9 @@ TEST(ConfigUrl, AValueWithoutASchemeIsNotShownAtAll) {
 
 // What libpq would refuse when it starts connecting is refused before: exit 2, not 3.
 TEST(ConfigUrl, ParametersAreLibpqKeywordsWithValuesLibpqAccepts) {
-    Config c = load({{"PACTFLOW_DATABASE_URL",
-                      "postgres://h/d?target_session_attrs=read-write&keepalives=1&keepalives_idle=30&"
-                      "application_name=pf&channel_binding=prefer&ssl_min_protocol_version=TLSv1.2"}});
+    Config c = load(
+        {{"PACTFLOW_DATABASE_URL", "postgres://h/d?target_session_attrs=read-write&keepalives=1&keepalives_idle=30&"
+                                   "application_name=pf&channel_binding=prefer&ssl_min_protocol_version=TLSv1.2"}});
     EXPECT_EQ(c.options.size(), 6u);
     expect_invalid({{"PACTFLOW_DATABASE_URL", "postgres://h/d?connect_timeout=soon"}},
                    "the connect_timeout parameter of PACTFLOW_DATABASE_URL", "soon", "whole number");
@@ -270,7 +271,8 @@ TEST(ConfigComponents, PactflowVariables) {
 }
 
 TEST(ConfigComponents, UrlWinsAndTheOthersAreReportedIgnored) {
-    Config c = load({{"PACTFLOW_DATABASE_URL", "postgres://u:p@urlhost/d"}, {"PACTFLOW_DATABASE_HOST", "other"},
+    Config c = load({{"PACTFLOW_DATABASE_URL", "postgres://u:p@urlhost/d"},
+                     {"PACTFLOW_DATABASE_HOST", "other"},
                      {"PACT_BROKER_DATABASE_PASSWORD", "old"}});
     EXPECT_EQ(c.host, "urlhost");
     EXPECT_TRUE(any_warning(c, "PACTFLOW_DATABASE_HOST is ignored: PACTFLOW_DATABASE_URL is set"));
@@ -297,10 +299,12 @@ TEST(ConfigFallbacks, PactBrokerTwinsAreUsedWithAWarningNamingTheNewVariable) {
     EXPECT_EQ(c.clean.deletion_limit, 42);
     EXPECT_EQ(c.retry.max_retries, 5);
     EXPECT_EQ(c.log_level, "DEBUG");
-    for (const char *n : {"USERNAME", "PASSWORD", "HOST", "PORT", "NAME", "SSLMODE", "CLEAN_DELETION_LIMIT",
-                          "CONNECT_MAX_RETRIES"})
-        EXPECT_TRUE(any_warning(c, std::string("PACT_BROKER_DATABASE_") + n + " is deprecated: rename it to "
-                                       "PACTFLOW_DATABASE_" + n))
+    for (const char *n :
+         {"USERNAME", "PASSWORD", "HOST", "PORT", "NAME", "SSLMODE", "CLEAN_DELETION_LIMIT", "CONNECT_MAX_RETRIES"})
+        EXPECT_TRUE(any_warning(c, std::string("PACT_BROKER_DATABASE_") + n +
+                                       " is deprecated: rename it to "
+                                       "PACTFLOW_DATABASE_" +
+                                       n))
             << n;
     EXPECT_TRUE(any_warning(c, "rename it to PACTFLOW_LOG_LEVEL"));
     for (const auto &w : c.warnings) EXPECT_FALSE(has(w, "pw")) << w;
@@ -322,8 +326,13 @@ TEST(ConfigFallbacks, TwinErrorsNameTheTwin) {
 }
 
 TEST(ConfigFallbacks, StandardPgVariablesLast) {
-    Config c = load({{"PGHOST", "127.0.0.1"}, {"PGPORT", "5439"}, {"PGUSER", "postgres"}, {"PGDATABASE", "postgres"},
-                     {"PGPASSWORD", "pgpw"}, {"PGSSLMODE", "disable"}, {"PGCONNECT_TIMEOUT", "4"}});
+    Config c = load({{"PGHOST", "127.0.0.1"},
+                     {"PGPORT", "5439"},
+                     {"PGUSER", "postgres"},
+                     {"PGDATABASE", "postgres"},
+                     {"PGPASSWORD", "pgpw"},
+                     {"PGSSLMODE", "disable"},
+                     {"PGCONNECT_TIMEOUT", "4"}});
     EXPECT_EQ(c.host, "127.0.0.1");
     EXPECT_EQ(c.port, std::optional<int>(5439));
     EXPECT_EQ(c.user, "postgres");
@@ -334,7 +343,9 @@ TEST(ConfigFallbacks, StandardPgVariablesLast) {
     EXPECT_TRUE(c.warnings.empty());
     EXPECT_EQ(c.source, "PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE");
     // PACTFLOW_* beats PG* per variable.
-    Config m = load({{"PGHOST", "pg"}, {"PACTFLOW_DATABASE_HOST", "pf"}, {"PGSSLMODE", "disable"},
+    Config m = load({{"PGHOST", "pg"},
+                     {"PACTFLOW_DATABASE_HOST", "pf"},
+                     {"PGSSLMODE", "disable"},
                      {"PACTFLOW_DATABASE_SSLMODE", "verify-full"}});
     EXPECT_EQ(m.host, "pf");
     EXPECT_EQ(m.sslmode, "verify-full");
@@ -343,8 +354,11 @@ TEST(ConfigFallbacks, StandardPgVariablesLast) {
 }
 
 TEST(ConfigFallbacks, UseIamAuthSelectsIamWithPgVariables) {
-    Config c = load(with(aws, {{"PGHOST", "db.rds.amazonaws.com"}, {"PGUSER", "app"}, {"PGDATABASE", "d"},
-                               {"PGPASSWORD", "stale"}, {"USE_IAM_AUTH", "1"}}));
+    Config c = load(with(aws, {{"PGHOST", "db.rds.amazonaws.com"},
+                               {"PGUSER", "app"},
+                               {"PGDATABASE", "d"},
+                               {"PGPASSWORD", "stale"},
+                               {"USE_IAM_AUTH", "1"}}));
     EXPECT_TRUE(c.iam);
     EXPECT_FALSE(c.password);
     EXPECT_TRUE(any_warning(c, "PGPASSWORD is ignored: IAM authentication uses a token"));
@@ -357,8 +371,10 @@ TEST(ConfigFallbacks, UseIamAuthSelectsIamWithPgVariables) {
 // ---- adapter, sslmode, IAM ----
 
 TEST(ConfigAdapter, Values) {
-    Config c = load(with(aws, {{"PACTFLOW_DATABASE_ADAPTER", "postgresiam"}, {"PACTFLOW_DATABASE_HOST", "h.rds"},
-                               {"PACTFLOW_DATABASE_USERNAME", "u"}, {"PACTFLOW_DATABASE_PORT", "5432"},
+    Config c = load(with(aws, {{"PACTFLOW_DATABASE_ADAPTER", "postgresiam"},
+                               {"PACTFLOW_DATABASE_HOST", "h.rds"},
+                               {"PACTFLOW_DATABASE_USERNAME", "u"},
+                               {"PACTFLOW_DATABASE_PORT", "5432"},
                                {"PACTFLOW_DATABASE_NAME", "pactflow"}}));
     EXPECT_TRUE(c.iam);
     EXPECT_FALSE(load({{"PACTFLOW_DATABASE_ADAPTER", "postgres"}}).iam);
@@ -368,8 +384,8 @@ TEST(ConfigAdapter, Values) {
     EXPECT_TRUE(load(with(aws, {{"PACTFLOW_DATABASE_ADAPTER", "postgresiam"},
                                 {"PACTFLOW_DATABASE_URL", "postgres://u@h.rds:5432/d"}}))
                     .iam);
-    auto e = error_of(with(aws, {{"PACTFLOW_DATABASE_ADAPTER", "postgres"},
-                                 {"PACTFLOW_DATABASE_URL", "postgresiam://u@h.rds:5432/d"}}));
+    auto e = error_of(with(
+        aws, {{"PACTFLOW_DATABASE_ADAPTER", "postgres"}, {"PACTFLOW_DATABASE_URL", "postgresiam://u@h.rds:5432/d"}}));
     ASSERT_TRUE(e);
     EXPECT_EQ(e->sqlstate(), "22023");
     EXPECT_TRUE(has(e->what(), "PACTFLOW_DATABASE_ADAPTER is \"postgres\""));
@@ -404,12 +420,13 @@ TEST(ConfigIam, RequiresHostUserRegionAndCredentials) {
     auto e2 = error_of(with(aws, {{"PACTFLOW_DATABASE_URL", "postgresiam://h.rds/d"}}));
     ASSERT_TRUE(e2);
     EXPECT_TRUE(has(e2->what(), "needs a database user"));
-    auto e3 = error_of({{"PACTFLOW_DATABASE_URL", "postgresiam://u@h.rds/d"}, {"AWS_ACCESS_KEY_ID", "a"},
+    auto e3 = error_of({{"PACTFLOW_DATABASE_URL", "postgresiam://u@h.rds/d"},
+                        {"AWS_ACCESS_KEY_ID", "a"},
                         {"AWS_SECRET_ACCESS_KEY", "s"}});
     ASSERT_TRUE(e3);
     EXPECT_TRUE(has(e3->what(), "needs AWS_REGION"));
-    auto e4 = error_of({{"PACTFLOW_DATABASE_URL", "postgresiam://u@h.rds/d"}, {"AWS_REGION", "us-east-1"},
-                        {"HOME", "/home/x"}});
+    auto e4 = error_of(
+        {{"PACTFLOW_DATABASE_URL", "postgresiam://u@h.rds/d"}, {"AWS_REGION", "us-east-1"}, {"HOME", "/home/x"}});
     ASSERT_TRUE(e4);
     EXPECT_EQ(e4->sqlstate(), "22023");
     EXPECT_TRUE(has(e4->what(), "no aws credentials")) << e4->what();
@@ -504,7 +521,8 @@ TEST(ConfigMigrate, AutoMigrateAndTarget) {
 TEST(ConfigMigrate, PactBrokerAutoMigrateVariablesMapWithAWarning) {
     Config a = load({{"PACT_BROKER_AUTO_MIGRATE_DB", "false"}});
     EXPECT_FALSE(a.auto_migrate);
-    EXPECT_TRUE(any_warning(a, "PACT_BROKER_AUTO_MIGRATE_DB is deprecated: replace it with PACTFLOW_DATABASE_AUTO_MIGRATE"));
+    EXPECT_TRUE(
+        any_warning(a, "PACT_BROKER_AUTO_MIGRATE_DB is deprecated: replace it with PACTFLOW_DATABASE_AUTO_MIGRATE"));
     Config b = load({{"PACT_BROKER_AUTO_MIGRATE_DB", "true"}, {"PACT_BROKER_AUTO_MIGRATE_DB_DATA", "false"}});
     EXPECT_FALSE(b.auto_migrate);
     EXPECT_TRUE(any_warning(b, "PACT_BROKER_AUTO_MIGRATE_DB_DATA is deprecated"));
@@ -543,8 +561,9 @@ TEST(ConfigLogging, SqlWarnDuration) {
 // ---- clean ----
 
 TEST(ConfigClean, KeepSelectorsMustBeAJsonArrayOfObjects) {
-    Config c = load({{"PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS",
-                      R"([{ "branch": true, "latest": true }, {"max_age": 30 }, {"deployed": true }, {"released": true }])"}});
+    Config c =
+        load({{"PACTFLOW_DATABASE_CLEAN_KEEP_VERSION_SELECTORS",
+               R"([{ "branch": true, "latest": true }, {"max_age": 30 }, {"deployed": true }, {"released": true }])"}});
     ASSERT_TRUE(c.clean.keep_version_selectors);
     ASSERT_TRUE(c.clean.keep_version_selectors->is_array());
     EXPECT_EQ(c.clean.keep_version_selectors->size(), 4u);
@@ -644,7 +663,8 @@ TEST(ConfigRetry, VariablesAndBackoff) {
     EXPECT_EQ(retry_delay(d, 5).count(), 30000);
     EXPECT_EQ(retry_delay(d, 1000).count(), 30000);
     // A maximum below the first interval is raised to it.
-    Config m = load({{"PACTFLOW_DATABASE_CONNECT_RETRY_INTERVAL", "10"}, {"PACTFLOW_DATABASE_CONNECT_RETRY_MAX_INTERVAL", "1"}});
+    Config m = load(
+        {{"PACTFLOW_DATABASE_CONNECT_RETRY_INTERVAL", "10"}, {"PACTFLOW_DATABASE_CONNECT_RETRY_MAX_INTERVAL", "1"}});
     EXPECT_EQ(retry_delay(m.retry, 3).count(), 10000);
 
     expect_invalid({{"PACTFLOW_DATABASE_CONNECT_MAX_RETRIES", "-1"}}, "PACTFLOW_DATABASE_CONNECT_MAX_RETRIES", "-1",
@@ -672,8 +692,8 @@ TEST(ConfigRedaction, NoSecretInDescriptionsWarningsOrErrors) {
     EXPECT_FALSE(has(d, "hunter2"));
     EXPECT_FALSE(has(d, "keypw"));
 
-    Config i = load(with(aws, {{"PACTFLOW_DATABASE_URL", "postgresiam://u:hunter2@h.rds/d"},
-                               {"AWS_SESSION_TOKEN", "SESSIONTOKEN"}}));
+    Config i = load(with(
+        aws, {{"PACTFLOW_DATABASE_URL", "postgresiam://u:hunter2@h.rds/d"}, {"AWS_SESSION_TOKEN", "SESSIONTOKEN"}}));
     const std::string di = i.redacted_description();
     EXPECT_EQ(di, "host=h.rds port=5432 user=u dbname=d sslmode=require password=<rds iam token, region us-east-1> "
                   "(from PACTFLOW_DATABASE_URL)");
@@ -693,13 +713,12 @@ TEST(ConfigRedaction, NoSecretInDescriptionsWarningsOrErrors) {
 TEST(EnvExports, PasswordMode) {
     Config c = load({{"PACTFLOW_DATABASE_URL", "postgres://app:pa'ss@db.example:5433/pactflow"},
                      {"PACTFLOW_DATABASE_SSLMODE", "verify-full"}});
-    EXPECT_EQ(env_exports(c, 0),
-              "export PGHOST='db.example'\n"
-              "export PGPORT='5433'\n"
-              "export PGUSER='app'\n"
-              "export PGDATABASE='pactflow'\n"
-              "export PGSSLMODE='verify-full'\n"
-              "export PGPASSWORD='pa'\\''ss'\n");
+    EXPECT_EQ(env_exports(c, 0), "export PGHOST='db.example'\n"
+                                 "export PGPORT='5433'\n"
+                                 "export PGUSER='app'\n"
+                                 "export PGDATABASE='pactflow'\n"
+                                 "export PGSSLMODE='verify-full'\n"
+                                 "export PGPASSWORD='pa'\\''ss'\n");
     EXPECT_EQ(env_exports(load({}), 0), "export PGSSLMODE='require'\n");
 }
 
@@ -715,7 +734,8 @@ TEST(EnvExports, IamModeExportsAFreshTokenThatAShellReadsBack) {
     EXPECT_TRUE(has(out, "X-Amz-Signature=d1138cdbc0ca63eec012ec0fc6c2267e03642168f5884a7795320d4c18374c61'\n"));
     EXPECT_NE(out, env_exports(c, t2016 + 1));
     // The quoting survives a real shell.
-    FILE *p = popen(("sh -c '" + std::string("eval \"$0\"; printf %s \"$PGPASSWORD\"") + "' " + shell_quote(out)).c_str(), "r");
+    FILE *p = popen(
+        ("sh -c '" + std::string("eval \"$0\"; printf %s \"$PGPASSWORD\"") + "' " + shell_quote(out)).c_str(), "r");
     ASSERT_TRUE(p);
     std::string got;
     char buf[512];
@@ -756,7 +776,8 @@ TEST(ConnectWithRetries, RetriesWithBackoffThenThrows08001) {
     RetryHooks hooks{[&](std::chrono::milliseconds d) { slept.push_back(d.count()); },
                      [&] { return static_cast<std::time_t>(t2016 + clock_reads++); }};
     try {
-        connect_with_retries(c, [&](const std::string &l, const std::string &m) { logs.push_back(l + " " + m); }, hooks);
+        connect_with_retries(
+            c, [&](const std::string &l, const std::string &m) { logs.push_back(l + " " + m); }, hooks);
         FAIL() << "connected to a closed port";
     } catch (const Error &e) {
         EXPECT_EQ(e.sqlstate(), "08001");
@@ -791,11 +812,13 @@ TEST(ConnectWithRetries, NoRetriesByDefaultAndIamTokensNeverLogged) {
                                  {"AWS_SESSION_TOKEN", "SESSIONTOKEN"}}));
     std::vector<std::string> logs;
     std::vector<std::time_t> minted_at;
-    RetryHooks h2{[](std::chrono::milliseconds) {}, [&] {
+    RetryHooks h2{[](std::chrono::milliseconds) {},
+                  [&] {
                       minted_at.push_back(t2016 + static_cast<std::time_t>(minted_at.size()) * 30);
                       return minted_at.back();
                   }};
-    EXPECT_THROW(connect_with_retries(iam, [&](const std::string &, const std::string &m) { logs.push_back(m); }, h2),
+    EXPECT_THROW(connect_with_retries(
+                     iam, [&](const std::string &, const std::string &m) { logs.push_back(m); }, h2),
                  Error);
     EXPECT_EQ(minted_at.size(), 2u);
     ASSERT_EQ(logs.size(), 1u);

@@ -184,8 +184,12 @@ TEST(FlywayStatements, DetectsWhatCannotRunInATransaction) {
 }
 
 TEST(FlywayAnalysis, FreshDatabaseAppliesVersionsInOrderThenRepeatablesByDescription) {
-    std::vector<fw::Script> s = {script("V20190712122100__Big.sql"), script("R__Beta.sql"), script("V2__Two.sql"),
-                                 script("V1.1__One_one.sql"),        script("R__Alpha.sql"), script("V1__One.sql"),
+    std::vector<fw::Script> s = {script("V20190712122100__Big.sql"),
+                                 script("R__Beta.sql"),
+                                 script("V2__Two.sql"),
+                                 script("V1.1__One_one.sql"),
+                                 script("R__Alpha.sql"),
+                                 script("V1__One.sql"),
                                  script("U2__Two.sql")};
     auto a = fw::analyse(s, {}, {});
     EXPECT_TRUE(a.errors.empty());
@@ -218,11 +222,11 @@ TEST(FlywayAnalysis, ValidateListsEveryProblem) {
     std::vector<fw::Script> s = {script("V1__One.sql", 11), script("V2__Renamed.sql", 22), script("V3__Three.sql", 33),
                                  script("V4__Four.sql", 44), script("V6__Six.sql", 66)};
     std::vector<fw::HistoryRow> h = {
-        row(1, "1", "One", "V1__One.sql", 999),           // checksum mismatch
-        row(2, "2", "Two", "V2__Two.sql", 22),            // description mismatch
-        row(3, "2.5", "Gone", "V2.5__Gone.sql", 25),      // missing locally
-        row(4, "5", "Five", "V5__Five.sql", 55),          // missing locally
-        row(5, "6", "Six", "V6__Six.sql", 66, false),     // failed
+        row(1, "1", "One", "V1__One.sql", 999),        // checksum mismatch
+        row(2, "2", "Two", "V2__Two.sql", 22),         // description mismatch
+        row(3, "2.5", "Gone", "V2.5__Gone.sql", 25),   // missing locally
+        row(4, "5", "Five", "V5__Five.sql", 55),       // missing locally
+        row(5, "6", "Six", "V6__Six.sql", 66, false),  // failed
     };
     auto a = fw::analyse(s, h, {});
     EXPECT_TRUE(any_error_contains(a, "checksum mismatch for migration version 1"))
@@ -364,9 +368,9 @@ TEST(FlywayCallbacks, NamesAreFlywaysEventsWithAnOptionalDescription) {
     ASSERT_TRUE(c);
     EXPECT_EQ(c->event, "beforeEachMigrateStatement");
     EXPECT_EQ(c->description, "");
-    for (const char *event : {"createSchema", "afterEachUndoError", "afterValidateError", "beforeInfo", "afterClean",
-                              "beforeBaseline", "afterRepairError", "afterVersioned", "beforeRepeatables",
-                              "afterMigrateApplied"})
+    for (const char *event :
+         {"createSchema", "afterEachUndoError", "afterValidateError", "beforeInfo", "afterClean", "beforeBaseline",
+          "afterRepairError", "afterVersioned", "beforeRepeatables", "afterMigrateApplied"})
         EXPECT_TRUE(fw::parse_callback_name(std::string(event) + ".sql")) << event;
     // Not callbacks: unknown events, the wrong case, another suffix, migrations.
     for (const char *name : {"beforeMigration.sql", "BeforeMigrate.sql", "beforemigrate.sql", "afterMigrate.txt",
@@ -377,7 +381,7 @@ TEST(FlywayCallbacks, NamesAreFlywaysEventsWithAnOptionalDescription) {
 TEST(FlywayNames, InvalidUtf8BecomesReplacementCharacters) {
     EXPECT_EQ(fw::valid_utf8("V1__caf\xc3\xa9.sql"), "V1__caf\xc3\xa9.sql");
     EXPECT_EQ(fw::valid_utf8("V1__caf\xe9.sql"), "V1__caf\xef\xbf\xbd.sql");
-    EXPECT_EQ(fw::valid_utf8("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");  // overlong '/'
+    EXPECT_EQ(fw::valid_utf8("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");                  // overlong '/'
     EXPECT_EQ(fw::valid_utf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a surrogate
     EXPECT_EQ(fw::valid_utf8("\xf0\x9f\x98\x80 ok"), "\xf0\x9f\x98\x80 ok");
     EXPECT_EQ(fw::valid_utf8("cut \xe2\x82"), "cut \xef\xbf\xbd\xef\xbf\xbd");

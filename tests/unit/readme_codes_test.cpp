@@ -3,6 +3,7 @@
 // define. A code added without a row, or a row without a test, fails here.
 #include <gtest/gtest.h>
 
+#include <dirent.h>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -10,7 +11,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-#include <dirent.h>
 
 namespace {
 const std::string src = PACTFLOW_SOURCE_DIR;

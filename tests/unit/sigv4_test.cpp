@@ -61,7 +61,10 @@ TEST(SigV4Primitives, Sha256AndHmac) {
     ASSERT_EQ(mac.size(), 32u);
     static const char hex[] = "0123456789abcdef";
     std::string h;
-    for (unsigned char c : mac) { h += hex[c >> 4]; h += hex[c & 15]; }
+    for (unsigned char c : mac) {
+        h += hex[c >> 4];
+        h += hex[c & 15];
+    }
     EXPECT_EQ(h, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
@@ -83,8 +86,8 @@ TEST(RdsAuthToken, Vector1JavaSdk) {
 
 // Vector 2: botocore TestGenerateDBAuthToken (also the issue's second vector).
 TEST(RdsAuthToken, Vector2Botocore) {
-    auto t = rds_auth_token(req("prod-instance.us-east-1.rds.amazonaws.com", 3306, "us-east-1", "someusername",
-                                "akid", "skid", t2016));
+    auto t = rds_auth_token(
+        req("prod-instance.us-east-1.rds.amazonaws.com", 3306, "us-east-1", "someusername", "akid", "skid", t2016));
     EXPECT_EQ(signature_of(t), "d1138cdbc0ca63eec012ec0fc6c2267e03642168f5884a7795320d4c18374c61");
 }
 
@@ -92,11 +95,10 @@ TEST(RdsAuthToken, Vector2Botocore) {
 TEST(RdsAuthToken, Vector3SmithyExactString) {
     auto t = rds_auth_token(
         req("prod-instance.us-east-1.rds.amazonaws.com", 3306, "us-east-1", "peccy", "akid", "secret", t2024));
-    EXPECT_EQ(t,
-              "prod-instance.us-east-1.rds.amazonaws.com:3306/?Action=connect&DBUser=peccy&X-Amz-Algorithm=AWS4-"
-              "HMAC-SHA256&X-Amz-Credential=akid%2F20240826%2Fus-east-1%2Frds-db%2Faws4_request&X-Amz-Date="
-              "20240826T220000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature="
-              "dd0cba843009474347af724090233265628ace491ea17ce3eb3da098b983ad89");
+    EXPECT_EQ(t, "prod-instance.us-east-1.rds.amazonaws.com:3306/?Action=connect&DBUser=peccy&X-Amz-Algorithm=AWS4-"
+                 "HMAC-SHA256&X-Amz-Credential=akid%2F20240826%2Fus-east-1%2Frds-db%2Faws4_request&X-Amz-Date="
+                 "20240826T220000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature="
+                 "dd0cba843009474347af724090233265628ace491ea17ce3eb3da098b983ad89");
 }
 
 // Vector 4: Kong's Postgres IAM token handler spec (port 443 still appears in the host header).
@@ -111,15 +113,15 @@ TEST(RdsAuthToken, Vector4KongPort443) {
 
 // Vector 5: vector 2 on port 5432 with a session token, which is signed and sorts before SignedHeaders.
 TEST(RdsAuthToken, Vector5SessionToken) {
-    auto t = rds_auth_token(req("prod-instance.us-east-1.rds.amazonaws.com", 5432, "us-east-1", "someusername",
-                                "akid", "skid", t2016, std::string("SESSION")));
+    auto t = rds_auth_token(req("prod-instance.us-east-1.rds.amazonaws.com", 5432, "us-east-1", "someusername", "akid",
+                                "skid", t2016, std::string("SESSION")));
     EXPECT_EQ(signature_of(t), "f7f8f1a02f46b5f43b99fba731cdece9a570372819712722f8e963d06d45bf4d");
     EXPECT_NE(t.find("&X-Amz-Expires=900&X-Amz-Security-Token=SESSION&X-Amz-SignedHeaders=host&X-Amz-Signature="
                      "f7f8f1a0"),
               std::string::npos);
     // An empty session token is no session token.
-    auto without = rds_auth_token(req("prod-instance.us-east-1.rds.amazonaws.com", 5432, "us-east-1",
-                                      "someusername", "akid", "skid", t2016, std::string()));
+    auto without = rds_auth_token(req("prod-instance.us-east-1.rds.amazonaws.com", 5432, "us-east-1", "someusername",
+                                      "akid", "skid", t2016, std::string()));
     EXPECT_EQ(without.find("Security-Token"), std::string::npos);
 }
 
@@ -140,8 +142,8 @@ TEST(RdsAuthToken, Vector6Encoding) {
 
 // The two vectors quoted in issue 5.
 TEST(RdsAuthToken, IssueVectors) {
-    EXPECT_EQ(signature_of(rds_auth_token(req("prod-instance.us-east-1.rds.amazonaws.com", 3306, "us-east-1",
-                                              "peccy", "akid", "secret", t2024))),
+    EXPECT_EQ(signature_of(rds_auth_token(req("prod-instance.us-east-1.rds.amazonaws.com", 3306, "us-east-1", "peccy",
+                                              "akid", "secret", t2024))),
               "dd0cba843009474347af724090233265628ace491ea17ce3eb3da098b983ad89");
     EXPECT_EQ(signature_of(rds_auth_token(req("prod-instance.us-east-1.rds.amazonaws.com", 3306, "us-east-1",
                                               "someusername", "akid", "skid", t2016))),
@@ -228,26 +230,25 @@ TEST(RdsAuthToken, RejectsInvalidInput) {
 // ---- credentials ----
 
 TEST(SharedCredentials, ParsesProfilesCommentsAndWhitespace) {
-    const std::string file =
-        "# a comment\n"
-        "; another comment\n"
-        "[default]\n"
-        "aws_access_key_id = AKIDDEFAULT\n"
-        "aws_secret_access_key=SECRETDEFAULT   \n"
-        "\n"
-        "  [ prod ]  \r\n"
-        "\tAWS_ACCESS_KEY_ID\t=\tAKIDPROD  # inline comment\r\n"
-        "aws_secret_access_key = SECRET/PROD+1 ; another\r\n"
-        "aws_session_token = TOKENPROD\r\n"
-        "region = eu-west-1\r\n"
-        "[profile staging]\n"
-        "aws_access_key_id = AKIDSTAGING\n"
-        "aws_secret_access_key = SECRETSTAGING\n"
-        "aws_security_token = LEGACYTOKEN\n"
-        "[incomplete]\n"
-        "aws_access_key_id = ONLYID\n"
-        "#[commented]\n"
-        "#aws_access_key_id = X\n";
+    const std::string file = "# a comment\n"
+                             "; another comment\n"
+                             "[default]\n"
+                             "aws_access_key_id = AKIDDEFAULT\n"
+                             "aws_secret_access_key=SECRETDEFAULT   \n"
+                             "\n"
+                             "  [ prod ]  \r\n"
+                             "\tAWS_ACCESS_KEY_ID\t=\tAKIDPROD  # inline comment\r\n"
+                             "aws_secret_access_key = SECRET/PROD+1 ; another\r\n"
+                             "aws_session_token = TOKENPROD\r\n"
+                             "region = eu-west-1\r\n"
+                             "[profile staging]\n"
+                             "aws_access_key_id = AKIDSTAGING\n"
+                             "aws_secret_access_key = SECRETSTAGING\n"
+                             "aws_security_token = LEGACYTOKEN\n"
+                             "[incomplete]\n"
+                             "aws_access_key_id = ONLYID\n"
+                             "#[commented]\n"
+                             "#aws_access_key_id = X\n";
     auto d = parse_shared_credentials(file, "default");
     ASSERT_TRUE(d);
     EXPECT_EQ(d->access_key_id, "AKIDDEFAULT");
@@ -292,10 +293,11 @@ TEST(ResolveCredentials, EnvironmentFirst) {
         ++reads;
         return "[default]\naws_access_key_id=FILE\naws_secret_access_key=FILESECRET\n";
     };
-    auto r = resolve_aws_credentials(
-        {{"AWS_ACCESS_KEY_ID", "ENV"}, {"AWS_SECRET_ACCESS_KEY", "ENVSECRET"}, {"AWS_SESSION_TOKEN", "TOK"},
-         {"HOME", "/h"}},
-        reader);
+    auto r = resolve_aws_credentials({{"AWS_ACCESS_KEY_ID", "ENV"},
+                                      {"AWS_SECRET_ACCESS_KEY", "ENVSECRET"},
+                                      {"AWS_SESSION_TOKEN", "TOK"},
+                                      {"HOME", "/h"}},
+                                     reader);
     EXPECT_EQ(r.credentials.access_key_id, "ENV");
     EXPECT_EQ(r.credentials.secret_access_key, "ENVSECRET");
     EXPECT_EQ(r.credentials.session_token, std::optional<std::string>("TOK"));
@@ -314,10 +316,11 @@ TEST(ResolveCredentials, FallsBackToTheSharedFileAndProfile) {
     EXPECT_EQ(asked, "/home/app/.aws/credentials");
     EXPECT_EQ(d.credentials.access_key_id, "FILE");
     EXPECT_EQ(d.source, "/home/app/.aws/credentials [default]");
-    auto o = resolve_aws_credentials(
-        {{"HOME", "/home/app"}, {"AWS_PROFILE", "ops"}, {"AWS_SHARED_CREDENTIALS_FILE", "/run/creds"},
-         {"AWS_SESSION_TOKEN", "IGNORED-WITHOUT-ENV-KEYS"}},
-        reader);
+    auto o = resolve_aws_credentials({{"HOME", "/home/app"},
+                                      {"AWS_PROFILE", "ops"},
+                                      {"AWS_SHARED_CREDENTIALS_FILE", "/run/creds"},
+                                      {"AWS_SESSION_TOKEN", "IGNORED-WITHOUT-ENV-KEYS"}},
+                                     reader);
     EXPECT_EQ(asked, "/run/creds");
     EXPECT_EQ(o.credentials.access_key_id, "OPS");
     EXPECT_EQ(o.credentials.session_token, std::optional<std::string>("OPSTOK"));

@@ -28,8 +28,8 @@ struct Migration {
     std::string up;
     std::optional<std::string> down;  // absent: irreversible
     bool transactional = true;
-    bool pact_broker = true;  // false for our own migrations
-    std::int32_t checksum = 0;  // flyway_checksum(up)
+    bool pact_broker = true;           // false for our own migrations
+    std::int32_t checksum = 0;         // flyway_checksum(up)
     std::vector<std::string> creates;  // ours: the relations it creates (header pactflow:creates)
 
     std::string filename() const { return name + ".rb"; }  // the schema_migrations row

@@ -20,15 +20,15 @@ inline constexpr const char *undefined_object = "42704";
 inline constexpr const char *data_corrupted = "XX001";
 inline constexpr const char *insufficient_privilege = "42501";
 // Our class PF: migration bookkeeping conditions.
-inline constexpr const char *migration_irreversible = "PF001";    // a needed down step does not exist
-inline constexpr const char *migration_unknown = "PF002";         // database has migrations this catalog lacks
-inline constexpr const char *migration_failed = "PF003";          // history holds a failed migration
-inline constexpr const char *version_skew = "PF004";              // loader / library / SQL versions disagree
-inline constexpr const char *major_version_jump = "PF005";        // upgrade skips (or goes back) a major version
+inline constexpr const char *migration_irreversible = "PF001";  // a needed down step does not exist
+inline constexpr const char *migration_unknown = "PF002";       // database has migrations this catalog lacks
+inline constexpr const char *migration_failed = "PF003";        // history holds a failed migration
+inline constexpr const char *version_skew = "PF004";            // loader / library / SQL versions disagree
+inline constexpr const char *major_version_jump = "PF005";      // upgrade skips (or goes back) a major version
 inline constexpr const char *bookkeeping_invalid =
     "PF006";  // a bookkeeping row cannot be read or contradicts the schema
-inline constexpr const char *merge_conflict_refused = "PF007";    // a merge conflict no policy decides
-inline constexpr const char *merge_source_unusable = "PF008";     // a merge source cannot be read as a broker
+inline constexpr const char *merge_conflict_refused = "PF007";  // a merge conflict no policy decides
+inline constexpr const char *merge_source_unusable = "PF008";   // a merge source cannot be read as a broker
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

@@ -151,17 +151,17 @@ enum class State {
     above_target,
     below_baseline,
     baseline,
-    ignored,      // pending but older than the current version (allowed with out-of-order)
-    missing,      // applied, not found locally
+    ignored,  // pending but older than the current version (allowed with out-of-order)
+    missing,  // applied, not found locally
     failed,
     missing_failed,
     success,
-    out_of_order, // applied after a higher version
-    outdated,     // repeatable whose local checksum changed: will be re-applied
-    superseded,   // an older application of a repeatable
+    out_of_order,  // applied after a higher version
+    outdated,      // repeatable whose local checksum changed: will be re-applied
+    superseded,    // an older application of a repeatable
     undone,
-    deleted,      // marked deleted by repair (a DELETE row), or a DELETE row itself
-    future,       // applied, newer than every local script
+    deleted,  // marked deleted by repair (a DELETE row), or a DELETE row itself
+    future,   // applied, newer than every local script
     future_failed,
 };
 const char *state_name(State s);
@@ -185,13 +185,13 @@ struct Options {
 };
 
 struct Analysis {
-    std::vector<InfoEntry> entries;         // history order, then pending scripts in apply order
-    std::vector<std::string> errors;        // validate: every problem found
-    std::vector<std::size_t> to_apply;      // script indexes migrate would run, in order
-    std::optional<Version> current;         // highest applied version (baseline included)
-    std::optional<Version> baseline;        // version of the BASELINE row, if any
-    bool has_failed = false;                // a failed row is the latest state of some migration
-    bool has_migration_rows = false;        // rows other than SCHEMA markers
+    std::vector<InfoEntry> entries;     // history order, then pending scripts in apply order
+    std::vector<std::string> errors;    // validate: every problem found
+    std::vector<std::size_t> to_apply;  // script indexes migrate would run, in order
+    std::optional<Version> current;     // highest applied version (baseline included)
+    std::optional<Version> baseline;    // version of the BASELINE row, if any
+    bool has_failed = false;            // a failed row is the latest state of some migration
+    bool has_migration_rows = false;    // rows other than SCHEMA markers
 };
 
 // Problems with the local scripts alone (duplicate versions or repeatable descriptions).
@@ -230,8 +230,8 @@ RepairPlan plan_repair(const std::vector<Script> &scripts, const std::vector<His
 // Flyway's PostgreSQL advisory lock key: the ASCII bytes of "Flyway" as a 48-bit number plus the Java
 // String.hashCode() of the quoted history table name ("schema"."table"), so our loader and Flyway itself
 // exclude each other on the same history table. Distinct from pactflow::locks::migrate.
-inline constexpr long long lock_magic = (0x46LL << 40) + (0x6CLL << 32) + (0x79LL << 24) + (0x77LL << 16) +
-                                        (0x61LL << 8) + 0x79LL;
+inline constexpr long long lock_magic =
+    (0x46LL << 40) + (0x6CLL << 32) + (0x79LL << 24) + (0x77LL << 16) + (0x61LL << 8) + 0x79LL;
 std::int32_t java_string_hash(std::string_view utf8);
 long long lock_key(const std::string &schema, const std::string &table);
 

@@ -97,8 +97,7 @@ public:
     // Runs each script in a transaction of its own, in order, and stops at the first that fails: returns it, its
     // transaction rolled back (nullopt when all committed). Default: begin, script, commit for each; the loader
     // sends them all in one round trip.
-    virtual std::optional<ScriptFailure> run_each_in_transaction(Executor &ex,
-                                                                 const std::vector<std::string> &scripts);
+    virtual std::optional<ScriptFailure> run_each_in_transaction(Executor &ex, const std::vector<std::string> &scripts);
 };
 
 struct MigrateOptions {

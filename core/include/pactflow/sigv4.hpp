@@ -26,20 +26,20 @@ struct RdsTokenRequest {
     // path, or an embedded ":port" is rejected rather than stripped: the same value goes to libpq as the host
     // to connect to, and a token signed for a different host than the one connected to is useless.
     std::string host;
-    int port = 5432;         // 1..65535; part of the signed host header
-    std::string region;      // e.g. us-east-1 (from configuration, never guessed from the hostname)
-    std::string db_user;     // the database role, granted rds_iam
+    int port = 5432;      // 1..65535; part of the signed host header
+    std::string region;   // e.g. us-east-1 (from configuration, never guessed from the hostname)
+    std::string db_user;  // the database role, granted rds_iam
     AwsCredentials credentials;
     std::time_t signing_time = 0;  // seconds since the epoch, UTC
 };
 
 // Every intermediate value of the signature, for tests and debugging (the token itself is a secret).
 struct RdsTokenParts {
-    std::string canonical_query;    // without X-Amz-Signature
+    std::string canonical_query;  // without X-Amz-Signature
     std::string canonical_request;
     std::string string_to_sign;
-    std::string signature;          // lower-case hex
-    std::string token;              // the password
+    std::string signature;  // lower-case hex
+    std::string token;      // the password
 };
 
 // Throws pactflow::Error (SQLSTATE 22023) for invalid input: empty or malformed host, port out of range,
@@ -49,9 +49,9 @@ std::string rds_auth_token(const RdsTokenRequest &request);
 RdsTokenParts rds_auth_token_parts(const RdsTokenRequest &request);
 
 // Building blocks (exposed for tests).
-std::string uri_encode(std::string_view s);        // RFC 3986: only A-Z a-z 0-9 - _ . ~ kept, %XX upper-case
+std::string uri_encode(std::string_view s);  // RFC 3986: only A-Z a-z 0-9 - _ . ~ kept, %XX upper-case
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
-std::string amz_date(std::time_t t);               // YYYYMMDD'T'HHMMSS'Z' (UTC)
+std::string amz_date(std::time_t t);                                   // YYYYMMDD'T'HHMMSS'Z' (UTC)
 
 }  // namespace pactflow
