@@ -13,19 +13,24 @@
 namespace pactflow::loader {
 namespace {
 
+// `sql` in a transaction of its own, with search_path `q` for it.
+void run_in_transaction(Connection &target, const std::string &q, const std::string &sql) {
+    target.exec("BEGIN");
+    try {
+        target.query("SELECT pg_catalog.set_config('search_path', $1, true)", {q});
+        target.exec(sql);
+        target.exec("COMMIT");
+    } catch (...) {
+        try {
+            target.exec("ROLLBACK");
+        } catch (...) {}
+        throw;
+    }
+}
+
 void apply_up(Connection &target, const Migration &m, const std::string &q) {
     if (m.transactional) {
-        target.exec("BEGIN");
-        try {
-            target.query("SELECT pg_catalog.set_config('search_path', $1, true)", {q});
-            target.exec(m.up);
-            target.exec("COMMIT");
-        } catch (...) {
-            try {
-                target.exec("ROLLBACK");
-            } catch (...) {}
-            throw;
-        }
+        run_in_transaction(target, q, m.up);
     } else {
         target.query("SELECT pg_catalog.set_config('search_path', $1, false)", {q});
         for (const auto &stmt : split_sql(m.up)) target.exec(stmt);
@@ -135,17 +140,7 @@ ScratchCopy upgrade_into_scratch(Connection &target, Connection &source, const s
         if (!std::all_of(d.requires_applied.begin(), d.requires_applied.end(), is_applied) ||
             std::any_of(d.unless_applied.begin(), d.unless_applied.end(), is_applied))
             continue;
-        target.exec("BEGIN");
-        try {
-            target.query("SELECT pg_catalog.set_config('search_path', $1, true)", {q});
-            target.exec(d.sql);
-            target.exec("COMMIT");
-        } catch (...) {
-            try {
-                target.exec("ROLLBACK");
-            } catch (...) {}
-            throw;
-        }
+        run_in_transaction(target, q, d.sql);
     }
     if (log)
         log("INFO", "brought a copy of the source to the latest schema (" + std::to_string(out.upgraded.size()) +
