@@ -46,17 +46,7 @@ json extension_pass(Connection &conn, const clean::CleanOptions &o) {
 }
 
 json client_pass(Connection &conn, const clean::CleanOptions &o) {
-    conn.exec("BEGIN");
-    try {
-        json result = clean::clean_pass(conn, o);
-        conn.exec("COMMIT");
-        return result;
-    } catch (...) {
-        try {
-            conn.exec("ROLLBACK");
-        } catch (...) {}
-        throw;
-    }
+    return in_transaction(conn, [&] { return clean::clean_pass(conn, o); });
 }
 }  // namespace
 

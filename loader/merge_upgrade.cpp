@@ -15,17 +15,10 @@ namespace {
 
 // `sql` in a transaction of its own, with search_path `q` for it.
 void run_in_transaction(Connection &target, const std::string &q, const std::string &sql) {
-    target.exec("BEGIN");
-    try {
+    in_transaction(target, [&] {
         target.query("SELECT pg_catalog.set_config('search_path', $1, true)", {q});
         target.exec(sql);
-        target.exec("COMMIT");
-    } catch (...) {
-        try {
-            target.exec("ROLLBACK");
-        } catch (...) {}
-        throw;
-    }
+    });
 }
 
 void apply_up(Connection &target, const Migration &m, const std::string &q) {

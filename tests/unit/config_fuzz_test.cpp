@@ -11,6 +11,8 @@
 
 #include "pactflow/error.hpp"
 
+#include "closed_port.hpp"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -251,19 +253,6 @@ std::string describe(const Environment &env) {
 bool leaks(const std::string &s) { return s.find(marker) != std::string::npos; }
 
 FileReader no_files = [](const std::string &) -> std::optional<std::string> { return std::nullopt; };
-
-int closed_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-    int port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
 
 struct Outcome {
     bool exited = false;

@@ -7,6 +7,8 @@
 #include "pactflow/error.hpp"
 #include "pactflow/sigv4.hpp"
 
+#include "closed_port.hpp"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -745,22 +747,6 @@ TEST(EnvExports, IamModeExportsAFreshTokenThatAShellReadsBack) {
 }
 
 // ---- connection retries (a closed local port: refused at once, no server needed) ----
-
-namespace {
-int closed_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-    int port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-}  // namespace
 
 TEST(ConnectWithRetries, RetriesWithBackoffThenThrows08001) {
     Config c = load({{"PACTFLOW_DATABASE_HOST", "127.0.0.1"},
