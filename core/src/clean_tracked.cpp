@@ -116,19 +116,26 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
     auto state = p.ex.query("SELECT next_id, capture FROM pactflow.clean_frontier WHERE category = $1", {c.name});
     if (!state.empty() && state[0][1] == Value(cap.fingerprint) && !cap.reset)
         from = std::stoll(state[0][0].value_or("0"));
-    const std::string upto =
-        p.ex.scalar("SELECT coalesce(max(seq), 0) FROM " + changes + " WHERE kind = $1::\"char\"", {k}).value_or("0");
-    Ids changed;
+    // The change rows are taken out of the set by the statement that reads them (a dry run only reads them): a row
+    // a writer commits while the pass runs, even one numbered lower than those read, stays for the next pass.
+    // consumed: the ids named by the rows taken that still exist; changed: those of them that qualify now.
+    Ids consumed, changed;
     if (from > 0) {
         SqlParams sp;
-        const std::string kind_p = sp.add(k, "\"char\""), upto_p = sp.add(upto, "bigint");
-        changed = column_ids(by_kind(p,
-                                     "SELECT DISTINCT x.id FROM " + changes + " e JOIN " + c.table +
-                                         " x ON x.id = e.id "
-                                         "WHERE e.kind = " +
-                                         kind_p + " AND e.seq <= " + upto_p + " AND " + row_test(c.qualifies("x", sp)) +
-                                         " ORDER BY x.id",
-                                     sp.values()));
+        const std::string kind_p = sp.add(k, "\"char\"");
+        const std::string take = p.o.dry_run ? "SELECT id FROM " + changes + " WHERE kind = " + kind_p
+                                             : "DELETE FROM " + changes + " WHERE kind = " + kind_p + " RETURNING id";
+        for (const Row &r :
+             by_kind(p,
+                     "WITH e AS MATERIALIZED (" + take + ") SELECT DISTINCT x.id, " + row_test(c.qualifies("x", sp)) +
+                         " FROM e JOIN " + c.table + " x ON x.id = e.id ORDER BY x.id",
+                     sp.values())) {
+            consumed.push_back(std::stoll(r.at(0).value_or("0")));
+            if (r.at(1) == Value("t")) changed.push_back(consumed.back());
+        }
+    } else if (!p.o.dry_run) {
+        // Starting over: every row is looked at, so what the set named before is covered.
+        by_kind(p, "DELETE FROM " + changes + " WHERE kind = $1::\"char\"", {k});
     }
     TrackedSource source(p, c, changed, from);
     CategoryOutcome out = run_category(p, c, &source);
@@ -141,19 +148,17 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
     again.insert(keep_for_next.begin(), keep_for_next.end());
     if (c.waiting) {
         SqlParams sp;
-        const std::string kind_p = sp.add(k, "\"char\""), upto_p = sp.add(upto, "bigint");
+        const std::string taken_p = sp.add(array_literal(consumed), "integer[]");
         const std::string from_p = sp.add(std::to_string(from), "bigint");
         const std::string end_p = sp.add(std::to_string(source.walk_end()), "bigint");
         const std::string young = row_test(c.waiting("x", sp));
-        for (long long id : column_ids(by_kind(
-                 p,
-                 "SELECT x.id FROM " + changes + " e JOIN " + c.table + " x ON x.id = e.id WHERE e.kind = " + kind_p +
-                     " AND e.seq <= " + upto_p + " AND " + young + " UNION SELECT x.id FROM " + c.table +
-                     " x WHERE x.id >= " + from_p + " AND x.id <= " + end_p + " AND " + young,
-                 sp.values())))
+        for (long long id :
+             column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE x.id = ANY(" + taken_p + ") AND " + young +
+                                       " UNION SELECT x.id FROM " + c.table + " x WHERE x.id >= " + from_p +
+                                       " AND x.id <= " + end_p + " AND " + young,
+                                   sp.values())))
             again.insert(id);
     }
-    by_kind(p, "DELETE FROM " + changes + " WHERE kind = $1::\"char\" AND seq <= $2::bigint", {k, upto});
     if (!again.empty())
         p.ex.query("INSERT INTO " + changes + " (kind, id) SELECT $1::\"char\", unnest($2::integer[])",
                    {k, array_literal(Ids(again.begin(), again.end()))});

@@ -95,6 +95,29 @@ SELECT fx_verify('Foo', '7', 'Bar', '1', fx_at(1)) IS NOT NULL AS later_verifica
 SELECT * FROM checked_pass('2026-06-10 12:00:00+00');
 SELECT dblink_exec('other', 'COMMIT');
 SELECT * FROM checked_pass('2026-06-10 12:00:00+00');
+-- A change that commits while a pass runs: the other session verifies Foo 1's pact again and waits (its change
+-- rows are numbered first); a later change commits (Foo 6 verified again: its old verification is a duplicate);
+-- then a pass runs, and while it deletes that duplicate the other session commits (a trigger of this test commits
+-- it through dblink). The pass leaves the change rows it did not read for the next pass, which finds Foo 1's old
+-- verification.
+CREATE TABLE commit_other (done boolean NOT NULL);
+INSERT INTO commit_other VALUES (false);
+CREATE FUNCTION commit_other() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+    IF NOT (SELECT done FROM commit_other) THEN
+        UPDATE commit_other SET done = true;
+        PERFORM dblink_exec('other', 'COMMIT');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER commit_other AFTER DELETE ON verifications FOR EACH STATEMENT EXECUTE FUNCTION commit_other();
+SELECT dblink_exec('other', 'BEGIN');
+SELECT count(*) AS verified_again FROM dblink('other', $$SELECT fx_verify('Foo', '1', 'Bar', '1', fx_at(1))$$) AS t(id int);
+SELECT fx_verify('Foo', '6', 'Bar', '1', fx_at(1)) IS NOT NULL AS later_change;
+SELECT * FROM checked_pass('2026-06-10 12:00:00+00');
+SELECT done AS committed_during_the_pass FROM commit_other;
+DROP TRIGGER commit_other ON verifications;
+SELECT * FROM checked_pass('2026-06-10 12:00:00+00');
 -- A trigger disabled and enabled again: the recorded state no longer counts (everything is looked at again).
 ALTER TABLE verifications DISABLE TRIGGER pactflow_clean_v_insert;
 SELECT r -> 'change_capture' AS capture_while_disabled FROM pactflow_clean('[{"max_age": 36500}]', 3, now => '2026-06-10 12:00:00+00') r;
