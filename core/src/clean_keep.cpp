@@ -74,18 +74,21 @@ public:
         return join_and(parts);
     }
 
-    // The {"tag": true, "latest": true} set without other filters: the tag rows holding the newest version_order of
-    // their (pacticipant, name) group, ties included. With the covering index of migration
-    // 20261201_pactflow_add_clean_tags_latest_covering_index the groups come in index order with their version ids
-    // (no sort, no heap); without it the planner sorts. An index skip scan, one descent per group, costs more once
-    // groups hold a few rows each.
+    // The {"tag": true, "latest": true} set without other filters: the newest version_order of each tag group
+    // (hashed or read in index order, as the planner finds cheaper), then the tag rows holding it. An index skip
+    // scan, one descent per group, costs more once groups hold a few rows each.
     bool tag_latest_set() const {
         return s_.latest && s_.tag && s_.tag->any && !s_.branch && !s_.main_branch && !has_filters();
     }
     std::string tag_latest_versions() const {
-        return "SELECT g.version_id FROM (SELECT g.version_id, rank() OVER (PARTITION BY g.pacticipant_id, g.name "
-               "ORDER BY g.version_order DESC) AS r FROM " +
-               t_("tags") + " g WHERE g.pacticipant_id IS NOT NULL AND g.version_order IS NOT NULL) g WHERE g.r = 1";
+        const std::string tags = t_("tags");
+        return "SELECT t.version_id FROM (SELECT g.pacticipant_id, g.name, max(g.version_order) AS version_order "
+               "FROM " +
+               tags +
+               " g WHERE g.pacticipant_id IS NOT NULL AND g.version_order IS NOT NULL GROUP BY g.pacticipant_id, "
+               "g.name) g JOIN " +
+               tags +
+               " t ON t.pacticipant_id = g.pacticipant_id AND t.name = g.name AND t.version_order = g.version_order";
     }
 
     // {"branch": true} and {"branch": true, "latest": true} alone: the versions on any branch (the branch heads),

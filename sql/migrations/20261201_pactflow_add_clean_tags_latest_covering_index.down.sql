@@ -1,2 +1,0 @@
--- Drops the clean's covering index on tags.
-DROP INDEX IF EXISTS pactflow_tags_latest_covering;
