@@ -347,7 +347,8 @@ void Engine::drop_temporary_tables() {
                    "($1::text[])",
                    {"{" + list_names(names) + "}"})
             .value_or("");
-    if (!existing.empty()) ex_.run_script("DROP TABLE " + existing);
+    // CASCADE: staging.sql's temporary view over them (m_version_refs) goes with them.
+    if (!existing.empty()) ex_.run_script("DROP TABLE " + existing + " CASCADE");
 }
 
 }  // namespace pactflow::merge

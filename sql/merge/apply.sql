@@ -172,15 +172,7 @@ CREATE TEMP TABLE x_vkeys AS
 WITH d AS (SELECT src FROM m_sources WHERE delta)
 SELECT vk, min(pacticipant) AS pacticipant, min(number) AS number
   FROM (SELECT vk, pacticipant, number FROM m_versions
-        UNION ALL SELECT vk, pacticipant, number FROM m_tags WHERE src IN (SELECT src FROM d)
-        UNION ALL SELECT vk, pacticipant, number FROM m_branch_versions WHERE src IN (SELECT src FROM d)
-        UNION ALL SELECT vk, consumer, number FROM m_pact_publications WHERE src IN (SELECT src FROM d)
-        UNION ALL SELECT pvvk, provider, provider_number FROM m_verifications
-                   WHERE provider_number IS NOT NULL AND src IN (SELECT src FROM d)
-        UNION ALL SELECT vk, pacticipant, number FROM m_deployed_versions WHERE src IN (SELECT src FROM d)
-        UNION ALL SELECT vk, pacticipant, number FROM m_released_versions WHERE src IN (SELECT src FROM d)
-        UNION ALL SELECT vk, pp_consumer, pp_number FROM m_triggered_webhooks
-                   WHERE src IN (SELECT src FROM d)) a
+        UNION ALL SELECT vk, pacticipant, number FROM m_version_refs WHERE src IN (SELECT src FROM d)) a
  GROUP BY vk;
 ANALYZE x_vkeys;
 CREATE TEMP TABLE x_vid AS

@@ -16,14 +16,7 @@ SET LOCAL default_statistics_target = DEFAULT;
 -- @query missing_references
 WITH delta AS (SELECT src FROM m_sources WHERE delta),
 vref AS (
-    SELECT src, pacticipant, number FROM m_tags WHERE src IN (SELECT src FROM delta)
-    UNION ALL SELECT src, pacticipant, number FROM m_branch_versions WHERE src IN (SELECT src FROM delta)
-    UNION ALL SELECT src, consumer, number FROM m_pact_publications WHERE src IN (SELECT src FROM delta)
-    UNION ALL SELECT src, provider, provider_number FROM m_verifications
-               WHERE provider_number IS NOT NULL AND src IN (SELECT src FROM delta)
-    UNION ALL SELECT src, pacticipant, number FROM m_deployed_versions WHERE src IN (SELECT src FROM delta)
-    UNION ALL SELECT src, pacticipant, number FROM m_released_versions WHERE src IN (SELECT src FROM delta)
-    UNION ALL SELECT src, pp_consumer, pp_number FROM m_triggered_webhooks WHERE src IN (SELECT src FROM delta)
+    SELECT src, pacticipant, number FROM m_version_refs WHERE src IN (SELECT src FROM delta)
 ), pvref AS (
     SELECT src, consumer, provider, sha FROM m_pact_publications WHERE src IN (SELECT src FROM delta)
     UNION ALL SELECT src, consumer, provider, sha FROM m_verifications WHERE src IN (SELECT src FROM delta)

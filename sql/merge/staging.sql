@@ -100,6 +100,16 @@ ALTER TABLE m_verifications ALTER COLUMN test_results SET STATISTICS 0;
 ALTER TABLE m_webhook_executions ALTER COLUMN logs SET STATISTICS 0;
 ALTER TABLE m_triggered_webhooks ALTER COLUMN event_context SET STATISTICS 0;
 ALTER TABLE m_certificates ALTER COLUMN content SET STATISTICS 0;
+-- Every staged row that names a version other than m_versions' own: the versions a source's rows refer to (resolve's
+-- missing_references, apply's version keys).
+CREATE TEMP VIEW m_version_refs AS
+SELECT src, vk, pacticipant, number FROM m_tags
+UNION ALL SELECT src, vk, pacticipant, number FROM m_branch_versions
+UNION ALL SELECT src, vk, consumer, number FROM m_pact_publications
+UNION ALL SELECT src, pvvk, provider, provider_number FROM m_verifications WHERE provider_number IS NOT NULL
+UNION ALL SELECT src, vk, pacticipant, number FROM m_deployed_versions
+UNION ALL SELECT src, vk, pacticipant, number FROM m_released_versions
+UNION ALL SELECT src, vk, pp_consumer, pp_number FROM m_triggered_webhooks;
 -- Which source is which: 0 is the target itself (source_key 'target'). rank orders claimants for the "first"
 -- rule; delta: the source was read since a snapshot (its references may point at rows merged earlier).
 CREATE TEMP TABLE m_sources (src int PRIMARY KEY, source_key text NOT NULL, label text NOT NULL, rank int NOT NULL,
