@@ -4,6 +4,9 @@
 -- temporary tables. Rows of the target are never deleted, except branch memberships a version_branch conflict
 -- decided against. Placeholders: @app@, @seq:NAME@ (a sequence of the application schema), @serial:TABLE@ (the
 -- sequence of TABLE.id), @vkey:...@.
+-- Sequence values in time order: "SELECT nextval(...), ... ORDER BY t" draws them after the sort (PostgreSQL
+-- evaluates output expressions after ORDER BY when the ORDER BY does not refer to them: its SELECT reference page),
+-- and one session's nextval calls return increasing values, so the values follow t whoever else draws meanwhile.
 
 -- What the target held before this run (rows above these ids are this run's).
 -- @step marks compute
@@ -92,19 +95,19 @@ SELECT t.id, t.name FROM @app@.environments t WHERE t.name IN (SELECT name FROM 
 ANALYZE x_eid;
 
 -- ===== versions =====
--- One row per staged version the target does not have; attributes from the first source holding it, created at
--- the earliest time any source says.
+-- One row per staged version the target does not have (per vk: the same as per pacticipant and number, sorted
+-- byte-wise); attributes from the first source holding it, created at the earliest time any source says.
 -- @step versions compute
 CREATE TEMP TABLE x_vnew AS
 WITH s AS (
     SELECT p.id AS pid, m.* FROM m_versions m JOIN x_pid p ON p.name = m.pacticipant
 )
-SELECT DISTINCT ON (s.pid, s.number) s.pid, s.number, s.src, s.sid, s.source_order, s.repository_ref, s.branch,
+SELECT DISTINCT ON (s.vk) s.pid, s.number, s.src, s.sid, s.source_order, s.repository_ref, s.branch,
        s.build_url, min(s.created_at) OVER w AS created_at, max(s.updated_at) OVER w AS updated_at
   FROM s
  WHERE NOT EXISTS (SELECT 1 FROM @app@.versions t WHERE t.pacticipant_id = s.pid AND t.number = s.number)
-WINDOW w AS (PARTITION BY s.pid, s.number)
- ORDER BY s.pid, s.number, s.src;
+WINDOW w AS (PARTITION BY s.vk)
+ ORDER BY s.vk, s.src;
 ANALYZE x_vnew;
 
 -- "order" is what "latest" means to the broker: a global sequence value in creation order. New versions of a
@@ -120,19 +123,12 @@ SELECT n.pid
  WHERE n.first_new < e.last_existing;
 
 CREATE TEMP TABLE x_vorder AS
-WITH todo AS MATERIALIZED (
-    SELECT n.pid, n.number, n.created_at, 1 AS is_new, NULL::int AS old_order, n.src, n.sid FROM x_vnew n
-    UNION ALL
-    SELECT t.pacticipant_id, t.number, t.created_at, 0, t."order", 0, t.id
-      FROM @app@.versions t WHERE t.pacticipant_id IN (SELECT pid FROM x_reseq)
-), numbered AS (
-    SELECT todo.*, pg_catalog.row_number() OVER (ORDER BY created_at, is_new, old_order, src, sid) AS rn FROM todo
-), vals AS (
-    SELECT v, pg_catalog.row_number() OVER (ORDER BY v) AS rn
-      FROM (SELECT pg_catalog.nextval(@seq:version_order_sequence@) AS v
-              FROM pg_catalog.generate_series(1, (SELECT count(*) FROM todo))) s
-)
-SELECT n.pid, n.number, n.is_new, vals.v::int AS new_order FROM numbered n JOIN vals ON vals.rn = n.rn;
+SELECT todo.pid, todo.number, todo.is_new, pg_catalog.nextval(@seq:version_order_sequence@)::int AS new_order
+  FROM (SELECT n.pid, n.number, n.created_at, 1 AS is_new, NULL::int AS old_order, n.src, n.sid FROM x_vnew n
+        UNION ALL
+        SELECT t.pacticipant_id, t.number, t.created_at, 0, t."order", 0, t.id
+          FROM @app@.versions t WHERE t.pacticipant_id IN (SELECT pid FROM x_reseq)) todo
+ ORDER BY todo.created_at, todo.is_new, todo.old_order, todo.src, todo.sid;
 ANALYZE x_reseq, x_vorder;
 
 -- @step versions insert
@@ -361,23 +357,17 @@ UPDATE @app@.pact_publications t SET revision_number = -k.rev
 UPDATE @app@.pact_publications t SET revision_number = -t.revision_number
  WHERE t.revision_number < 0 AND t.id IN (SELECT tid FROM x_pp_kept WHERE src = 0);
 
--- New publications get their ids from the table's sequence in time order (values and rows matched by rank).
+-- New publications get their ids from the table's sequence in time order (see the note at the top).
 -- @step pact_publications compute
 CREATE TEMP TABLE x_pp_new AS
-WITH n AS MATERIALIZED (
-    SELECT k.cvid, k.prid, k.rev, k.pvid, k.cid, k.created_at, k.vorder,
-           pg_catalog.row_number() OVER (ORDER BY k.created_at, k.src, k.sid) AS rn
-      FROM x_pp_kept k WHERE k.src > 0
-), vals AS (
-    SELECT i, pg_catalog.row_number() OVER (ORDER BY i) AS rn
-      FROM (SELECT pg_catalog.nextval(@serial:pact_publications@) AS i
-              FROM pg_catalog.generate_series(1, (SELECT count(*) FROM n))) s
-)
-SELECT vals.i::int AS id, n.* FROM n JOIN vals ON vals.rn = n.rn;
+SELECT pg_catalog.nextval(@serial:pact_publications@)::int AS id, k.cvid, k.prid, k.rev, k.pvid, k.cid,
+       k.created_at, k.vorder
+  FROM x_pp_kept k WHERE k.src > 0
+ ORDER BY k.created_at, k.src, k.sid;
 -- @step pact_publications insert
 INSERT INTO @app@.pact_publications (id, consumer_version_id, provider_id, revision_number, pact_version_id,
                                      created_at, consumer_id, consumer_version_order)
-SELECT id, cvid, prid, rev, pvid, created_at, cid, vorder FROM x_pp_new ORDER BY rn;
+SELECT id, cvid, prid, rev, pvid, created_at, cid, vorder FROM x_pp_new ORDER BY id;
 
 -- The latest revision of each (consumer version, provider) this run changed.
 -- @step latest_pact_publication_ids_for_consumer_versions compute
@@ -444,20 +434,14 @@ SELECT @vkey:v,c,p,pv,pvv@ AS vkey, v.id
   LEFT JOIN @app@.versions pvv ON pvv.id = v.provider_version_id
  WHERE v.pact_version_id IN (SELECT DISTINCT pvid FROM x_ver_staged);
 
--- New ones get ids (the table's own sequence) and numbers (the broker's sequence), both in time order: each pair of
--- values drawn together, the pairs matched to the rows by rank.
+-- New ones get ids (the table's own sequence) and numbers (the broker's sequence), both in time order (see the
+-- note at the top).
 CREATE TEMP TABLE x_ver_new AS
-WITH n AS MATERIALIZED (
-    SELECT s.* FROM x_ver_staged s WHERE NOT EXISTS (SELECT 1 FROM x_ver_existing e WHERE e.vkey = s.vkey)
-), numbered AS (
-    SELECT n.*, pg_catalog.row_number() OVER (ORDER BY n.created_at, n.src, n.sid) AS rn FROM n
-), vals AS (
-    SELECT v, i, pg_catalog.row_number() OVER (ORDER BY v) AS rn
-      FROM (SELECT pg_catalog.nextval(@seq:verification_number_sequence@) AS v,
-                   pg_catalog.nextval(@serial:verifications@) AS i
-              FROM pg_catalog.generate_series(1, (SELECT count(*) FROM n))) s
-)
-SELECT numbered.*, vals.v::int AS new_number, vals.i::int AS new_id FROM numbered JOIN vals ON vals.rn = numbered.rn;
+SELECT s.*, pg_catalog.nextval(@seq:verification_number_sequence@)::int AS new_number,
+       pg_catalog.nextval(@serial:verifications@)::int AS new_id
+  FROM x_ver_staged s
+ WHERE NOT EXISTS (SELECT 1 FROM x_ver_existing e WHERE e.vkey = s.vkey)
+ ORDER BY s.created_at, s.src, s.sid;
 ANALYZE x_ver_existing, x_ver_new;
 
 -- @step verifications insert
@@ -471,7 +455,7 @@ SELECT x.new_id, x.new_number, x.success, m.provider_version, m.build_url, x.pvi
        m.pact_pending, m.verified_by_implementation, m.verified_by_version, m.verified_by_client_implementation,
        m.verified_by_client_version, m.verified_by_client_test_framework
   FROM x_ver_new x JOIN m_verifications m ON m.rk = x.rk
- ORDER BY x.rn;
+ ORDER BY x.new_id;
 
 -- Identity -> target id, for everything that refers to a verification.
 -- @step verifications compute

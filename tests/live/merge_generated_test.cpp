@@ -172,6 +172,18 @@ TEST(MergeGenerated, EveryRowHasAHomeAndEverySourcesMatrixIsKept) {
     EXPECT_EQ(count(c, "SELECT count(*) FROM versions a JOIN versions b ON b.pacticipant_id = a.pacticipant_id "
                        "AND b.\"order\" > a.\"order\" AND b.created_at < a.created_at"),
               0);
+    // Ids, verification numbers and version orders are drawn in creation time order, as the broker's own inserts
+    // would have drawn them (the target was empty: every row is the merge's).
+    for (const char *table_and_column : {"verifications id", "verifications number", "pact_publications id",
+                                         "versions \"order\"", "triggered_webhooks id"}) {
+        const std::string tc = table_and_column, table = tc.substr(0, tc.find(' ')),
+                          column = tc.substr(tc.find(' ') + 1);
+        EXPECT_EQ(count(c, "SELECT count(*) FROM (SELECT row_number() OVER (ORDER BY created_at, " + column +
+                               ") AS by_time, row_number() OVER (ORDER BY " + column + ") AS by_value FROM " + table +
+                               ") x WHERE by_time <> by_value"),
+                  0)
+            << tc;
+    }
     // Shared pacticipants: one each, with the preferred source's main branch.
     Connection s1(t.sources[0]);
     EXPECT_EQ(
