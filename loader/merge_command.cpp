@@ -260,12 +260,17 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                     }
                 }
                 if (streamed.empty()) continue;
+                const auto t_table = Clock::now();
                 const auto st = copy_rows(
                     streamed, target, "pg_temp.m_" + t.name + " (" + staging_columns.at(t.name).names + ")", "binary");
+                long long table_rows = 0;
                 for (std::size_t i = 0; i < st.size(); ++i) {
                     streamed_by[i]->rows += st[i].rows;
                     streamed_by[i]->bytes += st[i].bytes;
+                    table_rows += st[i].rows;
                 }
+                log.debug("merge: read " + std::to_string(table_rows) + " rows of " + t.name + " in " +
+                          std::to_string(static_cast<long long>(seconds_since(t_table) * 1000)) + " ms");
             }
             for (SourceState *s : which)
                 log.info("read " + std::to_string(s->rows) + " rows from " + s->source.label +
