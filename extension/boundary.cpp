@@ -84,6 +84,18 @@ bool valid_sqlstate(const char *s) {
 }
 }  // namespace
 
+InternalSubtransaction::InternalSubtransaction() : cxt_(CurrentMemoryContext), owner_(CurrentResourceOwner) {
+    guarded([] { BeginInternalSubTransaction(nullptr); });
+    MemoryContextSwitchTo(cxt_);
+}
+
+void InternalSubtransaction::end(bool commit) {
+    if (commit) guarded([] { ReleaseCurrentSubTransaction(); });
+    else guarded([] { RollbackAndReleaseCurrentSubTransaction(); });
+    MemoryContextSwitchTo(cxt_);
+    CurrentResourceOwner = owner_;
+}
+
 Datum dispatch(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo)) {
     ErrorData *pg_error = nullptr;
     try {

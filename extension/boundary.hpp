@@ -119,6 +119,20 @@ auto guarded_subtransaction(F &&fn, MemoryContext errcxt = nullptr) -> decltype(
     return result;
 }
 
+// An internal subtransaction around C++ code that may throw (SpiExecutor::recoverable(), a dry run's merge): begun
+// on construction, in the caller's memory context; end() releases it (commit) or rolls it back, and gives the
+// caller back its memory context and resource owner. The owner calls end() exactly once on every path, a throw
+// included: one left open would keep the caller's transaction aborted after an error.
+class InternalSubtransaction {
+public:
+    InternalSubtransaction();
+    void end(bool commit);
+
+private:
+    MemoryContext cxt_;
+    ResourceOwner owner_;
+};
+
 // Runs impl(fcinfo), converting any C++ exception into a PostgreSQL ERROR (see above).
 Datum dispatch(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo));
 

@@ -17,15 +17,14 @@
 #include <string>
 
 extern "C" {
-#include "access/xact.h"
 #include "utils/lsyscache.h"
-#include "utils/resowner.h"
 }
 
 namespace {
 using pactflow::Error;
 using pactflow::Value;
 using pactflow::pg::guarded;
+using pactflow::pg::InternalSubtransaction;
 using json = nlohmann::json;
 
 std::optional<std::string> arg_text(FunctionCallInfo fcinfo, int i, Oid type) {
@@ -44,23 +43,15 @@ std::optional<std::string> arg_text(FunctionCallInfo fcinfo, int i, Oid type) {
 // its temporary tables.
 template <typename F>
 json rolled_back(F &&fn) {
-    MemoryContext cxt = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
-    guarded([] { BeginInternalSubTransaction(nullptr); });
-    MemoryContextSwitchTo(cxt);
-    auto undo = [&] {
-        guarded([] { RollbackAndReleaseCurrentSubTransaction(); });
-        MemoryContextSwitchTo(cxt);
-        CurrentResourceOwner = owner;
-    };
+    InternalSubtransaction sub;
     json out;
     try {
         out = fn();
     } catch (...) {
-        undo();
+        sub.end(false);
         throw;
     }
-    undo();
+    sub.end(false);
     return out;
 }
 

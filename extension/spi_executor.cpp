@@ -150,36 +150,26 @@ std::optional<Error> SpiExecutor::recoverable(const std::function<void()> &fn,
     // resource owner. An error that is not handled here (a cancel among them) is re-raised only after the
     // rollback: the server's own error handling aborts only the innermost subtransaction, and one of ours left
     // open would keep the caller's transaction aborted after the error.
-    MemoryContext cxt = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
-    guarded([] { BeginInternalSubTransaction(nullptr); });
-    MemoryContextSwitchTo(cxt);
-    auto roll_back = [&] {
-        guarded([] { RollbackAndReleaseCurrentSubTransaction(); });
-        MemoryContextSwitchTo(cxt);
-        CurrentResourceOwner = owner;
-    };
+    InternalSubtransaction sub;
     try {
         fn();
     } catch (const ServerError &e) {
         bool handled = false;
         for (const auto &s : recover) handled = handled || s == e.sqlstate();
         if (!handled) {
-            roll_back();
+            sub.end(false);
             throw;
         }
         Error copy(e.sqlstate(), e.message(), e.detail(), e.hint());
         ErrorData *data = e.data();
-        roll_back();
+        sub.end(false);
         guarded([data] { FreeErrorData(data); });
         return copy;
     } catch (...) {
-        roll_back();
+        sub.end(false);
         throw;
     }
-    guarded([] { ReleaseCurrentSubTransaction(); });
-    MemoryContextSwitchTo(cxt);
-    CurrentResourceOwner = owner;
+    sub.end(true);
     return std::nullopt;
 }
 
