@@ -132,6 +132,19 @@ const std::vector<ExtractTable> &extract_tables() {
 
 std::string extract_sql(const ExtractTable &t, int src, const std::string &quoted_schema, const Delta *delta) {
     const bool full = t.always_full || delta == nullptr;
+    // "Row `alias` was written after the previous run's snapshot": the row's 32-bit xmin widened with the epoch of
+    // the current snapshot (one epoch back when that would put it after the snapshot): rows written after `since`
+    // are not visible in it. A frozen, very old row may widen into a recent xid and be read again, which changes
+    // nothing.
+    auto changed = [&](const std::string &alias) -> std::string {
+        if (full) return "true";
+        const std::string epoch = std::to_string(delta->current_xmax >> 32) + "::bigint";
+        const std::string x = "(" + alias + ".xmin::text::bigint)";
+        const std::string wide = "((" + epoch + " << 32) | " + x + ")";
+        return "NOT pg_catalog.txid_visible_in_snapshot(greatest(3::bigint, " + wide + " - CASE WHEN " + wide + " > " +
+               std::to_string(delta->current_xmax) + "::bigint THEN 4294967296::bigint ELSE 0 END), " +
+               literal(delta->since) + "::pg_catalog.txid_snapshot)";
+    };
     return substitute(t.sql, [&](const std::string &name, const std::string &arg, std::string &out) {
         if (name == "n" && arg.empty()) {
             out = std::to_string(src);
@@ -140,19 +153,18 @@ std::string extract_sql(const ExtractTable &t, int src, const std::string &quote
         } else if (name == "vkey" && !arg.empty()) {
             out = vkey(split(arg, ','));
         } else if (name == "changed" && !arg.empty()) {
-            if (full) {
-                out = "true";
-            } else {
-                // The row's 32-bit xmin widened with the epoch of the current snapshot (one epoch back when that
-                // would put it after the snapshot): rows written after `since` are not visible in it. A frozen,
-                // very old row may widen into a recent xid and be read again, which changes nothing.
-                const std::string epoch = std::to_string(delta->current_xmax >> 32) + "::bigint";
-                const std::string x = "(" + arg + ".xmin::text::bigint)";
-                const std::string wide = "((" + epoch + " << 32) | " + x + ")";
-                out = "NOT pg_catalog.txid_visible_in_snapshot(greatest(3::bigint, " + wide + " - CASE WHEN " + wide +
-                      " > " + std::to_string(delta->current_xmax) + "::bigint THEN 4294967296::bigint ELSE 0 END), " +
-                      literal(delta->since) + "::pg_catalog.txid_snapshot)";
-            }
+            out = changed(arg);
+        } else if (name == "vkey_unless_read" && !arg.empty()) {
+            // A verification this run reads (the same snapshot, the same test as the verifications' own query) is
+            // found by its source id in the target; only one read by an earlier run needs its identity from here.
+            const std::string &s = quoted_schema;
+            out = full ? "NULL::pg_catalog.uuid"
+                       : "(SELECT CASE WHEN NOT " + changed("v") + " THEN " + vkey({"v", "vc", "vp", "vpv", "pvv"}) +
+                             " END FROM " + s + ".verifications v JOIN " + s +
+                             ".pact_versions vpv ON vpv.id = v.pact_version_id JOIN " + s +
+                             ".pacticipants vc ON vc.id = vpv.consumer_id JOIN " + s +
+                             ".pacticipants vp ON vp.id = vpv.provider_id LEFT JOIN " + s +
+                             ".versions pvv ON pvv.id = v.provider_version_id WHERE v.id = " + arg + ")";
         } else {
             return false;
         }

@@ -3,8 +3,10 @@
 -- or in the target database against a source schema there. References are resolved to natural keys here.
 -- Placeholders: @n@ the source's number, @s@ its quoted schema, @changed(t)@ "row t was written after the
 -- previous run's snapshot" (true on a full read), @vkey:v,c,p,pv,pvv@ the identity of verification v (see
--- merge_sql.cpp). "-- @table NAME full" tables are small and always read whole; "delta" ones only since the
--- recorded snapshot.
+-- merge_sql.cpp), @vkey_unless_read(ID)@ the identity of the verification with id ID when this run does not read
+-- it, else NULL: rows referring to a verification carry its source id (vsid), and the target takes the identity
+-- from the staged verification (resolve.sql), instead of every referring row computing it again here.
+-- "-- @table NAME full" tables are small and always read whole; "delta" ones only since the recorded snapshot.
 
 -- @table pacticipants full
 SELECT @n@, t.name, t.repository_url, t.created_at, t.updated_at, t.display_name, t.repository_name,
@@ -76,17 +78,12 @@ SELECT @n@, v.id, @vkey:v,c,p,pv,pvv@, c.name, p.name, pv.sha, pvv.number, v.num
  WHERE @changed(v)@
 
 -- @table tag_verifications delta
-SELECT @n@, c.name, p.name, pv.sha, s.provider_version_tag_name, s.wip,
-       CASE WHEN v.id IS NOT NULL THEN @vkey:v,vc,vp,vpv,pvv@ END, s.execution_date
+SELECT @n@, c.name, p.name, pv.sha, s.provider_version_tag_name, s.wip, s.verification_id,
+       @vkey_unless_read(s.verification_id)@, s.execution_date
   FROM @s@.pact_version_provider_tag_successful_verifications s
   JOIN @s@.pact_versions pv ON pv.id = s.pact_version_id
   JOIN @s@.pacticipants c ON c.id = pv.consumer_id
   JOIN @s@.pacticipants p ON p.id = pv.provider_id
-  LEFT JOIN (@s@.verifications v
-             JOIN @s@.pact_versions vpv ON vpv.id = v.pact_version_id
-             JOIN @s@.pacticipants vc ON vc.id = vpv.consumer_id
-             JOIN @s@.pacticipants vp ON vp.id = vpv.provider_id
-             LEFT JOIN @s@.versions pvv ON pvv.id = v.provider_version_id) ON v.id = s.verification_id
  WHERE @changed(s)@
 
 -- @table integrations full
@@ -126,7 +123,7 @@ SELECT @n@, w.uuid, w.method, w.url, w.body, w.is_json_request_body, c.name, p.n
 -- @table triggered_webhooks delta
 SELECT @n@, coalesce(tw.uuid, tw.trigger_uuid || ':' || tw.webhook_uuid), tw.trigger_uuid, tw.trigger_type,
        c.name, cv.number, p.name, pv.sha, pp.created_at, w.uuid, tw.webhook_uuid, tw.status, tw.created_at,
-       tw.updated_at, CASE WHEN v.id IS NOT NULL THEN @vkey:v,vc,vp,vpv,pvv@ END, tw.event_name, tw.event_context
+       tw.updated_at, tw.verification_id, @vkey_unless_read(tw.verification_id)@, tw.event_name, tw.event_context
   FROM @s@.triggered_webhooks tw
   JOIN @s@.pact_publications pp ON pp.id = tw.pact_publication_id
   JOIN @s@.versions cv ON cv.id = pp.consumer_version_id
@@ -134,11 +131,6 @@ SELECT @n@, coalesce(tw.uuid, tw.trigger_uuid || ':' || tw.webhook_uuid), tw.tri
   JOIN @s@.pacticipants c ON c.id = pv.consumer_id
   JOIN @s@.pacticipants p ON p.id = pv.provider_id
   LEFT JOIN @s@.webhooks w ON w.id = tw.webhook_id
-  LEFT JOIN (@s@.verifications v
-             JOIN @s@.pact_versions vpv ON vpv.id = v.pact_version_id
-             JOIN @s@.pacticipants vc ON vc.id = vpv.consumer_id
-             JOIN @s@.pacticipants vp ON vp.id = vpv.provider_id
-             LEFT JOIN @s@.versions pvv ON pvv.id = v.provider_version_id) ON v.id = tw.verification_id
  WHERE cv.number IS NOT NULL AND @changed(tw)@
 
 -- @table webhook_executions delta

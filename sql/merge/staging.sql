@@ -60,7 +60,7 @@ CREATE TEMP TABLE m_verifications (src int NOT NULL, sid int NOT NULL, vkey uuid
     pvvk text COLLATE "C" GENERATED ALWAYS AS (
         pg_catalog.length(provider)::text || ':' || provider || provider_number) STORED);
 CREATE TEMP TABLE m_tag_verifications (src int NOT NULL, consumer text NOT NULL, provider text NOT NULL,
-    sha text NOT NULL, tag text NOT NULL, wip boolean NOT NULL, vkey uuid, execution_date timestamp,
+    sha text NOT NULL, tag text NOT NULL, wip boolean NOT NULL, vsid int, vkey uuid, execution_date timestamp,
     pvk text COLLATE "C" GENERATED ALWAYS AS (
         pg_catalog.length(consumer)::text || ':' || consumer
         || pg_catalog.length(provider)::text || ':' || provider || sha) STORED);
@@ -83,7 +83,7 @@ CREATE TEMP TABLE m_triggered_webhooks (src int NOT NULL, uuid text COLLATE "C" 
     trigger_type text,
     pp_consumer text NOT NULL, pp_number text NOT NULL, pp_provider text NOT NULL, pp_sha text NOT NULL,
     pp_created_at timestamp, webhook_ref text, webhook_uuid text, status text, created_at timestamp,
-    updated_at timestamp, vkey uuid, event_name text, event_context text,
+    updated_at timestamp, vsid int, vkey uuid, event_name text, event_context text,
     vk text COLLATE "C" GENERATED ALWAYS AS (
         pg_catalog.length(pp_consumer)::text || ':' || pp_consumer || pp_number) STORED,
     pvk text COLLATE "C" GENERATED ALWAYS AS (

@@ -247,18 +247,40 @@ TEST(MergeGenerated, AnIncrementalRunBringsExactlyTheNewPublications) {
            "'resource_creation', pp.id, w.id, w.uuid, pp.consumer_id, pp.provider_id, 'success', '2026-11-02 10:02', "
            "'2026-11-02 10:02', 'contract_content_changed', 'tw-sync-1' FROM pact_publications pp, "
            "(SELECT * FROM webhooks ORDER BY id LIMIT 1) w WHERE pp.id = (SELECT max(id) FROM pact_publications)");
+    // New rows that refer to a verification the first run merged (not read again now): a new tag on an old
+    // provider version brings successful-verification rows of its old verifications, and a webhook triggered by
+    // an old verification. The target must find those verifications by their identity.
+    const auto old = s.query("SELECT p.name, pvv.number, ve.id FROM verifications ve JOIN versions pvv ON pvv.id = "
+                             "ve.provider_version_id JOIN pacticipants p ON p.id = pvv.pacticipant_id "
+                             "WHERE ve.success ORDER BY ve.id LIMIT 1");
+    ASSERT_EQ(old.size(), 1u);
+    b.tag(*old[0][0], *old[0][1], "sync-tag", "2026-11-02 10:07");
+    const long long tag_rows = std::stoll(*s.scalar(
+        "SELECT count(*) FROM pact_version_provider_tag_successful_verifications WHERE provider_version_tag_name = "
+        "'sync-tag'"));
+    ASSERT_GT(tag_rows, 0);
+    s.exec("INSERT INTO triggered_webhooks (trigger_uuid, trigger_type, pact_publication_id, webhook_id, webhook_uuid, "
+           "consumer_id, provider_id, verification_id, status, created_at, updated_at, event_name, uuid) SELECT "
+           "'trig-sync-2', 'verification', pp.id, w.id, w.uuid, pp.consumer_id, pp.provider_id, " +
+           *old[0][2] +
+           ", 'success', '2026-11-02 10:08', '2026-11-02 10:08', 'provider_verification_succeeded', 'tw-sync-2' "
+           "FROM pact_publications pp, (SELECT * FROM webhooks ORDER BY id LIMIT 1) w "
+           "WHERE pp.id = (SELECT max(p2.id) FROM pact_publications p2 JOIN verifications ve ON ve.pact_version_id = "
+           "p2.pact_version_id WHERE ve.id = " +
+           *old[0][2] + ")");
     auto r = merge(t.target, t.sources, "--json");
     ASSERT_EQ(r.status, 0) << r.out;
     json j = report(r);
     EXPECT_EQ(j["sources"][1]["read"], "since the last merge");
     const json &n = j["counts"];
     EXPECT_EQ(n["versions"]["inserted"], 2) << n.dump();
-    EXPECT_EQ(n["tags"]["inserted"], 1) << n.dump();
+    EXPECT_EQ(n["tags"]["inserted"], 2) << n.dump();
+    EXPECT_EQ(n["pact_version_provider_tag_successful_verifications"]["inserted"], tag_rows) << n.dump();
     EXPECT_EQ(n["pact_versions"]["inserted"], 1) << n.dump();
     EXPECT_EQ(n["pact_publications"]["inserted"], 1) << n.dump();
     EXPECT_EQ(n["verifications"]["inserted"], 1) << n.dump();
     EXPECT_EQ(n["deployed_versions"]["inserted"], 1) << n.dump();
-    EXPECT_EQ(n["triggered_webhooks"]["inserted"], 1) << n.dump();
+    EXPECT_EQ(n["triggered_webhooks"]["inserted"], 2) << n.dump();
     EXPECT_EQ(n["branch_versions"]["inserted"], 2) << n.dump();
     EXPECT_EQ(n["latest_pact_publication_ids_for_consumer_versions"]["inserted"], 1) << n.dump();
     EXPECT_EQ(n["latest_verification_id_for_pact_version_and_provider_version"]["inserted"], 1) << n.dump();

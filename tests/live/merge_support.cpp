@@ -102,9 +102,10 @@ const std::vector<TableRows> &natural_rows() {
          "JOIN pact_versions pv ON pv.id = v.pact_version_id JOIN pacticipants c ON c.id = pv.consumer_id "
          "JOIN pacticipants p ON p.id = pv.provider_id LEFT JOIN versions pvv ON pvv.id = v.provider_version_id"},
         {"pact_version_provider_tag_successful_verifications",
-         "SELECT c.name, p.name, pv.sha, s.provider_version_tag_name, s.wip "
+         "SELECT c.name, p.name, pv.sha, s.provider_version_tag_name, s.wip, ve.execution_date, ve.success "
          "FROM pact_version_provider_tag_successful_verifications s JOIN pact_versions pv ON pv.id = s.pact_version_id "
-         "JOIN pacticipants c ON c.id = pv.consumer_id JOIN pacticipants p ON p.id = pv.provider_id"},
+         "JOIN pacticipants c ON c.id = pv.consumer_id JOIN pacticipants p ON p.id = pv.provider_id "
+         "LEFT JOIN verifications ve ON ve.id = s.verification_id"},
         {"integrations", "SELECT c.name, p.name FROM integrations i JOIN pacticipants c ON c.id = i.consumer_id "
                          "JOIN pacticipants p ON p.id = i.provider_id"},
         {"deployed_versions",
