@@ -119,9 +119,9 @@ Catalog Catalog::from_files(const std::vector<SourceFile> &files) {
                 }
                 m.creates = header_values(f.content, "creates");
                 if (!m.pact_broker && m.creates.empty())
-                    throw bad_file(
-                        p, "A migration of our own must list the relations it creates (-- pactflow:creates=NAME), "
-                           "so that a database that lost its history adopts it instead of running it again.");
+                    throw bad_file(p, "A migration of our own must list the relations or functions it creates "
+                                      "(-- pactflow:creates=NAME), so that a database that lost its history adopts it "
+                                      "instead of running it again.");
                 m.checksum = flyway_checksum(f.content);
                 by_name[m.name] = std::move(m);
             } else if (ends_with(base, ".down.sql")) {

@@ -193,7 +193,11 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     KeepModel keep(parsed.selectors, o.now, p.t);
     if (o.dry_run) keep.exclude_branches(stale);
     Ids touched;
-    CategoryOutcome versions = run_category(p, versions_category(p, keep, touched));
+    // A dry run searches every version: its report counts them all.
+    const Category versions_c = versions_category(p, keep, touched);
+    CategoryOutcome versions =
+        o.dry_run ? run_category(p, versions_c)
+                  : run_tracked_category(p, versions_c, version_tracking(p, capture, parsed.selectors), 'k', {});
     account("versions", versions);
     account("overwritten_pact_publications",
             run_tracked_category(p, overwritten_pact_publications_category(p, touched), capture, 'p', {}));

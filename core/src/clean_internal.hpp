@@ -93,18 +93,36 @@ Ids find_oldest_rows(Pass &p, const Category &c, long long after, std::size_t wa
 // With the capture triggers in place (all of them enabled), a tracked category checks only the rows its change
 // set names and the rows added since its last pass (pactflow.clean_frontier), and still finds every row that
 // qualifies: see clean_tracked.cpp.
+// With the triggers of migration 20260301_pactflow_add_clean_keep_capture as well, the versions category checks
+// only the versions added since its last pass, those the change set names (kind 'k') and those a max_age boundary
+// passed since that pass.
 struct Capture {
     bool active = false;
     std::string fingerprint;  // the capture triggers' oids and states: another value means "start over"
-    bool reset = false;       // a TRUNCATE asked to start over
+    bool keep_active = false;
+    std::string keep_fingerprint;  // the same for the versions' triggers
+    bool reset = false;            // a TRUNCATE asked to start over
     long long reset_seq = 0;
 };
 Capture read_capture(Pass &p);
+// What a tracked category trusts from its last pass, and what else it checks below its frontier.
+struct Tracking {
+    bool active = false;
+    std::string fingerprint;  // stored with the frontier: another value next time means "start over"
+    std::string note;         // stored beside it and handed to `recheck` by the next pass (versions: the pass's now)
+    bool reset = false;
+    // More rows to check below the frontier, given the last pass's note: SQL selecting ids, or "".
+    std::function<std::string(const std::string &last_note, SqlParams &sp)> recheck;
+};
 // Runs a tracked category ('p' overwritten pact publications, 'v' duplicate verifications, 'o' orphan pact
 // versions); `keep_for_next` are ids to check again on the next pass whatever happens (the pact versions this pass
 // orphaned itself).
 CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &cap, char kind,
                                      const Ids &keep_for_next);
+CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking &tracking, char kind,
+                                     const Ids &keep_for_next);
+// The versions category's tracking ('k'): valid while its triggers and the selectors stay the same.
+Tracking version_tracking(Pass &p, const Capture &cap, const std::vector<Selector> &selectors);
 void finish_capture(Pass &p, const Capture &cap);
 
 // The categories of a pass, in their order.

@@ -16,6 +16,12 @@
 // oldest rows that qualify. The triggers are checked on every pass (all present, all enabled, the same oids
 // as when next_id was recorded); otherwise the category starts over from 0. Changes made with the triggers
 // disabled or under session_replication_role = replica are not recorded: README "Clean" says how to start over.
+//
+// Versions ('k', migration 20260301_pactflow_add_clean_keep_capture) use the same walk and change set: whether a
+// version is kept depends on its tags, branches, deployments and on newer versions, and in the steady state the old
+// versions are the ones kept for good. Their triggers record the versions that may have stopped being kept; what
+// ages out needs no trigger: the pass checks the versions a max_age boundary passed since the last pass's `now`,
+// which the frontier keeps beside the selectors' fingerprint.
 #include "clean_internal.hpp"
 
 #include "pactflow/clean_options.hpp"
@@ -26,7 +32,7 @@
 namespace pactflow::clean::detail {
 namespace {
 
-constexpr long long capture_triggers = 18;
+constexpr long long capture_triggers = 18, keep_triggers = 26;
 
 // The change set is a queue: its rows come and go, so after a burst (a bulk load, a first clean that deletes
 // millions of rows) its heap and its (kind, seq) index keep many empty pages, and the planner, which costs pages,
@@ -86,15 +92,20 @@ Capture read_capture(Pass &p) {
     const std::string changes = p.t("pactflow_clean_changes");
     if (!p.ex.scalar("SELECT pg_catalog.to_regclass($1)", {changes})) return cap;
     // Oid, state and row version of each trigger: dropping, recreating, disabling or enabling one changes it.
-    auto r = p.ex.query(
-        "SELECT count(*), string_agg(t.oid::text || t.tgenabled::text || ':' || t.xmin::text, ',' ORDER BY t.oid) "
-        "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = $1 AND t.tgname LIKE 'pactflow\\_clean\\_%' AND t.tgenabled IN ('O', 'A')",
-        {p.o.schema});
-    if (r.empty() || std::stoll(r[0][0].value_or("0")) != capture_triggers) return cap;
-    cap.active = true;
-    cap.fingerprint = r[0][1].value_or("");
+    for (const Row &r : p.ex.query(
+             "SELECT t.tgname LIKE 'pactflow\\_keep\\_%', count(*), string_agg(t.oid::text || t.tgenabled::text || "
+             "':' || t.xmin::text, ',' ORDER BY t.oid) "
+             "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE n.nspname = $1 AND (t.tgname LIKE 'pactflow\\_clean\\_%' OR t.tgname LIKE 'pactflow\\_keep\\_%') "
+             "AND t.tgenabled IN ('O', 'A') GROUP BY 1",
+             {p.o.schema})) {
+        const bool keep = r.at(0) == Value("t");
+        if (std::stoll(r.at(1).value_or("0")) != (keep ? keep_triggers : capture_triggers)) continue;
+        (keep ? cap.keep_active : cap.active) = true;
+        (keep ? cap.keep_fingerprint : cap.fingerprint) = r.at(2).value_or("");
+    }
+    if (!cap.active && !cap.keep_active) return cap;
     auto reset = p.ex.scalar("SELECT max(seq) FROM " + changes + " WHERE kind = 'R'");
     if (reset) {
         cap.reset = true;
@@ -103,9 +114,49 @@ Capture read_capture(Pass &p) {
     return cap;
 }
 
+Tracking version_tracking(Pass &p, const Capture &cap, const std::vector<Selector> &selectors) {
+    Tracking t;
+    t.active = cap.keep_active;
+    t.reset = cap.reset;
+    json used = json::array();
+    for (const auto &s : selectors) used.push_back(s.to_json());
+    t.fingerprint = cap.keep_fingerprint + "|" + p.ex.scalar("SELECT pg_catalog.md5($1)", {used.dump()}).value_or("");
+    t.note = p.o.now;
+    const Tables tables = p.t;
+    const std::string now = p.o.now;
+    // The versions a max_age boundary passed since the last pass (whole UTC days). Everything else that can end a
+    // version's keep is a change the triggers record: selectors with "latest" among deployed or released versions
+    // keep nothing more than the unscoped {"deployed"} and {"released"} every pass has (parse_selectors adds them)
+    // for as long as the holder stays deployed or released.
+    t.recheck = [tables, now, selectors](const std::string &last, SqlParams &sp) {
+        const std::string versions = tables("versions");
+        // A note that is not a time: check every version below the frontier once.
+        if (last.size() < 10) return "SELECT x.id FROM " + versions + " x";
+        std::string ranges;
+        for (const auto &s : selectors) {
+            if (!s.max_age) continue;
+            const std::string from = day_start_minus(last, *s.max_age), to = day_start_minus(now, *s.max_age);
+            if (from >= to) continue;
+            ranges += (ranges.empty() ? "" : " OR ") + std::string("(x.created_at >= ") + sp.add(from, "timestamp") +
+                      " AND x.created_at < " + sp.add(to, "timestamp") + ")";
+        }
+        return ranges.empty() ? std::string() : "SELECT x.id FROM " + versions + " x WHERE " + ranges;
+    };
+    return t;
+}
+
 CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &cap, char kind,
                                      const Ids &keep_for_next) {
-    if (!cap.active) {
+    Tracking t;
+    t.active = cap.active;
+    t.fingerprint = cap.fingerprint;
+    t.reset = cap.reset;
+    return run_tracked_category(p, c, t, kind, keep_for_next);
+}
+
+CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking &tracking, char kind,
+                                     const Ids &keep_for_next) {
+    if (!tracking.active) {
         // Without the triggers every row is looked at; what was recorded before no longer holds.
         if (!p.o.dry_run && p.ex.scalar("SELECT pg_catalog.to_regclass('pactflow.clean_frontier')"))
             p.ex.query("DELETE FROM pactflow.clean_frontier WHERE category = $1", {c.name});
@@ -113,22 +164,36 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
     }
     const std::string k(1, kind), changes = p.t("pactflow_clean_changes");
     long long from = 0;
+    std::string last_note;
     auto state = p.ex.query("SELECT next_id, capture FROM pactflow.clean_frontier WHERE category = $1", {c.name});
-    if (!state.empty() && state[0][1] == Value(cap.fingerprint) && !cap.reset)
-        from = std::stoll(state[0][0].value_or("0"));
+    if (!state.empty() && !tracking.reset) {
+        // Stored: the fingerprint, then the note after a line break.
+        const std::string stored = state[0][1].value_or("");
+        const std::size_t cut = stored.find('\n');
+        if (stored.substr(0, cut) == tracking.fingerprint) {
+            from = std::stoll(state[0][0].value_or("0"));
+            if (cut != std::string::npos) last_note = stored.substr(cut + 1);
+        }
+    }
     // The change rows are taken out of the set by the statement that reads them (a dry run only reads them): a row
     // a writer commits while the pass runs, even one numbered lower than those read, stays for the next pass.
-    // consumed: the ids named by the rows taken that still exist; changed: those of them that qualify now.
+    // consumed: the ids named by the rows taken (and by the recheck) that still exist; changed: those of them that
+    // qualify now.
     Ids consumed, changed;
     if (from > 0) {
         SqlParams sp;
         const std::string kind_p = sp.add(k, "\"char\"");
         const std::string take = p.o.dry_run ? "SELECT id FROM " + changes + " WHERE kind = " + kind_p
                                              : "DELETE FROM " + changes + " WHERE kind = " + kind_p + " RETURNING id";
+        std::string named = "SELECT id FROM e";
+        const std::string more = tracking.recheck ? tracking.recheck(last_note, sp) : "";
+        if (!more.empty())
+            named += " UNION ALL SELECT r.id FROM (" + more + ") r(id) WHERE r.id < " +
+                     sp.add(std::to_string(from), "bigint");
         for (const Row &r :
              by_kind(p,
                      "WITH e AS MATERIALIZED (" + take + ") SELECT DISTINCT x.id, " + row_test(c.qualifies("x", sp)) +
-                         " FROM e JOIN " + c.table + " x ON x.id = e.id ORDER BY x.id",
+                         " FROM (" + named + ") e JOIN " + c.table + " x ON x.id = e.id ORDER BY x.id",
                      sp.values())) {
             consumed.push_back(std::stoll(r.at(0).value_or("0")));
             if (r.at(1) == Value("t")) changed.push_back(consumed.back());
@@ -165,12 +230,13 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Capture &
     p.ex.query("INSERT INTO pactflow.clean_frontier (category, next_id, capture) VALUES ($1, $2::bigint, $3) "
                "ON CONFLICT (category) DO UPDATE SET next_id = EXCLUDED.next_id, capture = EXCLUDED.capture, "
                "updated_at = clock_timestamp()",
-               {c.name, std::to_string(source.walk_end() + 1), cap.fingerprint});
+               {c.name, std::to_string(source.walk_end() + 1),
+                tracking.fingerprint + (tracking.note.empty() ? "" : "\n" + tracking.note)});
     return out;
 }
 
 void finish_capture(Pass &p, const Capture &cap) {
-    if (!cap.active || !cap.reset || p.o.dry_run) return;
+    if (!(cap.active || cap.keep_active) || !cap.reset || p.o.dry_run) return;
     p.ex.query("DELETE FROM " + p.t("pactflow_clean_changes") + " WHERE kind = 'R' AND seq <= $1::bigint",
                {std::to_string(cap.reset_seq)});
 }

@@ -386,12 +386,14 @@ std::vector<std::string> Migrator::adopt(const AppliedState &s, const std::strin
             if (s.files.count(m.filename())) adopted.push_back(m.name);
             continue;
         }
-        // Ours are not in schema_migrations: when everything they create is there (valid, for an index), the
-        // history that recorded them was lost (DROP EXTENSION) and they are applied.
+        // Ours are not in schema_migrations: when everything they create is there (a relation, valid for an index,
+        // or a function), the history that recorded them was lost (DROP EXTENSION) and they are applied.
         const auto missing =
             ex_.scalar("SELECT count(*) FROM unnest($1::text[]) AS r(name) "
                        "LEFT JOIN pg_class c ON c.relname = r.name AND c.relnamespace = to_regnamespace($2) "
-                       "LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.oid IS NULL OR i.indisvalid IS FALSE",
+                       "LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE (c.oid IS NULL OR i.indisvalid IS FALSE) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_proc f WHERE f.proname = r.name "
+                       "AND f.pronamespace = to_regnamespace($2))",
                        {[&] {
                             std::string a = "{";
                             for (std::size_t i = 0; i < m.creates.size(); ++i)

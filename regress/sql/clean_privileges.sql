@@ -15,6 +15,11 @@ CALL pactflow_migrate(20260216);
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/clean_fixtures.sql
 \i :abs_srcdir/../sql/migrations/20260226_pactflow_add_clean_change_capture.up.sql
+-- The versions' capture too: its SECURITY DEFINER function records what the maintenance role's deletes change.
+\set ECHO none
+\i :abs_srcdir/../sql/migrations/20260301_pactflow_add_clean_keep_capture.up.sql
+\set ECHO all
+SELECT count(*) AS keep_triggers FROM pg_trigger WHERE tgname LIKE 'pactflow\_keep\_%';
 -- The data migrations' change tracking fires on some of the rows the clean deletes: its SECURITY DEFINER
 -- functions need no grant either.
 \set ECHO none
