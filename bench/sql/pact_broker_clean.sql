@@ -169,7 +169,8 @@ BEGIN
                AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) LOOP
         EXECUTE 'DROP INDEX ' || r.idx;
     END LOOP;
-    FOR r IN SELECT t.tgname, t.tgrelid::regclass AS tbl FROM pg_trigger t WHERE t.tgname LIKE 'pactflow\_clean\_%' LOOP
+    FOR r IN SELECT t.tgname, t.tgrelid::regclass AS tbl FROM pg_trigger t
+             WHERE t.tgname LIKE 'pactflow\_clean\_%' OR t.tgname LIKE 'pactflow\_keep\_%' LOOP
         EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.tbl);
     END LOOP;
     DROP TABLE IF EXISTS pactflow_clean_changes;
