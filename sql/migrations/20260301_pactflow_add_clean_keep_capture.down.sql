@@ -1,30 +1,13 @@
 -- Drops the clean's record of versions that may have stopped being kept (the clean then checks every old version
 -- on every pass).
-DROP TRIGGER IF EXISTS pactflow_keep_insert ON versions;
-DROP TRIGGER IF EXISTS pactflow_keep_update ON versions;
-DROP TRIGGER IF EXISTS pactflow_keep_insert ON tags;
-DROP TRIGGER IF EXISTS pactflow_keep_update ON tags;
-DROP TRIGGER IF EXISTS pactflow_keep_delete ON tags;
-DROP TRIGGER IF EXISTS pactflow_keep_update ON branch_versions;
-DROP TRIGGER IF EXISTS pactflow_keep_delete ON branch_versions;
-DROP TRIGGER IF EXISTS pactflow_keep_update ON branch_heads;
-DROP TRIGGER IF EXISTS pactflow_keep_delete ON branch_heads;
-DROP TRIGGER IF EXISTS pactflow_keep_update ON deployed_versions;
-DROP TRIGGER IF EXISTS pactflow_keep_delete ON deployed_versions;
-DROP TRIGGER IF EXISTS pactflow_keep_update ON currently_deployed_version_ids;
-DROP TRIGGER IF EXISTS pactflow_keep_delete ON currently_deployed_version_ids;
-DROP TRIGGER IF EXISTS pactflow_keep_update ON released_versions;
-DROP TRIGGER IF EXISTS pactflow_keep_delete ON released_versions;
-DROP TRIGGER IF EXISTS pactflow_keep_update ON pacticipants;
-DROP TRIGGER IF EXISTS pactflow_keep_update ON environments;
-DROP TRIGGER IF EXISTS pactflow_keep_truncate ON versions;
-DROP TRIGGER IF EXISTS pactflow_keep_truncate ON tags;
-DROP TRIGGER IF EXISTS pactflow_keep_truncate ON branch_versions;
-DROP TRIGGER IF EXISTS pactflow_keep_truncate ON branch_heads;
-DROP TRIGGER IF EXISTS pactflow_keep_truncate ON deployed_versions;
-DROP TRIGGER IF EXISTS pactflow_keep_truncate ON currently_deployed_version_ids;
-DROP TRIGGER IF EXISTS pactflow_keep_truncate ON released_versions;
-DROP TRIGGER IF EXISTS pactflow_keep_truncate ON pacticipants;
-DROP TRIGGER IF EXISTS pactflow_keep_truncate ON environments;
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT tg.tgname, c.relname FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
+             WHERE c.relnamespace = current_schema()::regnamespace AND tg.tgname LIKE 'pactflow\_keep\_%' LOOP
+        EXECUTE format('DROP TRIGGER %I ON %I', t.tgname, t.relname);
+    END LOOP;
+END $$;
 DROP FUNCTION IF EXISTS pactflow_clean_keep_capture();
 DELETE FROM pactflow_clean_changes WHERE kind = 'k';

@@ -53,47 +53,27 @@ BEGIN
                    ') c(id) WHERE c.id IS NOT NULL', TG_TABLE_SCHEMA);
     RETURN NULL;
 END $$;
-CREATE TRIGGER pactflow_keep_insert AFTER INSERT ON versions REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_update AFTER UPDATE ON versions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_insert AFTER INSERT ON tags REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_update AFTER UPDATE ON tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_delete AFTER DELETE ON tags REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_update AFTER UPDATE ON branch_versions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_delete AFTER DELETE ON branch_versions REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_update AFTER UPDATE ON branch_heads REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_delete AFTER DELETE ON branch_heads REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_update AFTER UPDATE ON deployed_versions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_delete AFTER DELETE ON deployed_versions REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_update AFTER UPDATE ON currently_deployed_version_ids
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_delete AFTER DELETE ON currently_deployed_version_ids REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_update AFTER UPDATE ON released_versions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_delete AFTER DELETE ON released_versions REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_update AFTER UPDATE ON pacticipants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_update AFTER UPDATE ON environments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON versions FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON tags FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON branch_versions FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON branch_heads FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON deployed_versions FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON currently_deployed_version_ids
-    FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON released_versions FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON pacticipants FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
-CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON environments FOR EACH STATEMENT EXECUTE FUNCTION pactflow_clean_keep_capture();
+-- pactflow_keep_insert / _update / _delete (statement level, with the transition tables the function reads) and
+-- pactflow_keep_truncate on each table; the tables are those of the search_path the migration runs under.
+DO $$
+DECLARE
+    t record;
+    ev text;
+BEGIN
+    FOR t IN SELECT * FROM (VALUES ('versions', '{INSERT,UPDATE}'), ('tags', '{INSERT,UPDATE,DELETE}'),
+                                   ('branch_versions', '{UPDATE,DELETE}'), ('branch_heads', '{UPDATE,DELETE}'),
+                                   ('deployed_versions', '{UPDATE,DELETE}'),
+                                   ('currently_deployed_version_ids', '{UPDATE,DELETE}'),
+                                   ('released_versions', '{UPDATE,DELETE}'), ('pacticipants', '{UPDATE}'),
+                                   ('environments', '{UPDATE}')) v(name, events) LOOP
+        FOREACH ev IN ARRAY t.events::text[] LOOP
+            EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s FOR EACH STATEMENT '
+                           'EXECUTE FUNCTION pactflow_clean_keep_capture()',
+                           'pactflow_keep_' || lower(ev), ev, t.name,
+                           CASE ev WHEN 'INSERT' THEN 'NEW TABLE AS new_rows' WHEN 'DELETE' THEN 'OLD TABLE AS old_rows'
+                                   ELSE 'OLD TABLE AS old_rows NEW TABLE AS new_rows' END);
+        END LOOP;
+        EXECUTE format('CREATE TRIGGER pactflow_keep_truncate AFTER TRUNCATE ON %I FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION pactflow_clean_keep_capture()', t.name);
+    END LOOP;
+END $$;
