@@ -49,8 +49,10 @@ BEGIN
         -- goes or changes.
         ELSE 'SELECT o.version_id FROM old_rows o'
     END;
+    -- Only versions that still exist: a version deleted with its tags and branch rows (as the clean deletes them) has
+    -- nothing left to check.
     EXECUTE format('INSERT INTO %1$I.pactflow_clean_changes (kind, id) SELECT ''k'', c.id FROM (' || q ||
-                   ') c(id) WHERE c.id IS NOT NULL', TG_TABLE_SCHEMA);
+                   ') c(id) WHERE EXISTS (SELECT 1 FROM %1$I.versions v WHERE v.id = c.id)', TG_TABLE_SCHEMA);
     RETURN NULL;
 END $$;
 -- pactflow_keep_insert / _update / _delete (statement level, with the transition tables the function reads) and
