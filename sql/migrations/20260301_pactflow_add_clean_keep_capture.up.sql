@@ -4,8 +4,8 @@
 -- Kind 'k' of pactflow_clean_changes (migration 20260226_pactflow_add_clean_change_capture): a version id. A TRUNCATE
 -- records 'R' (start over). Statement-level triggers: one INSERT per statement, whatever its row count. Versions that
 -- become latest, deployed or tagged are kept more, never less: inserts record only the version that was the latest
--- before. The sets bounded by deployments and releases ({"deployed"}, {"environment"} with "latest") are checked
--- whole by each pass instead (a handful of rows per pacticipant).
+-- before. "latest" among deployed or released versions needs no more: its holder is deployed or released, which the
+-- unscoped {"deployed"} and {"released"} of every pass keep until that deployment or release goes (recorded here).
 CREATE FUNCTION pactflow_clean_keep_capture() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -22,31 +22,31 @@ BEGIN
         EXECUTE format('INSERT INTO %I.pactflow_clean_changes (kind, id) VALUES (''R'', 0)', TG_TABLE_SCHEMA);
         RETURN NULL;
     END IF;
-    q := CASE TG_TABLE_NAME || ' ' || TG_OP
+    q := CASE TG_TABLE_NAME
         -- A new version: itself (its insert may still be in flight when a pass walks past its id) and the one
-        -- that was latest before it.
-        WHEN 'versions INSERT' THEN 'SELECT n.id FROM new_rows n UNION ALL ' || prev_version
-        WHEN 'versions UPDATE' THEN 'SELECT o.id FROM old_rows o UNION ALL ' || prev_version
-        WHEN 'tags INSERT' THEN prev_tag
-        WHEN 'tags UPDATE' THEN 'SELECT o.version_id FROM old_rows o UNION ALL ' || prev_tag
-        WHEN 'currently_deployed_version_ids UPDATE' THEN
-            'SELECT o.version_id FROM old_rows o UNION ALL SELECT dv.version_id FROM %1$I.deployed_versions dv '
-            'WHERE dv.id IN (SELECT o.deployed_version_id FROM old_rows o)'
-        WHEN 'currently_deployed_version_ids DELETE' THEN
+        -- that was latest before it; a changed one: itself and the one latest before its new order.
+        WHEN 'versions' THEN
+            CASE TG_OP WHEN 'INSERT' THEN 'SELECT n.id FROM new_rows n' ELSE 'SELECT o.id FROM old_rows o' END ||
+            ' UNION ALL ' || prev_version
+        WHEN 'tags' THEN
+            CASE TG_OP WHEN 'INSERT' THEN prev_tag
+                       WHEN 'UPDATE' THEN 'SELECT o.version_id FROM old_rows o UNION ALL ' || prev_tag
+                       ELSE 'SELECT o.version_id FROM old_rows o' END
+        WHEN 'currently_deployed_version_ids' THEN
             'SELECT o.version_id FROM old_rows o UNION ALL SELECT dv.version_id FROM %1$I.deployed_versions dv '
             'WHERE dv.id IN (SELECT o.deployed_version_id FROM old_rows o)'
         -- Selectors name pacticipants, main branches and environments: every version that can be kept through
         -- the old value.
-        WHEN 'pacticipants UPDATE' THEN
+        WHEN 'pacticipants' THEN
             'SELECT v.id FROM %1$I.versions v WHERE v.pacticipant_id IN (SELECT o.id FROM old_rows o JOIN new_rows n '
             'ON n.id = o.id WHERE o.name IS DISTINCT FROM n.name OR o.main_branch IS DISTINCT FROM n.main_branch)'
-        WHEN 'environments UPDATE' THEN
+        WHEN 'environments' THEN
             'SELECT dv.version_id FROM %1$I.deployed_versions dv WHERE dv.environment_id IN (SELECT o.id FROM '
             'old_rows o JOIN new_rows n ON n.id = o.id WHERE o.name IS DISTINCT FROM n.name) UNION ALL '
             'SELECT r.version_id FROM %1$I.released_versions r WHERE r.environment_id IN (SELECT o.id FROM '
             'old_rows o JOIN new_rows n ON n.id = o.id WHERE o.name IS DISTINCT FROM n.name)'
-        -- tags, branch_versions, branch_heads, deployed_versions, released_versions: the version of a row that
-        -- goes or changes.
+        -- branch_versions, branch_heads, deployed_versions, released_versions: the version of a row that goes or
+        -- changes.
         ELSE 'SELECT o.version_id FROM old_rows o'
     END;
     -- Only versions that still exist: a version deleted with its tags and branch rows (as the clean deletes them) has
