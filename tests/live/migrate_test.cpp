@@ -64,23 +64,6 @@ TEST(Migrate, FreshDatabaseToLatestThenNothingToDo) {
               static_cast<long long>(Catalog::builtin().migrations().size()));
 }
 
-// DROP EXTENSION loses the history of our own migrations, not what they made: the next migrate adopts every one of
-// them (by the relations or functions each creates) instead of running it again.
-TEST(Migrate, OurMigrationsAreAdoptedAfterDropExtension) {
-    std::string db = live::fresh_database("mig_readopt");
-    ASSERT_EQ(live::loader("migrate " + dbarg(db)).status, 0);
-    Connection c(db);
-    c.exec("DROP EXTENSION pactflow CASCADE");
-    auto r = live::loader("migrate " + dbarg(db));
-    ASSERT_EQ(r.status, 0) << r.out;
-    const auto all = static_cast<long long>(Catalog::builtin().migrations().size());
-    EXPECT_TRUE(contains(r.out, "adopted " + std::to_string(all) + " migrations")) << r.out;
-    EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.migration_events WHERE event = 'applied'"), 0);
-    EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.migration_history WHERE adopted AND name = "
-                       "'20260301_pactflow_add_clean_keep_capture'"),
-              1);
-}
-
 TEST(Migrate, EntryPointNamesWork) {
     std::string db = live::fresh_database("mig_entry");
     const std::string loader = live::loader_path();
