@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace pactflow::merge {
@@ -132,6 +133,17 @@ void Engine::run_steps(const std::string &file, json &counts) {
         const std::size_t sp = s.name.find(' ');
         const std::string table = s.name.substr(0, sp), action = sp == std::string::npos ? "" : s.name.substr(sp + 1);
         const std::string sql = expand(s.sql, app_);
+        const std::vector<std::string> unique_builds = action == "insert" && deferrable_.count(table)
+                                                           ? drop_unique_indexes_if_empty(table)
+                                                           : std::vector<std::string>();
+        std::optional<std::string> nestloop;
+        if (!unique_builds.empty()) {
+            // Without its unique indexes, the step's own lookups in its table (NOT EXISTS) must not become a nested
+            // loop over a scan of the table: planner statistics left by a rolled-back dry run (CREATE INDEX records
+            // the table's size in place) can make one look cheap, and it would read the table once per row.
+            nestloop = ex_.scalar("SELECT pg_catalog.current_setting('enable_nestloop')");
+            ex_.query("SELECT pg_catalog.set_config('enable_nestloop', 'off', true)");
+        }
         const auto t0 = std::chrono::steady_clock::now();
         long long n = 0;
         if (action == "insert" || action == "update" || action == "delete") {
@@ -155,6 +167,16 @@ void Engine::run_steps(const std::string &file, json &counts) {
         const bool counted = action == "insert" || action == "update" || action == "delete";
         log_("DEBUG", "merge " + key + (counted ? ": " + std::to_string(n) + " rows" : "") + " (" +
                           std::to_string(static_cast<long long>(ms)) + " ms)");
+        if (!unique_builds.empty()) {
+            ex_.query("SELECT pg_catalog.set_config('enable_nestloop', $1, true)", {nestloop.value_or("on")});
+            const auto b0 = std::chrono::steady_clock::now();
+            for (const auto &b : unique_builds) ex_.run_script(b);
+            const double bms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - b0).count();
+            const char *k = "unique indexes built again";
+            timings_[k] = (timings_.contains(k) ? timings_[k].get<double>() : 0.0) + bms;
+            log_("DEBUG", "merge: built the unique indexes of " + table + " again (" +
+                              std::to_string(static_cast<long long>(bms)) + " ms)");
+        }
     }
 }
 
@@ -168,8 +190,13 @@ json Engine::apply(const Options &o) {
     json counts = json::object();
     if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)");
     std::vector<std::string> rebuild;
-    if (o.rebuild_indexes) rebuild = drop_secondary_indexes();
+    deferrable_.clear();
+    if (o.rebuild_indexes) {
+        rebuild = drop_secondary_indexes();
+        deferrable_ = unique_index_deferrable_tables();
+    }
     run_steps("apply", counts);
+    deferrable_.clear();
     if (!rebuild.empty()) {
         const auto t0 = std::chrono::steady_clock::now();
         for (const auto &sql : rebuild) ex_.run_script(sql);
@@ -198,25 +225,59 @@ json Engine::apply(const Options &o) {
 std::vector<std::string> Engine::drop_secondary_indexes() {
     std::string tables;
     for (const auto &t : written_tables()) tables += (tables.empty() ? "" : ",") + t;
+    std::vector<std::string> build;
+    for (auto &[table, sql] : drop_indexes(tables, false)) build.push_back(std::move(sql));
+    return build;
+}
+
+// The written tables whose plain unique indexes (behind no constraint) may wait while their insert step runs: those
+// with an insert step and no ON CONFLICT clause in any of their steps (its arbiters must exist). The insert step of
+// such a table, when it finds the table empty, drops them and builds them again right after it (run_steps): one
+// sorted build each instead of one insertion per row, before any later step looks a row up through them.
+std::set<std::string> Engine::unique_index_deferrable_tables() {
+    std::set<std::string> inserted, arbitrated, out;
+    for (const auto &s : sections("apply")) {
+        const std::size_t sp = s.name.find(' ');
+        if (s.kind != "step" || sp == std::string::npos) continue;
+        if (s.name.substr(sp + 1) == "insert") inserted.insert(s.name.substr(0, sp));
+        if (s.sql.find("ON CONFLICT") != std::string::npos) arbitrated.insert(s.name.substr(0, sp));
+    }
+    for (const auto &t : written_tables())
+        if (inserted.count(t) && !arbitrated.count(t)) out.insert(t);
+    return out;
+}
+
+std::vector<std::string> Engine::drop_unique_indexes_if_empty(const std::string &table) {
+    std::vector<std::string> build;
+    if (ex_.scalar("SELECT NOT EXISTS (SELECT 1 FROM " + app_ + "." + quote_ident(table) + ")") != Value("t"))
+        return build;
+    for (auto &[t, sql] : drop_indexes(table, true)) build.push_back(std::move(sql));
+    return build;
+}
+
+// Drops the valid indexes of `tables` (comma-separated) that are unique or not (`unique`) and behind no constraint;
+// returns (table, statement) pairs that build each again exactly as it was: pg_get_indexdef (method, columns,
+// predicate, storage parameters), its tablespace and its comment.
+std::vector<std::pair<std::string, std::string>> Engine::drop_indexes(const std::string &tables, bool unique) {
     const auto rows = ex_.query(
         "SELECT pg_catalog.format('%I.%I', n.nspname, ic.relname), pg_catalog.pg_get_indexdef(i.indexrelid) "
         "  || coalesce(' TABLESPACE ' || pg_catalog.quote_ident(ts.spcname), ''), "
-        "  pg_catalog.obj_description(i.indexrelid, 'pg_class') "
+        "  pg_catalog.obj_description(i.indexrelid, 'pg_class'), c.relname "
         "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
         "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ic.reltablespace "
-        "WHERE n.nspname = $1 AND c.relname = ANY (pg_catalog.string_to_array($2, ',')) AND NOT i.indisunique "
+        "WHERE n.nspname = $1 AND c.relname = ANY (pg_catalog.string_to_array($2, ',')) AND i.indisunique = $3 "
         "  AND NOT i.indisprimary AND i.indisvalid "
         "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid) "
         "ORDER BY c.relname, ic.relname",
-        {app_.substr(1, app_.size() - 2), tables});
-    std::vector<std::string> build;
+        {app_.substr(1, app_.size() - 2), tables, unique ? "true" : "false"});
+    std::vector<std::pair<std::string, std::string>> build;
     for (const auto &r : rows) {
         ex_.run_script("DROP INDEX " + *r[0]);
-        build.push_back(*r[1]);
+        build.push_back({*r[3], *r[1]});
         if (r[2])
-            build.push_back("COMMENT ON INDEX " + *r[0] + " IS " +
-                            *ex_.scalar("SELECT pg_catalog.quote_literal($1)", {*r[2]}));
+            build.push_back({*r[3], "COMMENT ON INDEX " + *r[0] + " IS " +
+                                        *ex_.scalar("SELECT pg_catalog.quote_literal($1)", {*r[2]})});
     }
     return build;
 }

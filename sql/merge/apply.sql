@@ -269,9 +269,9 @@ WITH ins AS (
     INSERT INTO @app@.tags (name, version_id, created_at, updated_at, pacticipant_id, version_order)
     SELECT m.name, v.vid, min(m.created_at), max(m.updated_at), v.pid, v.vorder
       FROM m_tags m JOIN x_vid v ON v.vk = m.vk
+     WHERE NOT EXISTS (SELECT 1 FROM @app@.tags t WHERE t.version_id = v.vid AND t.name = m.name)
      GROUP BY m.name, v.vid, v.pid, v.vorder
      ORDER BY v.vid, m.name
-    ON CONFLICT (version_id, name) DO NOTHING
     RETURNING version_id, name
 )
 SELECT count(*) FROM ins;
@@ -540,10 +540,12 @@ ANALYZE x_tv;
 -- @step pact_version_provider_tag_successful_verifications insert
 INSERT INTO @app@.pact_version_provider_tag_successful_verifications
        (pact_version_id, provider_version_tag_name, wip, verification_id, execution_date)
-SELECT DISTINCT ON (pvid, tag, wip) pvid, tag, wip, verification_id, execution_date
-  FROM x_tv
- ORDER BY pvid, tag, wip, pri, execution_date, verification_id NULLS LAST
-    ON CONFLICT (pact_version_id, provider_version_tag_name, wip) DO NOTHING;
+SELECT d.pvid, d.tag, d.wip, d.verification_id, d.execution_date
+  FROM (SELECT DISTINCT ON (pvid, tag, wip) pvid, tag, wip, verification_id, execution_date
+          FROM x_tv
+         ORDER BY pvid, tag, wip, pri, execution_date, verification_id NULLS LAST) d
+ WHERE NOT EXISTS (SELECT 1 FROM @app@.pact_version_provider_tag_successful_verifications t
+                    WHERE t.pact_version_id = d.pvid AND t.provider_version_tag_name = d.tag AND t.wip = d.wip);
 
 -- ===== integrations =====
 -- @step integrations insert
@@ -732,20 +734,27 @@ SELECT h.key, h.value, t.id
   JOIN @app@.webhooks t ON t.uuid = w.uuid
  CROSS JOIN LATERAL pg_catalog.jsonb_each_text(coalesce(f.header_rows, '{}')) h;
 
+-- One row per uuid (its newest status). The broker's unique indexes allow one triggered webhook per (webhook,
+-- trigger) (and so per (publication, webhook, trigger)): a row whose pair the target or an earlier row of this run
+-- (by created_at, uuid) holds is left out.
 -- @step triggered_webhooks insert
 INSERT INTO @app@.triggered_webhooks (trigger_uuid, trigger_type, pact_publication_id, webhook_id, webhook_uuid,
                                       consumer_id, provider_id, status, created_at, updated_at, verification_id,
                                       event_name, event_context, uuid)
-SELECT f.trigger_uuid, f.trigger_type, pp.ppid, w.id, f.webhook_uuid, pp.cid, pp.prid, f.status, f.created_at,
-       f.updated_at, vr.id, f.event_name, f.event_context, f.uuid
-  FROM (SELECT DISTINCT ON (uuid) * FROM m_triggered_webhooks ORDER BY uuid, updated_at DESC, src) f
-  JOIN x_ppid pp ON pp.ppk = f.ppk
-  LEFT JOIN @app@.webhooks w ON w.uuid = f.webhook_ref
-  LEFT JOIN x_verid vr ON vr.vkey = f.vkey
- WHERE pp.ppid IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM @app@.triggered_webhooks t WHERE t.uuid = f.uuid)
- ORDER BY f.created_at, f.uuid
-    ON CONFLICT DO NOTHING;
+SELECT n.trigger_uuid, n.trigger_type, n.ppid, n.wid, n.webhook_uuid, n.cid, n.prid, n.status, n.created_at,
+       n.updated_at, n.verid, n.event_name, n.event_context, n.uuid
+  FROM (SELECT f.*, pp.ppid, pp.cid, pp.prid, w.id AS wid, vr.id AS verid,
+               pg_catalog.row_number() OVER (PARTITION BY w.id, f.trigger_uuid ORDER BY f.created_at, f.uuid) AS nth
+          FROM (SELECT DISTINCT ON (uuid) * FROM m_triggered_webhooks ORDER BY uuid, updated_at DESC, src) f
+          JOIN x_ppid pp ON pp.ppk = f.ppk
+          LEFT JOIN @app@.webhooks w ON w.uuid = f.webhook_ref
+          LEFT JOIN x_verid vr ON vr.vkey = f.vkey
+         WHERE pp.ppid IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM @app@.triggered_webhooks t WHERE t.uuid = f.uuid)) n
+ WHERE (n.nth = 1 OR n.wid IS NULL OR n.trigger_uuid IS NULL)
+   AND NOT EXISTS (SELECT 1 FROM @app@.triggered_webhooks t
+                    WHERE t.webhook_id = n.wid AND t.trigger_uuid = n.trigger_uuid)
+ ORDER BY n.created_at, n.uuid;
 
 -- A webhook that has run since: its newest status.
 -- @step triggered_webhooks update

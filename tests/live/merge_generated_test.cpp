@@ -310,11 +310,16 @@ TEST(MergeGenerated, AnEmptyTargetsIndexesComeBackAsTheyWere) {
            "WHERE branch IS NOT NULL");
     c.exec("COMMENT ON INDEX dba_versions_recent IS 'the DBA''s own'");
     c.exec("COMMENT ON INDEX ndx_ver_num IS 'versions by number'");
+    // The unique indexes of the empty tables are built again right after their table's rows are in.
+    c.exec("CREATE UNIQUE INDEX dba_versions_by_number ON versions (number, pacticipant_id) WHERE number <> ''");
+    c.exec("COMMENT ON INDEX dba_versions_by_number IS 'the DBA''s own unique one'");
+    c.exec("COMMENT ON INDEX triggered_webhooks_uuid IS 'one per uuid'");
     const auto before = indexes(c);
     json j = report(merge(t.target, t.sources, "--prefer 1 --json"));
     ASSERT_EQ(j["outcome"], "merged") << j.dump();
     EXPECT_EQ(j["secondary_indexes"], "built after the rows (empty target)") << j.dump();
     EXPECT_TRUE(j["steps_ms"].contains("indexes built again")) << j.dump();
+    EXPECT_TRUE(j["steps_ms"].contains("unique indexes built again")) << j.dump();
     EXPECT_EQ(indexes(c), before);
     EXPECT_EQ(invariant_violations(t.target), std::vector<std::string>{});
     // Written without the clean's capture triggers (session_replication_role = replica): the next clean pass is
@@ -335,4 +340,17 @@ TEST(MergeGenerated, AnEmptyTargetsIndexesComeBackAsTheyWere) {
     o.exec("DELETE FROM pacticipants WHERE id = 999999");
     EXPECT_EQ(whole_tables(o), whole_tables(c));
     EXPECT_EQ(checksum(o), checksum(c));
+
+    // A unique index the merged rows violate fails its build as it would have failed the insert: nothing is merged
+    // and the index is still there.
+    const std::string strict = broker_database("mg_index_strict");
+    Connection st(strict);
+    st.exec("CREATE UNIQUE INDEX dba_one_version_per_pacticipant ON versions (pacticipant_id)");
+    const auto strict_before = indexes(st);
+    auto failed = merge(strict, t.sources, "--prefer 1");
+    EXPECT_EQ(failed.status, 11) << failed.out;
+    EXPECT_TRUE(live::contains(failed.out, "dba_one_version_per_pacticipant")) << failed.out;
+    EXPECT_EQ(count(st, "SELECT count(*) FROM versions"), 0);
+    EXPECT_EQ(count(st, "SELECT count(*) FROM pacticipants"), 0);
+    EXPECT_EQ(indexes(st), strict_before);
 }

@@ -61,6 +61,51 @@ TEST(MergeScenarios, IdenticalRowsInTwoSourcesAreKeptOnce) {
     EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
 }
 
+// The broker's unique indexes allow one triggered webhook per (webhook, trigger): of two copies with different uuids
+// the earliest is kept, and one the target already holds stays the only one.
+TEST(MergeScenarios, OneTriggeredWebhookPerWebhookAndTrigger) {
+    const std::string a = broker_database("ms_trig_a");
+    {
+        Broker b(a);
+        base_fixture(b);
+        b.webhook("5b1d0c2e-hook", "https://ci.example.com/a", "contract_content_changed");
+    }
+    {
+        Connection admin("dbname=postgres");
+        admin.exec("DROP DATABASE IF EXISTS ms_trig_b WITH (FORCE)");
+        admin.exec("CREATE DATABASE ms_trig_b TEMPLATE ms_trig_a");
+    }
+    auto trigger = [](const std::string &db, const std::string &trigger_uuid, const std::string &uuid,
+                      const std::string &at) {
+        Connection c(db);
+        c.exec("INSERT INTO triggered_webhooks (trigger_uuid, trigger_type, pact_publication_id, webhook_id, "
+               "webhook_uuid, consumer_id, provider_id, status, created_at, updated_at, event_name, uuid) SELECT '" +
+               trigger_uuid +
+               "', 'resource_creation', pp.id, w.id, w.uuid, pp.consumer_id, pp.provider_id, "
+               "'success', '" +
+               at + "', '" + at + "', 'contract_content_changed', '" + uuid +
+               "' FROM pact_publications pp, webhooks w");
+    };
+    trigger(a, "trig-1", "tw-a", "2026-01-01 10:02");
+    trigger("dbname=ms_trig_b", "trig-1", "tw-b", "2026-01-01 10:03");
+    trigger("dbname=ms_trig_b", "trig-2", "tw-b2", "2026-01-01 10:04");
+    const std::string target = live::fresh_database("ms_trig_t");
+    auto r = merge(target, {a, "dbname=ms_trig_b"});
+    ASSERT_EQ(r.status, 0) << r.out;
+    Connection t(target);
+    EXPECT_EQ(rows(t, "SELECT uuid || '|' || trigger_uuid FROM triggered_webhooks"),
+              (std::multiset<std::string>{"tw-a|trig-1", "tw-b2|trig-2"}));
+    const std::string other = live::fresh_database("ms_trig_t2");
+    ASSERT_EQ(merge(other, {"dbname=ms_trig_b"}).status, 0);
+    r = merge(other, {"dbname=ms_trig_b", a});
+    ASSERT_EQ(r.status, 0) << r.out;
+    Connection t2(other);
+    EXPECT_EQ(rows(t2, "SELECT uuid || '|' || trigger_uuid FROM triggered_webhooks"),
+              (std::multiset<std::string>{"tw-b|trig-1", "tw-b2|trig-2"}));
+    EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
+    EXPECT_EQ(invariant_violations(other), std::vector<std::string>{});
+}
+
 // A consumer version published to two brokers with different content for one provider: revisions in time order,
 // whatever order the sources are merged in; the latest revision is the most recent publication.
 TEST(MergeScenarios, DifferentContentForOneConsumerVersionBecomesRevisionsInTimeOrder) {

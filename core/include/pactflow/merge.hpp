@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,7 +83,10 @@ struct Options {
     bool replica_role = false;  // apply with session_replication_role = replica, then check every foreign key
     // Into an empty target: the written tables' secondary (non-unique, non-constraint) indexes are dropped before the
     // rows go in and built again afterwards, in the same transaction (faster than maintaining them row by row; the
-    // broker's readers wait for the commit instead of seeing an empty database).
+    // broker's readers wait for the commit instead of seeing an empty database). The plain unique indexes (behind no
+    // constraint) of a table whose steps have no ON CONFLICT clause are dropped by its insert step when it finds
+    // the table empty, and built again right after it, before any later step looks rows up through them: a duplicate
+    // fails the build (23505) as it would have failed the insert.
     bool rebuild_indexes = false;
 };
 
@@ -120,11 +124,16 @@ private:
     void run_steps(const std::string &file, nlohmann::json &counts);
     void check_foreign_keys();
     std::vector<std::string> drop_secondary_indexes();  // returns the statements that build them again
+    std::vector<std::pair<std::string, std::string>> drop_indexes(const std::string &tables, bool unique);
+    std::set<std::string> unique_index_deferrable_tables();
+    std::vector<std::string> drop_unique_indexes_if_empty(const std::string &table);  // returns the builds
 
     Executor &ex_;
     std::string app_;  // quoted
     std::function<void(const std::string &, const std::string &)> log_;
     nlohmann::json timings_ = nlohmann::json::object();
+    // Tables whose unique indexes wait while their insert step runs (rebuild_indexes).
+    std::set<std::string> deferrable_;
 };
 
 // Text substitution of the engine's placeholders (exposed for tests): @app@, @seq:NAME@, @serial:TABLE@ (the
