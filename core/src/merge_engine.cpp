@@ -225,9 +225,7 @@ json Engine::apply(const Options &o) {
 std::vector<std::string> Engine::drop_secondary_indexes() {
     std::string tables;
     for (const auto &t : written_tables()) tables += (tables.empty() ? "" : ",") + t;
-    std::vector<std::string> build;
-    for (auto &[table, sql] : drop_indexes(tables, false)) build.push_back(std::move(sql));
-    return build;
+    return drop_indexes(tables, false);
 }
 
 // The written tables whose plain unique indexes (behind no constraint) may wait while their insert step runs: those
@@ -248,21 +246,19 @@ std::set<std::string> Engine::unique_index_deferrable_tables() {
 }
 
 std::vector<std::string> Engine::drop_unique_indexes_if_empty(const std::string &table) {
-    std::vector<std::string> build;
     if (ex_.scalar("SELECT NOT EXISTS (SELECT 1 FROM " + app_ + "." + quote_ident(table) + ")") != Value("t"))
-        return build;
-    for (auto &[t, sql] : drop_indexes(table, true)) build.push_back(std::move(sql));
-    return build;
+        return {};
+    return drop_indexes(table, true);
 }
 
 // Drops the valid indexes of `tables` (comma-separated) that are unique or not (`unique`) and behind no constraint;
-// returns (table, statement) pairs that build each again exactly as it was: pg_get_indexdef (method, columns,
+// returns the statements that build each again exactly as it was: pg_get_indexdef (method, columns,
 // predicate, storage parameters), its tablespace and its comment.
-std::vector<std::pair<std::string, std::string>> Engine::drop_indexes(const std::string &tables, bool unique) {
+std::vector<std::string> Engine::drop_indexes(const std::string &tables, bool unique) {
     const auto rows = ex_.query(
         "SELECT pg_catalog.format('%I.%I', n.nspname, ic.relname), pg_catalog.pg_get_indexdef(i.indexrelid) "
         "  || coalesce(' TABLESPACE ' || pg_catalog.quote_ident(ts.spcname), ''), "
-        "  pg_catalog.obj_description(i.indexrelid, 'pg_class'), c.relname "
+        "  pg_catalog.obj_description(i.indexrelid, 'pg_class') "
         "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
         "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ic.reltablespace "
@@ -271,13 +267,13 @@ std::vector<std::pair<std::string, std::string>> Engine::drop_indexes(const std:
         "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid) "
         "ORDER BY c.relname, ic.relname",
         {app_.substr(1, app_.size() - 2), tables, unique ? "true" : "false"});
-    std::vector<std::pair<std::string, std::string>> build;
+    std::vector<std::string> build;
     for (const auto &r : rows) {
         ex_.run_script("DROP INDEX " + *r[0]);
-        build.push_back({*r[3], *r[1]});
+        build.push_back(*r[1]);
         if (r[2])
-            build.push_back({*r[3], "COMMENT ON INDEX " + *r[0] + " IS " +
-                                        *ex_.scalar("SELECT pg_catalog.quote_literal($1)", {*r[2]})});
+            build.push_back("COMMENT ON INDEX " + *r[0] + " IS " +
+                            *ex_.scalar("SELECT pg_catalog.quote_literal($1)", {*r[2]}));
     }
     return build;
 }

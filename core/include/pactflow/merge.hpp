@@ -124,7 +124,7 @@ private:
     void run_steps(const std::string &file, nlohmann::json &counts);
     void check_foreign_keys();
     std::vector<std::string> drop_secondary_indexes();  // returns the statements that build them again
-    std::vector<std::pair<std::string, std::string>> drop_indexes(const std::string &tables, bool unique);
+    std::vector<std::string> drop_indexes(const std::string &tables, bool unique);  // returns the builds
     std::set<std::string> unique_index_deferrable_tables();
     std::vector<std::string> drop_unique_indexes_if_empty(const std::string &table);  // returns the builds
 
