@@ -317,7 +317,7 @@ ANALYZE x_pvid;
 -- the same publication seen twice (a duplicated pipeline, a copied database) and is kept once; the others are
 -- revisions, numbered 1, 2, ... in time order.
 -- @step pact_publications compute
-CREATE TEMP TABLE x_pp AS
+CREATE TEMP TABLE x_pp_kept AS
 WITH staged AS (
     SELECT v.vid AS cvid, pv.prid, v.pid AS cid, pv.pvid, m.created_at, m.src, m.sid, m.revision_number AS srev,
            v.vorder
@@ -338,13 +338,11 @@ WITH staged AS (
       FROM copies c
     WINDOW w AS (PARTITION BY cvid, prid ORDER BY created_at, src, srev, sid)
 )
-SELECT o.*, (o.src > 0 AND (coalesce(o.prev_pv = o.pvid, false)
-                             OR coalesce(o.next_src = 0 AND o.next_pv = o.pvid, false))) AS absorbed
-  FROM ordered o;
-
-CREATE TEMP TABLE x_pp_kept AS
-SELECT x.*, pg_catalog.row_number() OVER (PARTITION BY cvid, prid ORDER BY pos)::int AS rev
-  FROM x_pp x WHERE NOT x.absorbed;
+-- (The kept ones numbered in the order of w, which their rows already have: no second sort.)
+SELECT o.*, pg_catalog.row_number() OVER (PARTITION BY cvid, prid ORDER BY created_at, src, srev, sid)::int AS rev
+  FROM ordered o
+ WHERE NOT (o.src > 0 AND (coalesce(o.prev_pv = o.pvid, false)
+                           OR coalesce(o.next_src = 0 AND o.next_pv = o.pvid, false)));
 CREATE TEMP TABLE x_pp_changed AS
 SELECT DISTINCT cvid, prid FROM x_pp_kept WHERE src > 0 OR rev <> trev;
 ANALYZE x_pp_kept, x_pp_changed;
@@ -376,7 +374,7 @@ SELECT DISTINCT ON (a.cvid, a.prid) a.cvid, a.prid, a.cid, a.id, a.pvid, v.creat
   FROM (SELECT cvid, prid, cid, tid AS id, pvid, rev FROM x_pp_kept WHERE src = 0
         UNION ALL SELECT cvid, prid, cid, id, pvid, rev FROM x_pp_new) a
   JOIN x_pp_changed k ON k.cvid = a.cvid AND k.prid = a.prid
-  JOIN @app@.versions v ON v.id = a.cvid
+  JOIN x_vid v ON v.vid = a.cvid  -- (every key is a staged consumer version's; by hash, not one probe per row)
  ORDER BY a.cvid, a.prid, a.rev DESC, a.id DESC;
 ANALYZE x_lpp;
 
@@ -398,16 +396,16 @@ SELECT x.cid, x.cvid, x.prid, x.id, x.pvid, x.created_at
 -- The target publication a staged one refers to (triggered webhooks): the same content of the same consumer version
 -- and provider, the last one published at or before it, else the first.
 -- @step pact_publications compute
+-- (One join, not one lookup per publication: a sync joins by index, a first merge by hash.)
 CREATE TEMP TABLE x_ppid AS
-SELECT r.ppk,
-       (SELECT t.id FROM @app@.pact_publications t
-         WHERE t.consumer_version_id = v.vid AND t.provider_id = pv.prid AND t.pact_version_id = pv.pvid
-         ORDER BY (t.created_at <= r.pp_created_at) DESC,
-                  CASE WHEN t.created_at <= r.pp_created_at THEN t.created_at END DESC, t.created_at, t.id
-         LIMIT 1) AS ppid, pv.cid, pv.prid
+SELECT DISTINCT ON (r.ppk) r.ppk, t.id AS ppid, pv.cid, pv.prid
   FROM (SELECT DISTINCT ON (ppk) ppk, vk, pvk, pp_created_at FROM m_triggered_webhooks ORDER BY ppk) r
   JOIN x_vid v ON v.vk = r.vk
-  JOIN x_pvid pv ON pv.pvk = r.pvk;
+  JOIN x_pvid pv ON pv.pvk = r.pvk
+  LEFT JOIN @app@.pact_publications t
+    ON t.consumer_version_id = v.vid AND t.provider_id = pv.prid AND t.pact_version_id = pv.pvid
+ ORDER BY r.ppk, (t.created_at <= r.pp_created_at) DESC,
+          CASE WHEN t.created_at <= r.pp_created_at THEN t.created_at END DESC, t.created_at, t.id;
 ANALYZE x_ppid;
 
 -- ===== verifications =====
@@ -523,11 +521,11 @@ CREATE TEMP TABLE x_tv AS
 SELECT pv.pvid, m.tag, m.wip, vr.id AS verification_id, m.execution_date, 0 AS pri
   FROM m_tag_verifications m
   JOIN x_pvid pv ON pv.pvk = m.pvk
-  LEFT JOIN x_verid vr ON vr.vkey = m.vkey
+  LEFT JOIN m_verifications mv ON mv.src = m.src AND mv.sid = m.vsid
+  LEFT JOIN x_verid vr ON vr.vkey = coalesce(m.vkey, mv.vkey)
 UNION ALL
-SELECT x.pvid, t.name, x.wip, vr.id, x.execution_date, 1
+SELECT x.pvid, t.name, x.wip, x.new_id, x.execution_date, 1  -- (x_verid maps a new one's vkey to new_id)
   FROM x_ver_new x
-  JOIN x_verid vr ON vr.vkey = x.vkey
   JOIN @app@.tags t ON t.version_id = x.provider_version_id
  WHERE x.success
 UNION ALL
@@ -748,7 +746,8 @@ SELECT n.trigger_uuid, n.trigger_type, n.ppid, n.wid, n.webhook_uuid, n.cid, n.p
           FROM (SELECT DISTINCT ON (uuid) * FROM m_triggered_webhooks ORDER BY uuid, updated_at DESC, src) f
           JOIN x_ppid pp ON pp.ppk = f.ppk
           LEFT JOIN @app@.webhooks w ON w.uuid = f.webhook_ref
-          LEFT JOIN x_verid vr ON vr.vkey = f.vkey
+          LEFT JOIN m_verifications mv ON mv.src = f.src AND mv.sid = f.vsid
+          LEFT JOIN x_verid vr ON vr.vkey = coalesce(f.vkey, mv.vkey)
          WHERE pp.ppid IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM @app@.triggered_webhooks t WHERE t.uuid = f.uuid)) n
  WHERE (n.nth = 1 OR n.wid IS NULL OR n.trigger_uuid IS NULL)

@@ -5,7 +5,7 @@
 -- previous run's snapshot" (true on a full read), @vkey:v,c,p,pv,pvv@ the identity of verification v (see
 -- merge_sql.cpp), @vkey_unless_read(ID)@ the identity of the verification with id ID when this run does not read
 -- it, else NULL: rows referring to a verification carry its source id (vsid), and the target takes the identity
--- from the staged verification (resolve.sql), instead of every referring row computing it again here.
+-- from the staged verification where it is used (apply.sql), instead of every referring row computing it here.
 -- "-- @table NAME full" tables are small and always read whole; "delta" ones only since the recorded snapshot.
 
 -- @table pacticipants full

@@ -2,13 +2,6 @@
 -- application tables (@app@), writes only temporary tables: nothing the broker sees changes in this phase, so a
 -- refused conflict leaves the target as it was. Placeholders: @app@ the quoted application schema.
 
--- @step staging verification identities
--- Rows that refer to a verification this run read carry its source id (extract.sql): its identity comes from there.
-UPDATE m_tag_verifications r SET vkey = v.vkey FROM m_verifications v
- WHERE r.vkey IS NULL AND r.vsid IS NOT NULL AND v.src = r.src AND v.sid = r.vsid;
-UPDATE m_triggered_webhooks r SET vkey = v.vkey FROM m_verifications v
- WHERE r.vkey IS NULL AND r.vsid IS NOT NULL AND v.src = r.src AND v.sid = r.vsid;
-
 -- @step analyze staging
 -- (A smaller sample than the default: the joins need the sizes and distinct counts, not fine histograms.)
 SET LOCAL default_statistics_target = 20;

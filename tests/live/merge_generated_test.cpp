@@ -354,3 +354,38 @@ TEST(MergeGenerated, AnEmptyTargetsIndexesComeBackAsTheyWere) {
     EXPECT_EQ(count(st, "SELECT count(*) FROM pacticipants"), 0);
     EXPECT_EQ(indexes(st), strict_before);
 }
+
+// A large merge writes without PostgreSQL's per-row foreign-key checks and checks every key afterwards, one anti-join
+// per referenced table: a dangling reference fails the run, the message names each key broken and how many rows,
+// and nothing is merged. (The dangling rows come from a trigger of the test's own that fires under the replica
+// role too, which is how a wrong merge step would write them.)
+TEST(MergeGenerated, AReferenceTheWritesLeaveDanglingFailsTheMerge) {
+    Three t = three("mg_fk");
+    t.target = broker_database("mg_fk_target");
+    Connection c(t.target);
+    c.exec("CREATE FUNCTION dangle() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$ BEGIN "
+           "IF pg_trigger_depth() = 1 THEN "
+           "INSERT INTO tags (name, version_id, created_at, updated_at) VALUES ('dangling', -1, now(), now()); "
+           "INSERT INTO branch_versions (branch_id, version_id, version_order, pacticipant_id, branch_name, "
+           "created_at, updated_at) VALUES (-1, -1, 0, -1, 'dangling', now(), now()), "
+           "(-1, -2, 0, -1, 'dangling', now(), now()); "
+           "END IF; RETURN NULL; END $$");
+    c.exec("CREATE TRIGGER dangle AFTER INSERT ON tags FOR EACH STATEMENT EXECUTE FUNCTION dangle()");
+    c.exec("ALTER TABLE tags ENABLE ALWAYS TRIGGER dangle");
+    auto failed = merge(t.target, t.sources, "--prefer 1");
+    EXPECT_EQ(failed.status, 11) << failed.out;
+    EXPECT_TRUE(contains(failed.out, "the merge would violate foreign keys")) << failed.out;
+    EXPECT_TRUE(contains(failed.out, "tags_version_id_fkey (1 rows)")) << failed.out;
+    EXPECT_TRUE(contains(failed.out, "branch_versions_versions_fk (2 rows)")) << failed.out;
+    EXPECT_TRUE(contains(failed.out, "branch_versions_branches_fk (2 rows)")) << failed.out;
+    EXPECT_FALSE(contains(failed.out, "branch_heads")) << failed.out;
+    EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 0);
+    EXPECT_EQ(count(c, "SELECT count(*) FROM tags"), 0);
+
+    // Without the trigger the same merge goes through, checked the same way.
+    c.exec("DROP TRIGGER dangle ON tags");
+    json j = report(merge(t.target, t.sources, "--prefer 1 --json"));
+    ASSERT_EQ(j["outcome"], "merged") << j.dump();
+    EXPECT_EQ(j["foreign_keys"], "checked set-based after the writes") << j.dump();
+    EXPECT_EQ(invariant_violations(t.target), std::vector<std::string>{});
+}
