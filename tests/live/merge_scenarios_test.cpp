@@ -106,6 +106,45 @@ TEST(MergeScenarios, OneTriggeredWebhookPerWebhookAndTrigger) {
     EXPECT_EQ(invariant_violations(other), std::vector<std::string>{});
 }
 
+// A triggered webhook refers to one publication; when a consumer version published the same content twice (A, B,
+// then A again), it keeps referring to the one it was triggered by: the last publication of that content at or
+// before the source's, so revision 1 and revision 3 each keep their own.
+TEST(MergeScenarios, ATriggeredWebhookKeepsThePublicationItWasFor) {
+    const std::string a = broker_database("ms_twpp_a");
+    {
+        Broker b(a);
+        b.pacticipant("Foo");
+        b.pacticipant("Bar");
+        b.version("Foo", "1.0.0", "2026-01-01 10:00", "main");
+        b.publish("Foo", "1.0.0", "Bar", "sha-a", "2026-01-01 10:01");
+        b.publish("Foo", "1.0.0", "Bar", "sha-b", "2026-01-01 10:05");
+        b.publish("Foo", "1.0.0", "Bar", "sha-a", "2026-01-01 10:09");
+        b.webhook("5b1d0c2e-hook", "https://ci.example.com/a", "contract_content_changed");
+    }
+    Connection s(a);
+    for (const char *rev : {"1", "2", "3"})
+        s.exec(std::string("INSERT INTO triggered_webhooks (trigger_uuid, trigger_type, pact_publication_id, "
+                           "webhook_id, webhook_uuid, consumer_id, provider_id, status, created_at, updated_at, "
+                           "event_name, uuid) SELECT 'trig-") +
+               rev +
+               "', 'resource_creation', pp.id, w.id, w.uuid, pp.consumer_id, pp.provider_id, 'success', "
+               "pp.created_at, pp.created_at, 'contract_content_changed', 'tw-" +
+               rev + "' FROM pact_publications pp, webhooks w WHERE pp.revision_number = " + rev);
+    const char *which = "SELECT tw.uuid || '|' || pp.revision_number || '|' || pv.sha || '|' || pp.created_at "
+                        "FROM triggered_webhooks tw JOIN pact_publications pp ON pp.id = tw.pact_publication_id "
+                        "JOIN pact_versions pv ON pv.id = pp.pact_version_id";
+    const auto in_source = rows(s, which);
+    ASSERT_EQ(in_source,
+              (std::multiset<std::string>{"tw-1|1|sha-a|2026-01-01 10:01:00", "tw-2|2|sha-b|2026-01-01 10:05:00",
+                                          "tw-3|3|sha-a|2026-01-01 10:09:00"}));
+    const std::string target = live::fresh_database("ms_twpp_t");
+    auto r = merge(target, {a});
+    ASSERT_EQ(r.status, 0) << r.out;
+    Connection t(target);
+    EXPECT_EQ(rows(t, which), in_source);
+    EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
+}
+
 // A consumer version published to two brokers with different content for one provider: revisions in time order,
 // whatever order the sources are merged in; the latest revision is the most recent publication.
 TEST(MergeScenarios, DifferentContentForOneConsumerVersionBecomesRevisionsInTimeOrder) {
