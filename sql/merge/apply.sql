@@ -413,14 +413,15 @@ ANALYZE x_ppid;
 -- results, ...): the same verification in two sources is kept once.
 -- @step verifications compute
 -- (Narrow: the wide columns stay in m_verifications until the insert reads them by rk.)
--- (The first copy of each: an anti-join the planner estimates well, so the joins after it hash at scale.)
+-- (The first copy of each: one sort by identity, estimated by the identity's distinct count, so the joins after it
+-- hash at scale.)
 CREATE TEMP TABLE x_ver_staged AS
 SELECT m.rk, m.vkey, m.src, m.sid, m.created_at, m.execution_date, m.success, coalesce(m.wip, false) AS wip,
        pv.pvid, pv.cid, pv.prid, pvv.vid AS provider_version_id
-  FROM m_verifications m
+  FROM (SELECT DISTINCT ON (vkey) rk, vkey, src, sid, created_at, execution_date, success, wip, pvk, pvvk
+          FROM m_verifications ORDER BY vkey, rk) m
   JOIN x_pvid pv ON pv.pvk = m.pvk
-  LEFT JOIN x_vid pvv ON pvv.vk = m.pvvk
- WHERE NOT EXISTS (SELECT 1 FROM m_verifications o WHERE o.vkey = m.vkey AND o.rk < m.rk);
+  LEFT JOIN x_vid pvv ON pvv.vk = m.pvvk;
 ANALYZE x_ver_staged;
 
 CREATE TEMP TABLE x_ver_existing AS
