@@ -7,7 +7,6 @@
 #include <cctype>
 #include <chrono>
 #include <map>
-#include <optional>
 #include <set>
 
 namespace pactflow::merge {
@@ -15,6 +14,13 @@ namespace {
 using json = nlohmann::json;
 
 long long to_ll(const Value &v) { return v ? std::stoll(*v) : 0; }
+
+// Sets a setting for the rest of the transaction and returns the value it had, to set it back with.
+std::string set_local(Executor &ex, const std::string &name, const std::string &value) {
+    const std::string was = ex.scalar("SELECT pg_catalog.current_setting($1)", {name}).value_or("");
+    ex.query("SELECT pg_catalog.set_config($1, $2, true)", {name, value});
+    return was;
+}
 
 // The temporary tables a file creates ("CREATE TEMP TABLE name"), to drop them afterwards.
 void temp_tables_of(const std::string &file, std::set<std::string> &out) {
@@ -136,14 +142,10 @@ void Engine::run_steps(const std::string &file, json &counts) {
         const std::vector<std::string> unique_builds = action == "insert" && deferrable_.count(table)
                                                            ? drop_unique_indexes_if_empty(table)
                                                            : std::vector<std::string>();
-        std::optional<std::string> nestloop;
-        if (!unique_builds.empty()) {
-            // Without its unique indexes, the step's own lookups in its table (NOT EXISTS) must not become a nested
-            // loop over a scan of the table: planner statistics left by a rolled-back dry run (CREATE INDEX records
-            // the table's size in place) can make one look cheap, and it would read the table once per row.
-            nestloop = ex_.scalar("SELECT pg_catalog.current_setting('enable_nestloop')");
-            ex_.query("SELECT pg_catalog.set_config('enable_nestloop', 'off', true)");
-        }
+        // Without its unique indexes, the step's own lookups in its table (NOT EXISTS) must not become a nested
+        // loop over a scan of the table: planner statistics left by a rolled-back dry run (CREATE INDEX records
+        // the table's size in place) can make one look cheap, and it would read the table once per row.
+        const std::string nestloop = unique_builds.empty() ? "" : set_local(ex_, "enable_nestloop", "off");
         const auto t0 = std::chrono::steady_clock::now();
         long long n = 0;
         if (action == "insert" || action == "update" || action == "delete") {
@@ -168,7 +170,7 @@ void Engine::run_steps(const std::string &file, json &counts) {
         log_("DEBUG", "merge " + key + (counted ? ": " + std::to_string(n) + " rows" : "") + " (" +
                           std::to_string(static_cast<long long>(ms)) + " ms)");
         if (!unique_builds.empty()) {
-            ex_.query("SELECT pg_catalog.set_config('enable_nestloop', $1, true)", {nestloop.value_or("on")});
+            set_local(ex_, "enable_nestloop", nestloop);
             const auto b0 = std::chrono::steady_clock::now();
             for (const auto &b : unique_builds) ex_.run_script(b);
             const double bms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - b0).count();
@@ -326,15 +328,14 @@ void Engine::check_foreign_keys() {
     }
     // Without nested loops: the planner takes "xmin = this transaction" for a few rows, and would probe the parent's
     // index once per written row (2 s for pact_versions' 1.5 million references in the benchmark's merge).
-    const std::string nestloop = ex_.scalar("SELECT pg_catalog.current_setting('enable_nestloop')").value_or("on");
-    ex_.query("SELECT pg_catalog.set_config('enable_nestloop', 'off', true)");
+    const std::string nestloop = set_local(ex_, "enable_nestloop", "off");
     for (const auto &[parent, children] : by_parent) {
         for (const auto &row :
              ex_.query("SELECT c.f, count(*) FROM (" + children + ") c WHERE NOT EXISTS (SELECT 1 FROM " +
                        parent.first + " p WHERE p." + parent.second + " = c.k) GROUP BY c.f"))
             report(names.at(static_cast<std::size_t>(to_ll(row[0]))), row[1]);
     }
-    ex_.query("SELECT pg_catalog.set_config('enable_nestloop', $1, true)", {nestloop});
+    set_local(ex_, "enable_nestloop", nestloop);
     if (!bad.empty())
         throw Error("23503", "the merge would violate foreign keys: " + bad,
                     "Nothing was merged: the transaction is rolled back.",
