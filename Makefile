@@ -78,9 +78,11 @@ deps:
 	@scripts/install-deps
 
 # Extension staged into .tmp/stage (the throwaway clusters load it from there), loader and tests via CMake.
+# The extension's objects compile on every core unless the caller gave make a -j of its own.
+NPROC := $(shell nproc 2>/dev/null || echo 1)
 build: deps
 	@scripts/check-update-chain
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC)) all
 	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/.tmp/stage >/dev/null
 	@cmake -S . -B build/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPACTFLOW_WERROR=$(if $(CI),ON,OFF) >/dev/null
 	@cmake --build build/cmake -j2
