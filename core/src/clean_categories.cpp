@@ -413,11 +413,15 @@ Category webhook_history_category(Pass &p) {
     c.table = p.t("triggered_webhooks");
     const Tables t = p.t;
     const std::string cutoff = instant_minus(p.o.now, p.o.overwritten_data_max_age);
+    // "A newer one with the same event name (both null counts as the same)", written as two probes that each seek
+    // pactflow_triggered_webhooks_latest_lookup on all five columns: IS NOT DISTINCT FROM is not an index condition,
+    // so one probe would read every triggered webhook of the webhook, consumer and provider (bench/RESULTS.md).
     c.qualifies = [t, cutoff](const std::string &x, SqlParams &sp) {
-        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND EXISTS (SELECT 1 FROM " +
-               t("triggered_webhooks") + " n WHERE n.webhook_uuid = " + x + ".webhook_uuid AND n.consumer_id = " + x +
-               ".consumer_id AND n.provider_id = " + x + ".provider_id AND n.event_name IS NOT DISTINCT FROM " + x +
-               ".event_name AND n.id > " + x + ".id)";
+        const std::string newer = "SELECT 1 FROM " + t("triggered_webhooks") + " n WHERE n.webhook_uuid = " + x +
+                                  ".webhook_uuid AND n.consumer_id = " + x + ".consumer_id AND n.provider_id = " + x +
+                                  ".provider_id AND n.id > " + x + ".id AND ";
+        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND (EXISTS (" + newer + "n.event_name = " + x +
+               ".event_name) OR (" + x + ".event_name IS NULL AND EXISTS (" + newer + "n.event_name IS NULL)))";
     };
     Executor &ex = p.ex;
     c.remove = [t, &ex](const Ids &ids, json &counts) {

@@ -151,6 +151,20 @@ END $$;
 SELECT r -> 'categories' -> 'webhook_history' AS webhook_history FROM fx_clean('[{"max_age": 999}]') r;
 SELECT event_name, created_at = fx_at(9) AS is_the_latest FROM triggered_webhooks ORDER BY 1;
 ROLLBACK;
+-- ... triggered webhooks without an event name (as older brokers wrote them) are one event of their own: of two,
+-- the older goes; a newer one with an event name supersedes neither.
+BEGIN;
+DO $$
+DECLARE h1 int; p1 int;
+BEGIN
+    PERFORM fx_version('Foo', '1', fx_at(10)); p1 := fx_pact('Foo', '1', 'Bar'); h1 := fx_webhook('Foo', 'Bar');
+    PERFORM fx_trigger(h1, p1, fx_at(10), NULL), fx_trigger(h1, p1, fx_at(9), NULL);
+    PERFORM fx_trigger(h1, p1, fx_at(8), 'contract_published');
+END $$;
+SELECT r -> 'categories' -> 'webhook_history' AS webhook_history FROM fx_clean('[{"max_age": 999}]', dry_run => true) r;
+SELECT r -> 'categories' -> 'webhook_history' AS webhook_history FROM fx_clean('[{"max_age": 999}]') r;
+SELECT event_name, created_at = fx_at(10) AS is_the_oldest FROM triggered_webhooks ORDER BY 1, 2;
+ROLLBACK;
 
 -- An overwritten pact publication and a duplicate verification take their triggered webhooks and
 -- executions with them (foreign keys would refuse otherwise).
