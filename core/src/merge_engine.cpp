@@ -191,9 +191,10 @@ long long Engine::resolve() {
 json Engine::apply(const Options &o) {
     json counts = json::object();
     if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)");
-    std::vector<std::string> rebuild;
+    std::vector<std::string> rebuild, enable;
     deferrable_.clear();
     if (o.rebuild_indexes) {
+        if (!o.replica_role) enable = disable_clean_triggers();
         rebuild = drop_secondary_indexes();
         deferrable_ = unique_index_deferrable_tables();
     }
@@ -205,6 +206,13 @@ json Engine::apply(const Options &o) {
         timings_["indexes built again"] =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         log_("DEBUG", "merge: " + std::to_string(rebuild.size()) + " statements built the secondary indexes again");
+    }
+    for (const auto &sql : enable) ex_.run_script(sql);
+    if (!enable.empty()) {
+        // Their record misses this merge's writes: the next pass searches every row again (as after replica
+        // writes, below).
+        ex_.query("INSERT INTO " + app_ + ".pactflow_clean_changes (kind, id) VALUES ('R', 0)");
+        log_("DEBUG", "merge: " + std::to_string(enable.size()) + " triggers of the clean enabled again");
     }
     if (o.replica_role) {
         ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'origin', true)");
@@ -218,6 +226,35 @@ json Engine::apply(const Options &o) {
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
     return counts;
+}
+
+// The clean's triggers: its keep triggers (migration 20260301_pactflow_add_clean_keep_capture) look up, for every row
+// a statement inserts, the version or tag that was the latest before it, through indexes a merge into an empty target
+// drops until its rows are in; without them each lookup reads the table, and a first merge of 300,000 versions had
+// not finished after 15 minutes. Its change capture (20260226_pactflow_add_clean_change_capture) would record every
+// row of the merge, more than a search of every row costs the next pass. So that merge disables both (the role owns
+// the tables: rebuild_indexes) and the clean starts over afterwards, as after replica writes (which fire neither);
+// returns the statements that enable each again as it was (ENABLE, ALWAYS or REPLICA).
+std::vector<std::string> Engine::disable_clean_triggers() {
+    std::string tables;
+    for (const auto &t : written_tables()) tables += (tables.empty() ? "" : ",") + t;
+    const auto rows = ex_.query(
+        "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), pg_catalog.quote_ident(t.tgname), t.tgenabled "
+        "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = $1 AND c.relname = ANY (pg_catalog.string_to_array($2, ',')) AND NOT t.tgisinternal "
+        "  AND (t.tgname LIKE 'pactflow\\_keep\\_%' OR t.tgname LIKE 'pactflow\\_clean\\_%') AND t.tgenabled <> 'D' "
+        "ORDER BY c.relname, t.tgname",
+        {app_.substr(1, app_.size() - 2), tables});
+    std::vector<std::string> enable;
+    for (const auto &r : rows) {
+        ex_.run_script("ALTER TABLE " + *r[0] + " DISABLE TRIGGER " + *r[1]);
+        const std::string how = *r[2] == "A"   ? " ENABLE ALWAYS TRIGGER "
+                                : *r[2] == "R" ? " ENABLE REPLICA TRIGGER "
+                                               : " ENABLE TRIGGER ";
+        enable.push_back("ALTER TABLE " + *r[0] + how + *r[1]);
+    }
+    return enable;
 }
 
 // Secondary indexes of the written tables: not unique (the merge's ON CONFLICT clauses and its own checks rely on

@@ -114,6 +114,10 @@ TEST_F(RolesTest, TheApplicationRoleMergesBrokersItMayOnlyRead) {
     const std::string db = "pactflow_test_merge";
     create_database(db, false);
     ASSERT_EQ(loader_as(app, db, "migrate").status, 0);
+    const std::string clean_triggers =
+        "SELECT count(*) || ': ' || string_agg(tgname || ' ' || tgenabled::text, ', ' ORDER BY tgname) FROM pg_trigger "
+        "WHERE tgname LIKE 'pactflow\\_keep\\_%' OR tgname LIKE 'pactflow\\_clean\\_%'";
+    const auto triggers_before = superuser(db)->scalar(clean_triggers);
     auto r = loader_as(app, db, merge_args(sources));
     ASSERT_EQ(r.status, 0) << r.out;
     auto j = report(r.out);
@@ -122,6 +126,11 @@ TEST_F(RolesTest, TheApplicationRoleMergesBrokersItMayOnlyRead) {
     EXPECT_EQ(j["secondary_indexes"], "built after the rows (empty target)") << r.out;
     auto c = connect_as(app, db);
     EXPECT_TRUE(content(*c) == expected) << difference(content(*c), expected);
+    // The clean's triggers were off while the rows went in (the keep triggers' lookups need the indexes built
+    // afterwards): they are back as they were, and the clean is told to search every row again.
+    EXPECT_EQ(superuser(db)->scalar(clean_triggers), triggers_before);
+    EXPECT_NE(triggers_before.value_or("0").rfind("0:", 0), 0u) << *triggers_before;
+    EXPECT_EQ(c->scalar("SELECT count(*)::text FROM pactflow_clean_changes WHERE kind = 'R'"), pactflow::Value("1"));
     EXPECT_GT(std::stoll(c->scalar("SELECT count(*) FROM versions").value_or("0")), 2000);
     // Run again: nothing new.
     r = loader_as(app, db, merge_args(sources));

@@ -123,6 +123,7 @@ private:
     void run_section(const std::string &file, const std::string &section);
     void run_steps(const std::string &file, nlohmann::json &counts);
     void check_foreign_keys();
+    std::vector<std::string> disable_clean_triggers();  // returns the statements that enable them again
     std::vector<std::string> drop_secondary_indexes();  // returns the statements that build them again
     std::vector<std::string> drop_indexes(const std::string &tables, bool unique);  // returns the builds
     std::set<std::string> unique_index_deferrable_tables();
