@@ -115,7 +115,8 @@ TEST_F(RolesTest, TheApplicationRoleMergesBrokersItMayOnlyRead) {
     create_database(db, false);
     ASSERT_EQ(loader_as(app, db, "migrate").status, 0);
     const std::string clean_triggers =
-        "SELECT count(*) || ': ' || string_agg(tgname || ' ' || tgenabled::text, ', ' ORDER BY tgname) FROM pg_trigger "
+        "SELECT count(*) || ': ' || coalesce(string_agg(tgname || ' ' || tgenabled::text, ', ' ORDER BY tgname), '') "
+        "FROM pg_trigger "
         "WHERE tgname LIKE 'pactflow\\_keep\\_%' OR tgname LIKE 'pactflow\\_clean\\_%'";
     const auto triggers_before = superuser(db)->scalar(clean_triggers);
     auto r = loader_as(app, db, merge_args(sources));
@@ -129,7 +130,7 @@ TEST_F(RolesTest, TheApplicationRoleMergesBrokersItMayOnlyRead) {
     // The clean's triggers were off while the rows went in (the keep triggers' lookups need the indexes built
     // afterwards): they are back as they were, and the clean is told to search every row again.
     EXPECT_EQ(superuser(db)->scalar(clean_triggers), triggers_before);
-    EXPECT_NE(triggers_before.value_or("0").rfind("0:", 0), 0u) << *triggers_before;
+    EXPECT_NE(triggers_before.value_or("0:").rfind("0:", 0), 0u) << triggers_before.value_or("NULL");
     EXPECT_EQ(c->scalar("SELECT count(*)::text FROM pactflow_clean_changes WHERE kind = 'R'"), pactflow::Value("1"));
     EXPECT_GT(std::stoll(c->scalar("SELECT count(*) FROM versions").value_or("0")), 2000);
     // Run again: nothing new.
