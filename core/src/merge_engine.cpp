@@ -191,10 +191,12 @@ long long Engine::resolve() {
 json Engine::apply(const Options &o) {
     json counts = json::object();
     if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)");
-    std::vector<std::string> rebuild, enable;
+    std::vector<std::string> rebuild, enable_clean, enable_tracking;
     deferrable_.clear();
     if (o.rebuild_indexes) {
-        if (!o.replica_role) enable = disable_clean_triggers();
+        // Replica writes fire neither of the clean's triggers (ENABLE, not ALWAYS).
+        if (!o.replica_role) enable_clean = disable_triggers({"pactflow\\_keep\\_%", "pactflow\\_clean\\_%"});
+        enable_tracking = disable_triggers({"pactflow\\_dm\\_%"});
         rebuild = drop_secondary_indexes();
         deferrable_ = unique_index_deferrable_tables();
     }
@@ -207,45 +209,70 @@ json Engine::apply(const Options &o) {
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         log_("DEBUG", "merge: " + std::to_string(rebuild.size()) + " statements built the secondary indexes again");
     }
-    for (const auto &sql : enable) ex_.run_script(sql);
-    if (!enable.empty()) {
-        // Their record misses this merge's writes: the next pass searches every row again (as after replica
-        // writes, below).
-        ex_.query("INSERT INTO " + app_ + ".pactflow_clean_changes (kind, id) VALUES ('R', 0)");
-        log_("DEBUG", "merge: " + std::to_string(enable.size()) + " triggers of the clean enabled again");
+    for (const auto &sql : enable_clean) ex_.run_script(sql);
+    for (const auto &sql : enable_tracking) ex_.run_script(sql);
+    if (!enable_tracking.empty()) {
+        // Their record misses this merge's writes: the next data-migration run checks everything, as the first one
+        // after migration 20260220_pactflow_track_data_migration_changes does (and as it would have for the
+        // hundreds of thousands of keys the triggers record for such a merge).
+        ex_.query("INSERT INTO " + app_ + ".pactflow_data_migration_changes (data_migration) VALUES (12), (13), (14)");
+        log_("DEBUG",
+             "merge: " + std::to_string(enable_tracking.size()) + " triggers of the data migrations enabled again");
     }
+    if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'origin', true)");
+    // The clean's change capture and keep triggers missed this merge's writes (disabled above, or replica writes,
+    // which fire neither: README "Clean"): the next pass searches every row again instead of trusting a change set
+    // that misses them.
+    if ((!enable_clean.empty() || o.replica_role) &&
+        ex_.scalar("SELECT pg_catalog.to_regclass($1::text)", {app_ + ".pactflow_clean_changes"}))
+        ex_.query("INSERT INTO " + app_ + ".pactflow_clean_changes (kind, id) VALUES ('R', 0)");
     if (o.replica_role) {
-        ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'origin', true)");
-        // The clean's change capture does not fire for replica writes (README "Clean"): the next pass searches
-        // every row again instead of trusting a change set that misses this merge's writes.
-        if (ex_.scalar("SELECT pg_catalog.to_regclass($1::text)", {app_ + ".pactflow_clean_changes"}))
-            ex_.query("INSERT INTO " + app_ + ".pactflow_clean_changes (kind, id) VALUES ('R', 0)");
         const auto t0 = std::chrono::steady_clock::now();
         check_foreign_keys();
         timings_["foreign key check"] =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
+    if (o.rebuild_indexes && !o.dry_run) {
+        // The tables had no rows, so they have no planner statistics yet: until autovacuum gets to them, the
+        // clean's first pass chose plans for empty tables (26-43 s instead of 3.4 s in bench/RESULTS.md).
+        const auto t0 = std::chrono::steady_clock::now();
+        ex_.run_script("ANALYZE " + written_table_list(", ", true));
+        timings_["statistics gathered"] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    }
     return counts;
 }
 
-// The clean's triggers: its keep triggers (migration 20260301_pactflow_add_clean_keep_capture) look up, for every row
-// a statement inserts, the version or tag that was the latest before it, through indexes a merge into an empty target
-// drops until its rows are in; without them each lookup reads the table, and a first merge of 300,000 versions had
-// not finished after 15 minutes. Its change capture (20260226_pactflow_add_clean_change_capture) would record every
-// row of the merge, more than a search of every row costs the next pass. So that merge disables both (the role owns
-// the tables: rebuild_indexes) and the clean starts over afterwards, as after replica writes (which fire neither);
-// returns the statements that enable each again as it was (ENABLE, ALWAYS or REPLICA).
-std::vector<std::string> Engine::disable_clean_triggers() {
-    std::string tables;
-    for (const auto &t : written_tables()) tables += (tables.empty() ? "" : ",") + t;
+// The written tables, joined by `separator`, each qualified by the application schema (`qualified`) or bare.
+std::string Engine::written_table_list(const std::string &separator, bool qualified) const {
+    std::string out;
+    for (const auto &t : written_tables())
+        out += (out.empty() ? "" : separator) + (qualified ? app_ + "." + quote_ident(t) : t);
+    return out;
+}
+
+// Disables the enabled triggers of the written tables whose names match one of `patterns` (LIKE), and returns the
+// statements that enable each again as it was (ENABLE, ALWAYS or REPLICA). A merge into an empty target (the role
+// owns the tables: rebuild_indexes) turns off:
+// - the clean's keep triggers (migration 20260301_pactflow_add_clean_keep_capture): they look up, for every row a
+//   statement inserts, the version or tag that was the latest before it, through indexes that merge drops until its
+//   rows are in; without them each lookup reads the table, and a first merge of 300,000 versions had not finished
+//   after 15 minutes. Its change capture (20260226_pactflow_add_clean_change_capture) would record every row of the
+//   merge, more than a search of every row costs the next pass;
+// - the data migrations' change capture (20260220_pactflow_track_data_migration_changes): it would record a key for
+//   each of the merge's publications, successful verifications and tags (1.26 million rows for the benchmark's
+//   first merge), more than the complete check it leads to anyway.
+std::vector<std::string> Engine::disable_triggers(const std::vector<std::string> &patterns) {
+    std::string like;
+    for (const auto &p : patterns) like += (like.empty() ? "" : "\n") + p;
     const auto rows = ex_.query(
         "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), pg_catalog.quote_ident(t.tgname), t.tgenabled "
         "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = $1 AND c.relname = ANY (pg_catalog.string_to_array($2, ',')) AND NOT t.tgisinternal "
-        "  AND (t.tgname LIKE 'pactflow\\_keep\\_%' OR t.tgname LIKE 'pactflow\\_clean\\_%') AND t.tgenabled <> 'D' "
+        "  AND t.tgname LIKE ANY (pg_catalog.string_to_array($3, E'\\n')) AND t.tgenabled <> 'D' "
         "ORDER BY c.relname, t.tgname",
-        {app_.substr(1, app_.size() - 2), tables});
+        {app_.substr(1, app_.size() - 2), written_table_list(",", false), like});
     std::vector<std::string> enable;
     for (const auto &r : rows) {
         ex_.run_script("ALTER TABLE " + *r[0] + " DISABLE TRIGGER " + *r[1]);
@@ -262,9 +289,7 @@ std::vector<std::string> Engine::disable_clean_triggers() {
 // Each comes back exactly as it was: pg_get_indexdef (method, columns, predicate, storage parameters), its
 // tablespace and its comment.
 std::vector<std::string> Engine::drop_secondary_indexes() {
-    std::string tables;
-    for (const auto &t : written_tables()) tables += (tables.empty() ? "" : ",") + t;
-    return drop_indexes(tables, false);
+    return drop_indexes(written_table_list(",", false), false);
 }
 
 // The written tables whose plain unique indexes (behind no constraint) may wait while their insert step runs: those

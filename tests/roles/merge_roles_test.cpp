@@ -114,11 +114,17 @@ TEST_F(RolesTest, TheApplicationRoleMergesBrokersItMayOnlyRead) {
     const std::string db = "pactflow_test_merge";
     create_database(db, false);
     ASSERT_EQ(loader_as(app, db, "migrate").status, 0);
-    const std::string clean_triggers =
+    const std::string capture_triggers =
         "SELECT count(*) || ': ' || coalesce(string_agg(tgname || ' ' || tgenabled::text, ', ' ORDER BY tgname), '') "
         "FROM pg_trigger "
-        "WHERE tgname LIKE 'pactflow\\_keep\\_%' OR tgname LIKE 'pactflow\\_clean\\_%'";
-    const auto triggers_before = superuser(db)->scalar(clean_triggers);
+        "WHERE tgname LIKE 'pactflow\\_keep\\_%' OR tgname LIKE 'pactflow\\_clean\\_%' OR tgname LIKE "
+        "'pactflow\\_dm\\_%'";
+    // What the data migrations' next run will check: "all" for a row without keys.
+    const std::string data_migration_changes =
+        "SELECT string_agg(m, ', ' ORDER BY m) FROM (SELECT DISTINCT data_migration || CASE WHEN version_id IS NULL "
+        "AND consumer_id IS NULL AND provider_id IS NULL AND pact_version_id IS NULL THEN ' all' ELSE ' keys' END m "
+        "FROM pactflow_data_migration_changes) d";
+    const auto triggers_before = superuser(db)->scalar(capture_triggers);
     auto r = loader_as(app, db, merge_args(sources));
     ASSERT_EQ(r.status, 0) << r.out;
     auto j = report(r.out);
@@ -127,11 +133,15 @@ TEST_F(RolesTest, TheApplicationRoleMergesBrokersItMayOnlyRead) {
     EXPECT_EQ(j["secondary_indexes"], "built after the rows (empty target)") << r.out;
     auto c = connect_as(app, db);
     EXPECT_TRUE(content(*c) == expected) << difference(content(*c), expected);
-    // The clean's triggers were off while the rows went in (the keep triggers' lookups need the indexes built
-    // afterwards): they are back as they were, and the clean is told to search every row again.
-    EXPECT_EQ(superuser(db)->scalar(clean_triggers), triggers_before);
+    // The clean's and the data migrations' triggers were off while the rows went in (the keep triggers' lookups
+    // need the indexes built afterwards): they are back as they were, the clean is told to search every row again
+    // and the data migrations to check everything.
+    EXPECT_EQ(superuser(db)->scalar(capture_triggers), triggers_before);
     EXPECT_NE(triggers_before.value_or("0:").rfind("0:", 0), 0u) << triggers_before.value_or("NULL");
     EXPECT_EQ(c->scalar("SELECT count(*)::text FROM pactflow_clean_changes WHERE kind = 'R'"), pactflow::Value("1"));
+    EXPECT_EQ(c->scalar(data_migration_changes), pactflow::Value("12 all, 13 all, 14 all"));
+    EXPECT_EQ(loader_as(app, db, "migrate").status, 0);
+    EXPECT_EQ(c->scalar("SELECT count(*)::text FROM pactflow_data_migration_changes"), pactflow::Value("0"));
     EXPECT_GT(std::stoll(c->scalar("SELECT count(*) FROM versions").value_or("0")), 2000);
     // Run again: nothing new.
     r = loader_as(app, db, merge_args(sources));
@@ -152,6 +162,8 @@ TEST_F(RolesTest, TheApplicationRoleMergesBrokersItMayOnlyRead) {
     EXPECT_TRUE(content(*c2) == expected) << difference(content(*c2), expected);
     // The clean, as the application role, is told to search every row again, and runs.
     EXPECT_EQ(c2->scalar("SELECT count(*)::text FROM pactflow_clean_changes WHERE kind = 'R'"), pactflow::Value("1"));
+    EXPECT_EQ(c2->scalar(data_migration_changes), pactflow::Value("12 all, 13 all, 14 all"));
+    EXPECT_EQ(superuser(db2)->scalar(capture_triggers), triggers_before);
     r = loader_as(app, db2, "clean --dry-run");
     EXPECT_EQ(r.status, 0) << r.out;
 }

@@ -86,7 +86,8 @@ struct Options {
     // broker's readers wait for the commit instead of seeing an empty database). The plain unique indexes (behind no
     // constraint) of a table whose steps have no ON CONFLICT clause are dropped by its insert step when it finds
     // the table empty, and built again right after it, before any later step looks rows up through them: a duplicate
-    // fails the build (23505) as it would have failed the insert.
+    // fails the build (23505) as it would have failed the insert. The change-capture triggers are off meanwhile
+    // (their consumers are told to check everything), and the tables are analyzed at the end (not on a dry run).
     bool rebuild_indexes = false;
 };
 
@@ -123,7 +124,10 @@ private:
     void run_section(const std::string &file, const std::string &section);
     void run_steps(const std::string &file, nlohmann::json &counts);
     void check_foreign_keys();
-    std::vector<std::string> disable_clean_triggers();  // returns the statements that enable them again
+    // Disables the written tables' triggers whose names match a LIKE pattern; returns the statements that enable
+    // them again.
+    std::vector<std::string> disable_triggers(const std::vector<std::string> &patterns);
+    std::string written_table_list(const std::string &separator, bool qualified) const;
     std::vector<std::string> drop_secondary_indexes();  // returns the statements that build them again
     std::vector<std::string> drop_indexes(const std::string &tables, bool unique);  // returns the builds
     std::set<std::string> unique_index_deferrable_tables();
