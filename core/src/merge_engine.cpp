@@ -134,6 +134,15 @@ std::vector<MissingReference> Engine::missing_references() {
     throw Error(sqlstate::internal_error, "merge SQL query missing_references is missing");
 }
 
+// Runs `f` and adds how long it took to the timing under `key`; returns the milliseconds.
+double Engine::timed(const std::string &key, const std::function<void()> &f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    timings_[key] = (timings_.contains(key) ? timings_[key].get<double>() : 0.0) + ms;
+    return ms;
+}
+
 void Engine::run_steps(const std::string &file, json &counts) {
     for (const auto &s : sections(file)) {
         if (s.kind != "step") continue;
@@ -147,36 +156,28 @@ void Engine::run_steps(const std::string &file, json &counts) {
         // loop over a scan of the table: planner statistics left by a rolled-back dry run (CREATE INDEX records
         // the table's size in place) can make one look cheap, and it would read the table once per row.
         const std::string nestloop = unique_builds.empty() ? "" : set_local(ex_, "enable_nestloop", "off");
-        const auto t0 = std::chrono::steady_clock::now();
+        const bool counted = action == "insert" || action == "update" || action == "delete";
+        const std::string key = file + ": " + s.name;
         long long n = 0;
-        if (action == "insert" || action == "update" || action == "delete") {
+        const double ms = timed(key, [&] {
+            if (!counted) {
+                ex_.run_script(sql);
+                return;
+            }
             auto rows = ex_.query(sql);
             n = rows.empty() ? ex_.affected() : to_ll(rows[0][0]);
             json &c = counts[table];
             if (!c.is_object()) c = {{"inserted", 0}, {"updated", 0}, {"deleted", 0}};
-            c[action == "insert"   ? "inserted"
-              : action == "update" ? "updated"
-                                   : "deleted"] = c[action == "insert"   ? "inserted"
-                                                    : action == "update" ? "updated"
-                                                                         : "deleted"]
-                                                      .get<long long>() +
-                                                  n;
-        } else {
-            ex_.run_script(sql);
-        }
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        const std::string key = file + ": " + s.name;
-        timings_[key] = (timings_.contains(key) ? timings_[key].get<double>() : 0.0) + ms;
-        const bool counted = action == "insert" || action == "update" || action == "delete";
+            const char *column = action == "insert" ? "inserted" : action == "update" ? "updated" : "deleted";
+            c[column] = c[column].get<long long>() + n;
+        });
         log_("DEBUG", "merge " + key + (counted ? ": " + std::to_string(n) + " rows" : "") + " (" +
                           std::to_string(static_cast<long long>(ms)) + " ms)");
         if (!unique_builds.empty()) {
             set_local(ex_, "enable_nestloop", nestloop);
-            const auto b0 = std::chrono::steady_clock::now();
-            for (const auto &b : unique_builds) ex_.run_script(b);
-            const double bms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - b0).count();
-            const char *k = "unique indexes built again";
-            timings_[k] = (timings_.contains(k) ? timings_[k].get<double>() : 0.0) + bms;
+            const double bms = timed("unique indexes built again", [&] {
+                for (const auto &b : unique_builds) ex_.run_script(b);
+            });
             log_("DEBUG", "merge: built the unique indexes of " + table + " again (" +
                               std::to_string(static_cast<long long>(bms)) + " ms)");
         }
@@ -191,12 +192,6 @@ long long Engine::resolve() {
 
 json Engine::apply(const Options &o) {
     json counts = json::object();
-    // Runs `f` and records how long it took under `key` (the steps of the files record theirs in run_steps).
-    auto timed = [this](const char *key, const std::function<void()> &f) {
-        const auto t0 = std::chrono::steady_clock::now();
-        f();
-        timings_[key] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    };
     if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)");
     std::vector<std::string> rebuild, enable_clean, enable_tracking;
     deferrable_.clear();

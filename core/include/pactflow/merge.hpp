@@ -123,6 +123,7 @@ public:
 private:
     void run_section(const std::string &file, const std::string &section);
     void run_steps(const std::string &file, nlohmann::json &counts);
+    double timed(const std::string &key, const std::function<void()> &f);  // adds to timings_[key]; returns ms
     void check_foreign_keys();
     // Disables the written tables' triggers whose names match a LIKE pattern; returns the statements that enable
     // them again.
