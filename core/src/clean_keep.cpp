@@ -283,28 +283,27 @@ std::string KeepModel::unkept(const std::string &v, SqlParams &p) const {
     return join_and(parts);
 }
 
-std::string KeepModel::shape_set(const Shape &g, SqlParams &p, bool with_index) const {
+std::string KeepModel::shape_set(const Shape &g, SqlParams &p) const {
     const Conditions c(g.form, row_vals, t_, excluded(p));
     if (g.members.size() == 1) {
         const std::size_t i = g.members.front();
-        const std::string idx = with_index ? std::to_string(i) + " AS i, " : "";
+        const std::string idx = std::to_string(i) + " AS i, ";
         if (c.tag_latest_set()) return "SELECT " + idx + "k.version_id AS id FROM (" + c.tag_latest_versions() + ") k";
         if (!c.branch_set().empty()) return "SELECT " + idx + "k.version_id AS id FROM (" + c.branch_set() + ") k";
         const Vals x = own_vals(selectors_[i], cutoffs_[i], p);
         return "SELECT " + idx + "w.id FROM " + t_("versions") + " w WHERE " +
                Conditions(selectors_[i], x, t_, excluded(p)).keep("w");
     }
-    const std::string idx = with_index ? "s.i, " : "";
     const std::string inner = c.tag_latest_set() ? "SELECT k.version_id AS id FROM (" + c.tag_latest_versions() + ") k"
                               : !c.branch_set().empty()
                                   ? "SELECT k.version_id AS id FROM (" + c.branch_set() + ") k"
                                   : "SELECT w.id FROM " + t_("versions") + " w WHERE " + c.keep("w");
-    return "SELECT " + idx + "w.id FROM " + values_clause(g, p) + " CROSS JOIN LATERAL (" + inner + ") w";
+    return "SELECT s.i, w.id FROM " + values_clause(g, p) + " CROSS JOIN LATERAL (" + inner + ") w";
 }
 
 std::string KeepModel::kept_by_selector(SqlParams &p) const {
     std::string out;
-    for (const Shape &g : shapes_) out += (out.empty() ? "" : " UNION ALL ") + shape_set(g, p, true);
+    for (const Shape &g : shapes_) out += (out.empty() ? "" : " UNION ALL ") + shape_set(g, p);
     return out;
 }
 
@@ -314,12 +313,6 @@ std::vector<std::size_t> KeepModel::repeating_selectors() const {
         const Conditions c(g.form, row_vals, t_);
         if (c.tag_latest_set() || !c.branch_set().empty()) out.insert(out.end(), g.members.begin(), g.members.end());
     }
-    return out;
-}
-
-std::string KeepModel::kept_ids(SqlParams &p) const {
-    std::string out;
-    for (const Shape &g : shapes_) out += (out.empty() ? "" : " UNION ALL ") + shape_set(g, p, false);
     return out;
 }
 

@@ -53,8 +53,6 @@ public:
     const std::optional<std::string> &kept_from() const { return kept_from_; }
     // SELECT i, id: for each selector (its index in the list), the ids of the versions it keeps.
     std::string kept_by_selector(SqlParams &p) const;
-    // SELECT id: the versions kept by any selector (ids may repeat).
-    std::string kept_ids(SqlParams &p) const;
     // Indexes of the selectors whose set (kept_by_selector) can list a version twice: sets read from
     // branch_versions, branch_heads or tags (a version on two branches, holding two tags); sets read from
     // versions list each version once.
@@ -73,7 +71,8 @@ private:
     };
     std::string values_clause(const Shape &g, SqlParams &p) const;
     std::string shape_keep(const Shape &g, const std::string &v, SqlParams &p) const;
-    std::string shape_set(const Shape &g, SqlParams &p, bool with_index) const;
+    // SELECT i, id: the versions one shape's selectors keep, each with its selector's index.
+    std::string shape_set(const Shape &g, SqlParams &p) const;
     std::string excluded(SqlParams &p) const;
     bool small(const Selector &s) const;
 
