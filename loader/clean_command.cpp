@@ -114,10 +114,9 @@ CleanSummary run_clean(Connection &conn, const CleanRequest &r, const Logger &lo
         if (result.value("skipped", false)) {
             s.skipped = true;
             s.more = true;
-            const std::string reason = result.value("reason", std::string());
-            log.info(prefix + (reason == "another clean holds the clean lock"
+            log.info(prefix + (result.value("skip_cause", std::string()) == "clean_lock"
                                    ? std::string("Clean was not performed as a clean is already in progress")
-                                   : "Clean was not performed: " + reason),
+                                   : "Clean was not performed: " + result.value("reason", std::string())),
                      fields({}));
             return s;
         }

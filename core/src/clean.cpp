@@ -150,6 +150,7 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     if (ex.scalar("SELECT pg_try_advisory_xact_lock($1::bigint)", {std::to_string(locks::clean)}) != Value("t")) {
         o.notice("another clean is running; this pass was skipped");
         return json{{"skipped", true},
+                    {"skip_cause", "clean_lock"},
                     {"reason", "another clean holds the clean lock"},
                     {"dry_run", o.dry_run},
                     {"more", true}};
@@ -165,7 +166,8 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
                             "(DDL or LOCK TABLE in another session).",
                         "Run the dry run again when that session has finished; pg_locks shows who holds the lock.");
         o.notice("pactflow_clean: " + what + "; this pass was skipped");
-        return json{{"skipped", true}, {"reason", what}, {"dry_run", false}, {"more", true}};
+        return json{
+            {"skipped", true}, {"skip_cause", "table_lock"}, {"reason", what}, {"dry_run", false}, {"more", true}};
     }
     check_environments(ex, p.t, parsed.selectors);
     const Capture capture = read_capture(p);
@@ -270,7 +272,7 @@ UntilDoneSummary clean_until_done(const CleanOptions &o, const UntilDoneDriver &
             s.stopped = Stop::another_clean;
             s.more = true;
             s.last = r;
-            if (r.value("reason", "") != "another clean holds the clean lock") s.stopped = Stop::busy;
+            if (r.value("skip_cause", "") != "clean_lock") s.stopped = Stop::busy;
             break;
         }
         ++s.passes;

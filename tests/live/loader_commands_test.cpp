@@ -382,7 +382,11 @@ TEST(LoaderClean, ALockTimeoutDuringACleanIsACleanFailure) {
     auto r = live::loader(std::string("clean --dry-run ") + now_arg, "PGDATABASE=clean_exit_lock ");
     EXPECT_EQ(r.status, 8) << r.out;
     EXPECT_TRUE(contains(r.out, "dry run gave up: table public.tags is locked by another session")) << r.out;
-    // A real pass skips itself and says so; --until-done returns normally.
+    // A real pass skips itself and says why (skip_cause table_lock, not another clean running); --until-done
+    // returns normally.
+    r = live::loader(std::string("clean ") + now_arg, "PGDATABASE=clean_exit_lock ");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "Clean was not performed: table public.tags is locked by another session")) << r.out;
     r = live::loader(std::string("clean --until-done ") + now_arg, "PGDATABASE=clean_exit_lock ");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "busy")) << r.out;

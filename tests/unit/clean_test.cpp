@@ -170,9 +170,23 @@ TEST(CleanUntilDone, StopsAtMaxDurationAndWhenAnotherCleanRuns) {
     EXPECT_EQ(s.stopped, clean::Stop::time_spent);
 
     d.run_pass = [](const clean::CleanOptions &) {
-        return json{{"skipped", true}, {"reason", "another clean holds the clean lock"}, {"more", true}};
+        return json{{"skipped", true},
+                    {"skip_cause", "clean_lock"},
+                    {"reason", "another clean holds the clean lock"},
+                    {"more", true}};
     };
     s = clean::clean_until_done(o, d);
     EXPECT_EQ(s.passes, 0);
     EXPECT_EQ(s.stopped, clean::Stop::another_clean);
+
+    // Decided by skip_cause, not by the words of reason.
+    d.run_pass = [](const clean::CleanOptions &) {
+        return json{{"skipped", true},
+                    {"skip_cause", "table_lock"},
+                    {"reason", "another clean holds the clean lock"},
+                    {"more", true}};
+    };
+    s = clean::clean_until_done(o, d);
+    EXPECT_EQ(s.passes, 0);
+    EXPECT_EQ(s.stopped, clean::Stop::busy);
 }
