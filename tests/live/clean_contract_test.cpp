@@ -19,10 +19,9 @@ using json = nlohmann::json;
 
 namespace {
 
-const char *tpl = "clean_contract_tpl";
-
 // Generated broker data (bench/generate, small scale: about 10k versions over two years ending 2026-11-01),
-// made once per test run and copied for each test. PACTFLOW_CONTRACT_SCALE=medium (100k versions) and
+// made once per test process as a template of the test's own (each test its own name, so that ctest -j can run
+// them side by side) and copied for the test. PACTFLOW_CONTRACT_SCALE=medium (100k versions) and
 // PACTFLOW_CONTRACT_LIMIT=500 re-measure the issue's own table by hand; make test uses the defaults.
 const char *scale() {
     const char *s = std::getenv("PACTFLOW_CONTRACT_SCALE");
@@ -32,9 +31,9 @@ int limit_or(int fallback) {
     const char *s = std::getenv("PACTFLOW_CONTRACT_LIMIT");
     return s && *s ? std::atoi(s) : fallback;
 }
-void ensure_template() {
-    static bool made = false;
-    if (made) return;
+void ensure_template(const std::string &tpl) {
+    static std::set<std::string> made;
+    if (made.count(tpl)) return;
     live::fresh_database(tpl);
     ASSERT_EQ(live::loader(std::string("migrate --dbname dbname=") + tpl).status, 0);
     const std::string cmd = std::string(PACTFLOW_SOURCE_DIR) + "/bench/generate/run --scale " + scale() +
@@ -59,10 +58,10 @@ void ensure_template() {
               WHERE kept_heavy AND b.name = 'main'
     $$)");
     c.exec("VACUUM ANALYZE");
-    made = true;
+    made.insert(tpl);
 }
 
-std::string copy_of_template(const std::string &name) {
+std::string copy_of_template(const std::string &name, const std::string &tpl) {
     Connection admin("dbname=postgres");
     admin.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     admin.exec("CREATE DATABASE " + name + " TEMPLATE " + tpl);
@@ -82,8 +81,9 @@ struct Day {
 
 // Clean fully at D, then one pass on each later day; returns the table (and checks every pass).
 std::vector<Day> steady_state(const std::string &db, bool kept_heavy, int limit) {
-    ensure_template();
-    Connection c(copy_of_template(db));
+    const std::string tpl = db + "_tpl";
+    ensure_template(tpl);
+    Connection c(copy_of_template(db, tpl));
     const std::string selectors =
         kept_heavy ? R"([{"max_age":90},{"branch":true,"latest":true},{"tag":true,"latest":true},{"deployed":true},)"
                      R"({"released":true},{"latest":true},{"branch":"main"}])"
