@@ -269,10 +269,9 @@ UntilDoneSummary clean_until_done(const CleanOptions &o, const UntilDoneDriver &
         json r = d.run_pass(pass);
         pass.notice = [](const std::string &) {};  // the auto-added selectors are said once
         if (r.value("skipped", false)) {
-            s.stopped = Stop::another_clean;
+            s.stopped = r.value("skip_cause", "") == "clean_lock" ? Stop::another_clean : Stop::busy;
             s.more = true;
             s.last = r;
-            if (r.value("skip_cause", "") != "clean_lock") s.stopped = Stop::busy;
             break;
         }
         ++s.passes;
