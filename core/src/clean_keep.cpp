@@ -74,21 +74,17 @@ public:
         return join_and(parts);
     }
 
-    // The {"tag": true, "latest": true} set without other filters: the newest version_order of each tag group
-    // (hashed or read in index order, as the planner finds cheaper), then the tag rows holding it. An index skip
-    // scan, one descent per group, costs more once groups hold a few rows each.
+    // The {"tag": true, "latest": true} set without other filters: the tags ranked first by version_order in their
+    // (pacticipant, name) group (ties all kept, as a maximum and a join back would), read in one pass in index
+    // order; with the covering index of migration 20260302 the tags table itself is not read. An index skip scan,
+    // one descent per group, costs more once groups hold a few rows each.
     bool tag_latest_set() const {
         return s_.latest && s_.tag && s_.tag->any && !s_.branch && !s_.main_branch && !has_filters();
     }
     std::string tag_latest_versions() const {
-        const std::string tags = t_("tags");
-        return "SELECT t.version_id FROM (SELECT g.pacticipant_id, g.name, max(g.version_order) AS version_order "
-               "FROM " +
-               tags +
-               " g WHERE g.pacticipant_id IS NOT NULL AND g.version_order IS NOT NULL GROUP BY g.pacticipant_id, "
-               "g.name) g JOIN " +
-               tags +
-               " t ON t.pacticipant_id = g.pacticipant_id AND t.name = g.name AND t.version_order = g.version_order";
+        return "SELECT r.version_id FROM (SELECT t.version_id, rank() OVER (PARTITION BY t.pacticipant_id, t.name "
+               "ORDER BY t.version_order DESC) AS r FROM " +
+               t_("tags") + " t WHERE t.pacticipant_id IS NOT NULL AND t.version_order IS NOT NULL) r WHERE r.r = 1";
     }
 
     // {"branch": true} and {"branch": true, "latest": true} alone: the versions on any branch (the branch heads),

@@ -12,6 +12,9 @@ namespace {
 
 long long number(const Value &v) { return std::stoll(v.value_or("0")); }
 
+// The most selectors the dry run counts with one bit each in a bigint (the sign bit left alone).
+constexpr std::size_t mask_selectors = 63;
+
 // Version info of the Pact Broker's versionSummary: number, creation time, sorted tag names.
 const char *version_info_columns =
     "v.number, to_char(v.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
@@ -50,28 +53,42 @@ void add_dry_run_report(Pass &p, const KeepModel &keep, const Ids &versions_to_d
                         std::optional<long long> unkept_total, long long branches_to_delete, json &result) {
     Executor &ex = p.ex;
     const Tables &t = p.t;
-    // Per-selector distinct counts and the distinct total, each selector's set read once (materialized):
-    // sets read from versions are counted as they are, only the others hashed for their distinct ids. The total
-    // is all versions but the unkept ones when the search counted those (it looked at every row that can be
-    // unkept: the steady state), otherwise the distinct ids of all sets, hashed once.
+    // Per-selector distinct counts and the distinct total. Up to mask_selectors selectors: the (selector, id) pairs
+    // grouped once by id with a bit per selector, so one hash gives every count and the total. More selectors: each
+    // set read once (materialized), sets read from versions counted as they are, only the others hashed for their
+    // distinct ids, and the total (when the search did not count the unkept versions) from the distinct ids of all
+    // sets, hashed once more. Either way every count is exact.
     SqlParams sp;
     const std::string pairs = keep.kept_by_selector(sp);
-    Ids repeating;
-    for (std::size_t i : keep.repeating_selectors()) repeating.push_back(static_cast<long long>(i));
-    const std::string rep = sp.add(array_literal(repeating), "integer[]");
+    const std::size_t selectors = keep.selectors().size();
     std::map<long long, long long> by_selector;
     std::optional<long long> kept_union;
-    for (const Row &r :
-         ex.query("WITH k AS MATERIALIZED (" + pairs + ") SELECT k.i, count(*) FROM k WHERE k.i <> ALL(" + rep +
-                      ") GROUP BY k.i UNION ALL SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, "
-                      "k.id FROM k WHERE k.i = ANY(" +
-                      rep + ")) d GROUP BY d.i" +
-                      (unkept_total ? ""
-                                    : " UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id "
-                                      "FROM k) d"),
-                  sp.values())) {
-        if (r.at(0)) by_selector[number(r.at(0))] = number(r.at(1));
-        else kept_union = number(r.at(1));
+    if (selectors <= mask_selectors) {
+        std::string counts = "count(*)";
+        for (std::size_t i = 0; i < selectors; ++i)
+            counts += ", count(*) FILTER (WHERE x.m & " + std::to_string(1LL << i) + "::bigint <> 0)";
+        const auto rows = ex.query("SELECT " + counts + " FROM (SELECT bit_or(1::bigint << k.i) AS m FROM (" + pairs +
+                                       ") k GROUP BY k.id) x",
+                                   sp.values());
+        kept_union = number(rows.at(0).at(0));
+        for (std::size_t i = 0; i < selectors; ++i)
+            by_selector[static_cast<long long>(i)] = number(rows.at(0).at(i + 1));
+    } else {
+        Ids repeating;
+        for (std::size_t i : keep.repeating_selectors()) repeating.push_back(static_cast<long long>(i));
+        const std::string rep = sp.add(array_literal(repeating), "integer[]");
+        for (const Row &r :
+             ex.query("WITH k AS MATERIALIZED (" + pairs + ") SELECT k.i, count(*) FROM k WHERE k.i <> ALL(" + rep +
+                          ") GROUP BY k.i UNION ALL SELECT d.i, count(*) FROM (SELECT DISTINCT k.i, "
+                          "k.id FROM k WHERE k.i = ANY(" +
+                          rep + ")) d GROUP BY d.i" +
+                          (unkept_total ? ""
+                                        : " UNION ALL SELECT NULL, count(*) FROM (SELECT DISTINCT k.id "
+                                          "FROM k) d"),
+                      sp.values())) {
+            if (r.at(0)) by_selector[number(r.at(0))] = number(r.at(1));
+            else kept_union = number(r.at(1));
+        }
     }
     // Versions per pacticipant, counted in the (pacticipant_id, "order") index; their sum is the total.
     const std::string del = array_literal(versions_to_delete), info = info_columns(t);

@@ -117,29 +117,34 @@ BEGIN
     RETURN s;
 END $$;
 
--- Checks one selector set; returns its mismatches (none expected). The real passes run in a subtransaction
--- that is rolled back, so every set sees the same data.
+-- Checks one selector set; returns its mismatches (none expected). The dry run runs twice: with room for every
+-- unkept version (its search counts them) and with limit 1 (it does not: versionsToKeep is then the distinct ids
+-- of all kept sets). The real passes run in a subtransaction that is rolled back, so every set sees the same data.
 CREATE FUNCTION check_set(selectors jsonb, today date) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     clock timestamptz := today + time '12:00' AT TIME ZONE 'UTC';
-    dry jsonb; used jsonb; keep integer[]; unkept integer[]; n int; s jsonb; i int := 0; deleted integer[]; lim int;
+    dry jsonb; used jsonb; keep integer[]; unkept integer[]; n int; s jsonb; i int; deleted integer[]; lim int;
 BEGIN
     dry := pactflow_clean(selectors, 100000, dry_run => true, now => clock);
     used := (dry -> 'selectors') || (dry -> 'auto_added_selectors');
     SELECT coalesce(array_agg(DISTINCT k), '{}') INTO keep FROM jsonb_array_elements(used) e(s), LATERAL ref_selector(e.s, today) k;
     SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO unkept FROM versions WHERE id <> ALL (keep);
-    IF (dry #>> '{counts,versionsToKeep}')::int <> cardinality(keep) THEN
-        RETURN NEXT format('%s: versionsToKeep %s, reference %s', selectors, dry #>> '{counts,versionsToKeep}', cardinality(keep));
-    END IF;
-    IF (dry #>> '{counts,versionsToDelete}')::int <> cardinality(unkept) THEN
-        RETURN NEXT format('%s: versionsToDelete %s, reference %s', selectors, dry #>> '{counts,versionsToDelete}', cardinality(unkept));
-    END IF;
-    FOR s IN SELECT value FROM jsonb_array_elements(dry #> '{counts,versionsToKeepBySelector}') LOOP
-        SELECT count(DISTINCT k) INTO n FROM ref_selector(used -> i, today) k;
-        IF (s ->> 'count')::int <> n THEN
-            RETURN NEXT format('%s: selector %s counts %s, reference %s', selectors, used -> i, s ->> 'count', n);
+    FOREACH lim IN ARRAY ARRAY[100000, 1] LOOP
+        IF lim <> 100000 THEN dry := pactflow_clean(selectors, lim, dry_run => true, now => clock); END IF;
+        IF (dry #>> '{counts,versionsToKeep}')::int <> cardinality(keep) THEN
+            RETURN NEXT format('%s: limit %s: versionsToKeep %s, reference %s', selectors, lim, dry #>> '{counts,versionsToKeep}', cardinality(keep));
         END IF;
-        i := i + 1;
+        IF (dry #>> '{counts,versionsToDelete}')::int <> least(lim, cardinality(unkept)) THEN
+            RETURN NEXT format('%s: limit %s: versionsToDelete %s, reference %s', selectors, lim, dry #>> '{counts,versionsToDelete}', least(lim, cardinality(unkept)));
+        END IF;
+        i := 0;
+        FOR s IN SELECT value FROM jsonb_array_elements(dry #> '{counts,versionsToKeepBySelector}') LOOP
+            SELECT count(DISTINCT k) INTO n FROM ref_selector(used -> i, today) k;
+            IF (s ->> 'count')::int <> n THEN
+                RETURN NEXT format('%s: limit %s: selector %s counts %s, reference %s', selectors, lim, used -> i, s ->> 'count', n);
+            END IF;
+            i := i + 1;
+        END LOOP;
     END LOOP;
     -- A real pass with room for everything deletes exactly the unkept versions; one with limit 3 the oldest 3.
     FOREACH lim IN ARRAY ARRAY[100000, 3] LOOP
@@ -158,11 +163,20 @@ BEGIN
     END LOOP;
 END $$;
 
--- 150 random sets of 1 to 4 selectors, on three days (the max_age boundary moves).
+-- 150 random sets of 1 to 4 selectors, on three days (the max_age boundary moves); then six large sets around
+-- 63 selectors, where the dry run stops counting with one bit per selector and counts each set on its own.
 CREATE TEMP TABLE sets AS
 SELECT n, (SELECT jsonb_agg(rand_selector()) FROM generate_series(1, 1 + (n * 7919) % 4) WHERE n > 0) AS selectors,
        (ARRAY[date '2026-06-01', date '2026-06-15', date '2026-09-01'])[1 + n % 3] AS today
-FROM generate_series(1, 150) n;
+FROM generate_series(1, 150) n
+UNION ALL
+SELECT 150 + n, (SELECT jsonb_agg(rand_selector()) FROM generate_series(1, size) WHERE n > 0),
+       (ARRAY[date '2026-06-01', date '2026-06-15', date '2026-09-01'])[1 + n % 3]
+FROM unnest(ARRAY[61, 62, 63, 64, 65, 90]) WITH ORDINALITY AS l(size, n);
+-- The number of selectors each large set's dry run counts (with the ones it adds itself).
+SELECT n, jsonb_array_length(d -> 'selectors') + jsonb_array_length(d -> 'auto_added_selectors') AS counted
+FROM sets, LATERAL (SELECT pactflow_clean(selectors, dry_run => true, now => today + time '12:00' AT TIME ZONE 'UTC') AS d) x
+WHERE n > 150 ORDER BY n;
 -- Coverage: how often each property occurs.
 SELECT key, count(*) FROM sets, jsonb_array_elements(selectors) e(s), jsonb_object_keys(e.s) key GROUP BY key ORDER BY key;
 CREATE TEMP TABLE mismatches AS SELECT n, m FROM sets, LATERAL check_set(selectors, today) m;
