@@ -123,6 +123,13 @@ json merge(pactflow::Executor &ex, const std::vector<std::string> &schemas, bool
                                merge::extract_sql(t, s.src, pactflow::quote_ident(schema), s.delta ? &d : nullptr));
     };
     for (const auto &s : sources) stage(s);
+    // The broker's writers wait until the merge ends, as they do for the loader's: nothing is published between what
+    // this run reads of the target and what it writes, and nobody draws from the tables' id sequences meanwhile (a
+    // dry run sets them back). Readers go on.
+    std::string lock_list;
+    for (const auto &t : merge::written_tables())
+        lock_list += (lock_list.empty() ? "" : ", ") + pactflow::quote_ident(app) + "." + t;
+    ex.query("LOCK TABLE " + lock_list + " IN SHARE ROW EXCLUSIVE MODE");
     std::set<int> incomplete;
     for (const auto &m : engine.missing_references()) incomplete.insert(m.src);
     for (auto &s : sources)

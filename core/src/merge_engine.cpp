@@ -148,7 +148,7 @@ void Engine::run_steps(const std::string &file, json &counts) {
         if (s.kind != "step") continue;
         const std::size_t sp = s.name.find(' ');
         const std::string table = s.name.substr(0, sp), action = sp == std::string::npos ? "" : s.name.substr(sp + 1);
-        const std::string sql = expand(s.sql, app_);
+        const std::string sql = expand(s.sql, app_, seq_stand_ins_);
         const std::vector<std::string> unique_builds = action == "insert" && deferrable_.count(table)
                                                            ? drop_unique_indexes_if_empty(table)
                                                            : std::vector<std::string>();
@@ -202,8 +202,10 @@ json Engine::apply(const Options &o) {
         rebuild = drop_secondary_indexes();
         deferrable_ = unique_index_deferrable_tables();
     }
+    const std::vector<std::string> set_back = o.dry_run ? keep_sequences_for_dry_run() : std::vector<std::string>();
     run_steps("apply", counts);
     deferrable_.clear();
+    seq_stand_ins_.clear();
     if (!rebuild.empty()) {
         timed("indexes built again", [&] {
             for (const auto &sql : rebuild) ex_.run_script(sql);
@@ -232,7 +234,53 @@ json Engine::apply(const Options &o) {
     // pass afterwards planned for empty tables (26-27.5 s instead of about 1 s, bench/RESULTS.md "Merging brokers").
     if (o.rebuild_indexes && !o.dry_run)
         timed("statistics gathered", [&] { ex_.run_script("ANALYZE " + written_table_list(", ", true)); });
+    for (const auto &sql : set_back) ex_.query(sql);
     return counts;
+}
+
+// A dry run is rolled back, but the values it draws from sequences are not (nextval is never undone), and each dry
+// run would leave a gap as large as the merge in every id. So a dry run draws from temporary copies of the two
+// sequences the broker draws from itself (version_order_sequence, verification_number_sequence: apply.sql's
+// @seq: placeholders), and sets the id sequences of the written tables back at the end: nobody else draws from
+// those meanwhile, because both callers hold the written tables locked against the broker's writers. Sequences the
+// role may not read (or set) are drawn from as by a real run.
+std::vector<std::string> Engine::keep_sequences_for_dry_run() {
+    std::set<std::string> named;
+    for (const auto &s : sections("apply"))
+        for (const auto &n : seq_placeholders(s.sql)) named.insert(n);
+    for (const auto &name : named) {
+        const std::string real = app_ + "." + quote_ident(name), copy = "pg_temp." + quote_ident("m_dry_" + name);
+        const auto def = ex_.query(
+            "SELECT pg_catalog.format('CREATE TEMP SEQUENCE %s AS %s INCREMENT %s MINVALUE %s MAXVALUE %s START %s', "
+            "$2::text, pg_catalog.format_type(seqtypid, NULL), seqincrement, seqmin, seqmax, seqstart) "
+            "FROM pg_catalog.pg_sequence WHERE seqrelid = $1::pg_catalog.regclass "
+            "  AND pg_catalog.has_sequence_privilege(seqrelid, 'SELECT')",
+            {real, copy});
+        if (def.empty()) continue;  // the role may not read it: the dry run draws from it as a real run
+        ex_.run_script(*def[0][0]);
+        ex_.query("SELECT pg_catalog.setval($1::pg_catalog.regclass, last_value, is_called) FROM " + real, {copy});
+        seq_stand_ins_[name] = copy;
+    }
+    std::vector<std::string> set_back;
+    const auto ids = ex_.query(
+        "SELECT pg_catalog.format('%I.%I', sn.nspname, s.relname) FROM pg_catalog.pg_depend d "
+        "JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+        "JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace "
+        "JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
+        "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+        "  AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i') "
+        "  AND t.relnamespace = $1::pg_catalog.regnamespace "
+        "  AND t.relname = ANY (pg_catalog.string_to_array($2, ',')) "
+        "  AND CASE WHEN s.relkind = 'S' THEN pg_catalog.has_sequence_privilege(s.oid, 'SELECT') "  // others raise
+        "      AND pg_catalog.has_sequence_privilege(s.oid, 'UPDATE') END "
+        "ORDER BY 1",
+        {app_, written_table_list(",", false)});
+    for (const auto &r : ids)
+        set_back.push_back(*ex_.scalar("SELECT pg_catalog.format('SELECT pg_catalog.setval(%L::pg_catalog.regclass, "
+                                       "%s, %L)', $1::text, last_value, is_called) FROM " +
+                                           *r[0],
+                                       {*r[0]}));
+    return set_back;
 }
 
 // The written tables, joined by `separator`, each qualified by the application schema (`qualified`) or bare.

@@ -80,9 +80,12 @@ const char *file_text(const std::string &file) {
 }
 }  // namespace
 
-std::string expand(const std::string &sql, const std::string &quoted_app_schema) {
+std::string expand(const std::string &sql, const std::string &quoted_app_schema,
+                   const std::map<std::string, std::string> &seq_stand_ins) {
     return substitute(sql, [&](const std::string &name, const std::string &arg, std::string &out) {
         if (name == "app" && arg.empty()) out = quoted_app_schema;
+        else if (name == "seq" && !arg.empty() && seq_stand_ins.count(arg))
+            out = literal(seq_stand_ins.at(arg)) + "::pg_catalog.regclass";
         else if (name == "seq" && !arg.empty()) out = literal(quoted_app_schema + "." + arg) + "::pg_catalog.regclass";
         else if (name == "serial" && !arg.empty())
             out = "(SELECT pg_catalog.pg_get_serial_sequence(" + literal(quoted_app_schema + "." + arg) +
@@ -91,6 +94,15 @@ std::string expand(const std::string &sql, const std::string &quoted_app_schema)
         else return false;
         return true;
     });
+}
+
+std::set<std::string> seq_placeholders(const std::string &sql) {
+    std::set<std::string> names;
+    substitute(sql, [&](const std::string &name, const std::string &arg, std::string &) {
+        if (name == "seq" && !arg.empty()) names.insert(arg);
+        return false;
+    });
+    return names;
 }
 
 std::vector<Section> sections(const std::string &file) {

@@ -105,6 +105,15 @@ std::string whole_tables(Connection &c) {
 TEST(MergeGenerated, DryRunListsEachConflictWithEveryValueAndTheRule) {
     Three t = three("mg_dry");
     auto r = merge(t.target, t.sources, "--dry-run");
+    // The dry run migrated the empty target (committed) and drew no sequence value (nextval is never rolled back):
+    // the first real run's ids start at 1.
+    const std::string sequences_before = [&] {
+        Connection c(t.target);
+        return broker_sequences(c);
+    }();
+    EXPECT_TRUE(contains(sequences_before, "versions_id_seq=-, ")) << sequences_before;
+    EXPECT_TRUE(contains(sequences_before, "version_order_sequence=-, ")) << sequences_before;
+    EXPECT_TRUE(contains(sequences_before, "verifications_id_seq=-, ")) << sequences_before;
     EXPECT_EQ(r.status, 10) << r.out;
     EXPECT_TRUE(contains(r.out, "[DRY RUN]")) << r.out;
     EXPECT_TRUE(contains(r.out, "pacticipant_main_branch ")) << r.out;
@@ -124,6 +133,7 @@ TEST(MergeGenerated, DryRunListsEachConflictWithEveryValueAndTheRule) {
     EXPECT_GT(j["counts"]["versions"]["inserted"].get<long long>(), 5000);
     Connection c(t.target);
     EXPECT_EQ(count(c, "SELECT count(*) FROM versions"), 0);
+    EXPECT_EQ(broker_sequences(c), sequences_before);
     EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_runs"), 0);
     EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_sources"), 0);
 }
@@ -268,6 +278,13 @@ TEST(MergeGenerated, AnIncrementalRunBringsExactlyTheNewPublications) {
            "WHERE pp.id = (SELECT max(p2.id) FROM pact_publications p2 JOIN verifications ve ON ve.pact_version_id = "
            "p2.pact_version_id WHERE ve.id = " +
            *old[0][2] + ")");
+    // A dry run first, into a target that holds the first run's rows: it would write, and draws no sequence value.
+    Connection tc(t.target);
+    const std::string sequences_before = broker_sequences(tc);
+    auto dry = merge(t.target, t.sources, "--dry-run --json");
+    ASSERT_EQ(dry.status, 0) << dry.out;
+    EXPECT_EQ(report(dry)["counts"]["versions"]["inserted"], 2) << dry.out;
+    EXPECT_EQ(broker_sequences(tc), sequences_before);
     auto r = merge(t.target, t.sources, "--json");
     ASSERT_EQ(r.status, 0) << r.out;
     json j = report(r);
@@ -322,13 +339,14 @@ TEST(MergeGenerated, AnEmptyTargetsIndexesComeBackAsTheyWere) {
     c.exec("COMMENT ON INDEX dba_versions_by_number IS 'the DBA''s own unique one'");
     c.exec("COMMENT ON INDEX triggered_webhooks_uuid IS 'one per uuid'");
     const auto before = indexes(c);
-    // A dry run gathers no statistics (ANALYZE would write pg_class in place, kept by the rollback). In a database
-    // of its own: its nextval() calls are not rolled back, and the ids of two targets are compared below.
-    const std::string dry_target = broker_database("mg_index_dry");
-    json dry = report(merge(dry_target, t.sources, "--prefer 1 --dry-run --json"));
+    // A dry run first, into the same target: it gathers no statistics (ANALYZE would write pg_class in place, kept by
+    // the rollback), leaves the indexes as they were, and draws no sequence value (the ids of two targets are
+    // compared below).
+    json dry = report(merge(t.target, t.sources, "--prefer 1 --dry-run --json"));
     ASSERT_EQ(dry["secondary_indexes"], "built after the rows (empty target)") << dry.dump();
     EXPECT_FALSE(dry["steps_ms"].contains("statistics gathered")) << dry.dump();
-    EXPECT_EQ(Connection(dry_target).scalar(analyzed), pactflow::Value("tags 0, verifications 0, versions 0"));
+    EXPECT_EQ(c.scalar(analyzed), pactflow::Value("tags 0, verifications 0, versions 0"));
+    EXPECT_EQ(indexes(c), before);
     json j = report(merge(t.target, t.sources, "--prefer 1 --json"));
     ASSERT_EQ(j["outcome"], "merged") << j.dump();
     EXPECT_EQ(j["secondary_indexes"], "built after the rows (empty target)") << j.dump();

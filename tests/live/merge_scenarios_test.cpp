@@ -492,13 +492,16 @@ TEST(MergeScenarios, TheSqlFunctionMergesSchemasOfTheSameDatabase) {
         base_fixture(b, q == "broker_eu" ? "1.0.0" : "2.0.0");
         if (q == "broker_us") b.conn().exec("UPDATE pacticipants SET main_branch = 'develop' WHERE name = 'Foo'");
     }
-    // Dry run: the report, and nothing left behind (not even its temporary tables).
+    // Dry run: the report, and nothing left behind (not even its temporary tables or a sequence value).
+    const std::string sequences_before = broker_sequences(t);
     json dry = json::parse(*t.scalar("SELECT pactflow_merge(ARRAY['broker_eu', 'broker_us'], dry_run => true)::text"));
     EXPECT_EQ(dry["refused"], 1) << dry.dump();
     EXPECT_EQ(dry["conflict_list"][0]["kind"], "pacticipant_main_branch");
     EXPECT_EQ(dry["counts"]["versions"]["inserted"], 3);
     EXPECT_EQ(count(t, "SELECT count(*) FROM public.versions"), 0);
     EXPECT_EQ(count(t, "SELECT count(*) FROM pg_class WHERE relname = 'm_versions' AND relpersistence = 't'"), 0);
+    EXPECT_EQ(count(t, "SELECT count(*) FROM pg_class WHERE relname LIKE 'm_dry_%' AND relpersistence = 't'"), 0);
+    EXPECT_EQ(broker_sequences(t), sequences_before);
     try {
         t.query("SELECT pactflow_merge(ARRAY['broker_eu', 'broker_us'])");
         ADD_FAILURE() << "a refused conflict must raise";

@@ -7,6 +7,14 @@ namespace merge_test {
 
 long long count(Connection &c, const std::string &sql) { return std::stoll(c.scalar(sql).value_or("-1")); }
 
+std::string broker_sequences(Connection &c) {
+    return c
+        .scalar("SELECT string_agg(c.relname || '=' || coalesce(pg_sequence_last_value(c.oid)::text, '-'), ', ' "
+                "ORDER BY c.relname) FROM pg_class c WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace "
+                "AND c.relname NOT LIKE 'pactflow%'")
+        .value_or("");
+}
+
 std::string broker_database(const std::string &name) {
     std::string db = live::fresh_database(name);
     auto r = live::loader("migrate --dbname '" + db + "'");

@@ -15,6 +15,10 @@ using pactflow::loader::Connection;
 
 long long count(Connection &c, const std::string &sql);
 
+// Where each of the broker's sequences stands ("name=last value" or "name=-" before its first value; the public
+// schema's sequences but our own pactflow_* bookkeeping): a dry run leaves every one as it was.
+std::string broker_sequences(Connection &c);
+
 // A migrated, empty broker database (dropped first if it exists); returns its conninfo ("dbname=NAME").
 std::string broker_database(const std::string &name);
 

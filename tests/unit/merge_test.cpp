@@ -111,6 +111,19 @@ TEST(MergeSql, ExpandQualifiesWithTheApplicationSchema) {
     EXPECT_EQ(expand("SELECT 'a@b c@d'", "\"public\""), "SELECT 'a@b c@d'");
 }
 
+// A dry run draws from temporary copies of the @seq: sequences: every one apply.sql names is found, and replaced.
+TEST(MergeSql, ADryRunsSequenceStandInsReplaceTheNamedSequences) {
+    std::set<std::string> named;
+    for (const auto &s : sections("apply"))
+        for (const auto &n : seq_placeholders(s.sql)) named.insert(n);
+    EXPECT_EQ(named, (std::set<std::string>{"verification_number_sequence", "version_order_sequence"}));
+    const std::string sql = "SELECT nextval(@seq:version_order_sequence@), nextval(@seq:other@), @serial:tags@";
+    const std::string out = expand(sql, "\"public\"", {{"version_order_sequence", "pg_temp.\"m_dry_x\""}});
+    EXPECT_NE(out.find("nextval('pg_temp.\"m_dry_x\"'::pg_catalog.regclass)"), std::string::npos) << out;
+    EXPECT_NE(out.find("nextval('\"public\".other'::pg_catalog.regclass)"), std::string::npos) << out;
+    EXPECT_NE(out.find("pg_get_serial_sequence('\"public\".tags', 'id')"), std::string::npos) << out;
+}
+
 TEST(MergeSql, EveryEngineStatementIsQualified) {
     // Application tables are reached through @app@ only: no statement names the public schema or relies on the
     // caller's search_path for a broker table.

@@ -133,6 +133,9 @@ private:
     std::vector<std::string> drop_indexes(const std::string &tables, bool unique);  // returns the builds
     std::set<std::string> unique_index_deferrable_tables();
     std::vector<std::string> drop_unique_indexes_if_empty(const std::string &table);  // returns the builds
+    // A dry run's sequences: stand-ins for the @seq: sequences (seq_stand_ins_); returns the statements that set
+    // the id sequences of the written tables back to where they are now.
+    std::vector<std::string> keep_sequences_for_dry_run();
 
     Executor &ex_;
     std::string app_;  // quoted
@@ -140,11 +143,17 @@ private:
     nlohmann::json timings_ = nlohmann::json::object();
     // Tables whose unique indexes wait while their insert step runs (rebuild_indexes).
     std::set<std::string> deferrable_;
+    // A dry run's temporary copies of the sequences the broker draws from itself (see apply()).
+    std::map<std::string, std::string> seq_stand_ins_;
 };
 
 // Text substitution of the engine's placeholders (exposed for tests): @app@, @seq:NAME@, @serial:TABLE@ (the
-// sequence of TABLE.id), @vkey:v,c,p,pv,pvv@.
-std::string expand(const std::string &sql, const std::string &quoted_app_schema);
+// sequence of TABLE.id), @vkey:v,c,p,pv,pvv@. `seq_stand_ins` maps a NAME of @seq:NAME@ to the (qualified) sequence
+// drawn from instead (a dry run's temporary copies).
+std::string expand(const std::string &sql, const std::string &quoted_app_schema,
+                   const std::map<std::string, std::string> &seq_stand_ins = {});
+// The NAMEs of the @seq:NAME@ placeholders in `sql`.
+std::set<std::string> seq_placeholders(const std::string &sql);
 // The named sections of an embedded sql/merge file ("-- @section NAME", "-- @step ...", "-- @query NAME").
 struct Section {
     std::string kind;  // section, step, query, table
