@@ -195,11 +195,15 @@ json clean_pass(Executor &ex, const CleanOptions &in) {
     KeepModel keep(parsed.selectors, o.now, p.t);
     if (o.dry_run) keep.exclude_branches(stale);
     Ids touched;
-    // A dry run searches every version: its report counts them all.
+    // A dry run finds the versions a pass would delete the way the pass does (past the recorded frontier, and the
+    // change set); its counts come from the kept sets (add_dry_run_report). Except when it would delete stale
+    // branches: it only treats them as deleted, so no trigger records the versions their heads stop keeping, and it
+    // searches every version.
     const Category versions_c = versions_category(p, keep, touched);
     CategoryOutcome versions =
-        o.dry_run ? run_category(p, versions_c)
-                  : run_tracked_category(p, versions_c, version_tracking(p, capture, parsed.selectors), 'k', {});
+        o.dry_run && !stale.empty()
+            ? run_category(p, versions_c)
+            : run_tracked_category(p, versions_c, version_tracking(p, capture, parsed.selectors), 'k', {});
     account("versions", versions);
     account("overwritten_pact_publications",
             run_tracked_category(p, overwritten_pact_publications_category(p, touched), capture, 'p', {}));

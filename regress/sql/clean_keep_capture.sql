@@ -5,7 +5,8 @@
 -- deployment replaced, a release whose support ends, a tag deleted, a branch membership deleted, a main branch
 -- renamed, a pacticipant renamed, a max_age boundary passing, an insert still in flight when a pass walked past its
 -- id), what makes a pass start over (other selectors, a TRUNCATE, a trigger disabled), a control (the same change with
--- its change rows removed is missed: the record is what finds it), then random traffic checked pass by pass.
+-- its change rows removed is missed: the record is what finds it), then random traffic checked pass by pass. A dry run
+-- before each pass finds the versions the same way and must say what the pass then deletes.
 -- "Unkept" comes from an SQL statement of the keep set written here, independently of the clean. (How clean files
 -- run: see clean_incremental.sql.)
 SET client_min_messages = warning;
@@ -54,20 +55,32 @@ CREATE FUNCTION ref_kept(now timestamptz) RETURNS TABLE (id int) LANGUAGE sql ST
     UNION SELECT t.version_id FROM tags t JOIN pacticipants p ON p.id = t.pacticipant_id AND p.name = 'Ren' WHERE t.name = 'rc'
 $$;
 -- One pass with limit 2: how many versions were unkept before it, how many it deleted, whether those were exactly
--- the oldest min(2, unkept), and whether it had a record of its last pass to start from.
-CREATE FUNCTION checked_pass(now timestamptz) RETURNS TABLE (unkept bigint, deleted bigint, exact boolean, recorded boolean)
+-- the oldest min(2, unkept), whether it had a record of its last pass to start from, and whether a dry run just
+-- before it said so (per pacticipant: how many, the first and the last number; and the unkept count).
+CREATE FUNCTION checked_pass(now timestamptz)
+RETURNS TABLE (unkept bigint, deleted bigint, exact boolean, recorded boolean, dry_same boolean)
 LANGUAGE plpgsql AS $$
-DECLARE r jsonb; had boolean;
+DECLARE r jsonb; d jsonb; had boolean;
 BEGIN
     CREATE TEMP TABLE before_pass ON COMMIT DROP AS
-        SELECT v.id FROM versions v WHERE v.id NOT IN (SELECT k.id FROM ref_kept(now) k);
+        SELECT v.id, p.name, v.number FROM versions v JOIN pacticipants p ON p.id = v.pacticipant_id
+        WHERE v.id NOT IN (SELECT k.id FROM ref_kept(now) k);
     had := EXISTS (SELECT 1 FROM pactflow.clean_frontier WHERE category = 'versions' AND next_id > 0);
+    d := pactflow_clean(sel(), 2, dry_run => true, now => now);
     r := pactflow_clean(sel(), 2, now => now);
     IF NOT (r -> 'change_capture')::boolean THEN RAISE EXCEPTION 'capture is off'; END IF;
     RETURN QUERY
-    SELECT count(b.id), count(b.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.id = b.id)),
-           coalesce(array_agg(b.id ORDER BY b.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.id = b.id)), '{}')
-           = coalesce((array_agg(b.id ORDER BY b.id))[1:2], '{}'), had
+    WITH gone AS (SELECT b.* FROM before_pass b WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.id = b.id))
+    SELECT count(b.id), (SELECT count(*) FROM gone),
+           (SELECT coalesce(array_agg(g.id ORDER BY g.id), '{}') FROM gone g)
+           = coalesce((array_agg(b.id ORDER BY b.id))[1:2], '{}'), had,
+           (d -> 'counts' ->> 'versionsNotToKeep')::bigint = count(b.id)
+           AND (SELECT coalesce(jsonb_object_agg(s.key, jsonb_build_array((s.value -> 'toDelete' ->> 'count')::int,
+                    s.value -> 'toDelete' -> 'fromVersion' ->> 'number', s.value -> 'toDelete' -> 'toVersion' ->> 'number')), '{}')
+                FROM jsonb_each(d -> 'versionSummary') s WHERE (s.value -> 'toDelete' ->> 'count')::int > 0)
+             = (SELECT coalesce(jsonb_object_agg(x.name, jsonb_build_array(x.n, x.first, x.last)), '{}')
+                FROM (SELECT g.name, count(*)::int AS n, (array_agg(g.number ORDER BY g.id))[1] AS first,
+                             (array_agg(g.number ORDER BY g.id DESC))[1] AS last FROM gone g GROUP BY g.name) x)
     FROM before_pass b;
     DROP TABLE before_pass;
 END $$;
@@ -169,7 +182,7 @@ ALTER TABLE tags ENABLE TRIGGER pactflow_keep_delete;
 -- Random traffic between passes: new versions on branches and with tags, tags and branch memberships deleted,
 -- deployments, undeployments, releases and their end of support, at moving times; every pass checked.
 SELECT setseed(0.31);
-CREATE TEMP TABLE results (step int, unkept bigint, deleted bigint, exact boolean, recorded boolean);
+CREATE TEMP TABLE results (step int, unkept bigint, deleted bigint, exact boolean, recorded boolean, dry_same boolean);
 DO $$
 DECLARE t numeric := 0; n int := 13; p text; v text; x text;
 BEGIN
@@ -209,7 +222,8 @@ BEGIN
     END LOOP;
 END $$;
 SELECT count(*) AS passes, count(*) FILTER (WHERE recorded) AS from_the_record, sum(unkept) AS unkept_before,
-       sum(deleted) AS deleted, count(*) FILTER (WHERE NOT exact) AS inexact
+       sum(deleted) AS deleted, count(*) FILTER (WHERE NOT exact) AS inexact,
+       count(*) FILTER (WHERE NOT dry_same) AS dry_run_differs
 FROM results;
 SELECT dblink_disconnect('other');
 

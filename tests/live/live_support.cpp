@@ -44,4 +44,10 @@ bool contains(const std::string &haystack, const std::string &needle) {
     return haystack.find(needle) != std::string::npos;
 }
 
+long long advisory_locks_here(pactflow::loader::Connection &c) {
+    return std::stoll(c.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                               "(SELECT oid FROM pg_database WHERE datname = current_database())")
+                          .value_or("-1"));
+}
+
 }  // namespace live

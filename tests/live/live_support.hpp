@@ -28,4 +28,7 @@ std::string fresh_database(const std::string &name);
 
 bool contains(const std::string &haystack, const std::string &needle);
 
+// Advisory locks held in the database `c` is connected to (other tests' databases may hold theirs under ctest -j).
+long long advisory_locks_here(pactflow::loader::Connection &c);
+
 }  // namespace live

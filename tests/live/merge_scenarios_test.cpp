@@ -516,6 +516,24 @@ TEST(MergeScenarios, TheSqlFunctionMergesSchemasOfTheSameDatabase) {
               (std::multiset<std::string>{"Foo|1.0.0|Bar|sha-1.0.0|b1|true", "Foo|2.0.0|Bar|sha-2.0.0|b1|true"}));
     json again = json::parse(*t.scalar("SELECT pactflow_merge(ARRAY['broker_eu', 'broker_us'])::text"));
     EXPECT_EQ(written(again), 0) << again.dump();
+    // The broker's writers wait while a merge runs, its readers do not: the transaction that merged holds the lock
+    // until it ends; a dry run only while it runs.
+    Connection w(target);
+    w.exec("SET lock_timeout = '200ms'");
+    const std::string write = "UPDATE public.pacticipants SET updated_at = updated_at WHERE name = 'Foo'";
+    t.exec("BEGIN");
+    t.query("SELECT pactflow_merge(ARRAY['broker_eu', 'broker_us'], dry_run => true)");
+    EXPECT_NO_THROW(w.exec(write));
+    t.query("SELECT pactflow_merge(ARRAY['broker_eu', 'broker_us'])");
+    EXPECT_EQ(single(w, "SELECT count(*) FROM public.versions"), "3");
+    try {
+        w.exec(write);
+        ADD_FAILURE() << "a writer must wait for the merging transaction";
+    } catch (const pactflow::Error &e) {
+        EXPECT_EQ(e.sqlstate(), "55P03");
+    }
+    t.exec("COMMIT");
+    EXPECT_NO_THROW(w.exec(write));
     EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
     EXPECT_EQ(single(t,
                      "SELECT has_function_privilege('public', 'pactflow_merge(text[], boolean, text, jsonb, boolean)', "
