@@ -63,16 +63,12 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want, s
         const std::string lim = sp.add(std::to_string(n), "bigint");
         if (tail) {
             // Counting every row that qualifies costs next to nothing here: the sort reads them all anyway.
-            Value was;
-            if (c.merge_tail) {
-                was = p.ex.scalar("SELECT pg_catalog.current_setting('enable_hashjoin')");
-                p.ex.query("SELECT pg_catalog.set_config('enable_hashjoin', 'off', true)");
-            }
-            auto rows = p.ex.query("SELECT x.id" + std::string(total ? ", count(*) OVER ()" : "") + " FROM " + c.table +
-                                       " x WHERE " + range + " AND " + cond + " ORDER BY x.id + 0 LIMIT " + lim,
-                                   sp.values());
-            if (c.merge_tail)
-                p.ex.query("SELECT pg_catalog.set_config('enable_hashjoin', $1, true)", {was.value_or("on")});
+            auto tail_rows = [&] {
+                return p.ex.query("SELECT x.id" + std::string(total ? ", count(*) OVER ()" : "") + " FROM " + c.table +
+                                      " x WHERE " + range + " AND " + cond + " ORDER BY x.id + 0 LIMIT " + lim,
+                                  sp.values());
+            };
+            auto rows = c.merge_tail ? with_setting(p.ex, "enable_hashjoin", "off", tail_rows) : tail_rows();
             if (total && !rows.empty()) tail_count = std::stoll(rows.front().at(1).value_or("0"));
             return column_ids(rows);
         }

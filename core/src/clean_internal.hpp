@@ -27,6 +27,17 @@ std::string row_test(const std::string &cond);
 Ids parse_array(const std::string &text);  // "{1,2,3}"
 Ids column_ids(const std::vector<Row> &rows);
 
+// The planner's setting `name` (enable_seqscan, enable_sort, ...) set to `value` for this transaction while f runs,
+// then put back as it was: for one statement whose best plan the planner does not find on its own.
+template <typename F>
+auto with_setting(Executor &ex, const std::string &name, const std::string &value, F &&f) {
+    const Value was = ex.scalar("SELECT pg_catalog.current_setting($1)", {name});
+    ex.query("SELECT pg_catalog.set_config($1, $2, true)", {name, value});
+    auto out = f();
+    ex.query("SELECT pg_catalog.set_config($1, $2, true)", {name, was.value_or("on")});
+    return out;
+}
+
 // What a pass is doing, shared by its categories.
 struct Pass {
     Executor &ex;

@@ -39,11 +39,7 @@ constexpr long long capture_triggers = 18, keep_triggers = 26;
 // reads the whole heap instead of the few live index pages of one kind: a cost that follows the largest change
 // set ever seen, not the one at hand. Statements that read it by kind therefore go through the index.
 std::vector<Row> by_kind(Pass &p, const std::string &sql, const Params &params) {
-    const Value was = p.ex.scalar("SELECT pg_catalog.current_setting('enable_seqscan')");
-    p.ex.query("SELECT pg_catalog.set_config('enable_seqscan', 'off', true)");
-    auto rows = p.ex.query(sql, params);
-    p.ex.query("SELECT pg_catalog.set_config('enable_seqscan', $1, true)", {was.value_or("on")});
-    return rows;
+    return with_setting(p.ex, "enable_seqscan", "off", [&] { return p.ex.query(sql, params); });
 }
 
 // Candidates of a tracked category: the change set's rows that qualify, merged with the search of the rows
