@@ -42,12 +42,15 @@ std::vector<Row> by_kind(Pass &p, const std::string &sql, const Params &params) 
     return with_setting(p.ex, "enable_seqscan", "off", [&] { return p.ex.query(sql, params); });
 }
 
-// Candidates of a tracked category: the change set's rows that qualify, merged with the search of the rows
-// from `from` on. Remembers how far the search looked and what it found.
+// Candidates of a tracked category: the rows the change set (and the recheck) named that qualify, merged with the
+// search of the rows from `from` on. The named rows are tested in id order and only as far as an answer needs: a
+// pass that deletes its limit from a day's 2,000 aged-out versions tests about as many as it deletes, and the rest
+// stay in the set for the next pass (`untested`). Every untested id is above every id an answer returned, so
+// no named row older than the rows a pass deletes is skipped. Remembers how far the search looked and what it found.
 class TrackedSource : public Source {
 public:
-    TrackedSource(Pass &p, const Category &c, Ids changed, long long from)
-        : p_(p), c_(c), changed_(std::move(changed)), from_(from) {
+    TrackedSource(Pass &p, const Category &c, Ids named, long long from)
+        : p_(p), c_(c), named_(std::move(named)), from_(from) {
         table_max_ = std::stoll(p_.ex.scalar("SELECT coalesce(max(id), 0) FROM " + c_.table).value_or("0"));
         walk_end_ = from_ - 1;
     }
@@ -57,26 +60,67 @@ public:
         // A full answer stops the search at its last row; a short one means it looked at everything.
         walk_end_ = std::max(walk_end_, walk.size() == want ? walk.back() : table_max_);
         walked_.insert(walk.begin(), walk.end());
-        Ids merged;
-        for (long long id : changed_)
-            if (id > after) merged.push_back(id);
-        merged.insert(merged.end(), walk.begin(), walk.end());
-        std::sort(merged.begin(), merged.end());
-        merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
-        if (merged.size() > want) merged.resize(want);
-        return merged;
+        for (;;) {
+            Ids merged;
+            for (long long id : changed_)
+                if (id > after) merged.push_back(id);
+            merged.insert(merged.end(), walk.begin(), walk.end());
+            std::sort(merged.begin(), merged.end());
+            merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+            if (merged.size() > want) merged.resize(want);
+            if (next_ == named_.size() || (merged.size() == want && named_[next_] > merged.back())) return merged;
+            test_next(merged.size() < want ? want - merged.size() : 0, merged.empty() ? 0 : merged.back());
+        }
     }
 
     long long walk_end() const { return walk_end_; }
     const std::set<long long> &walked() const { return walked_; }
-    const Ids &changed() const { return changed_; }
+    const Ids &changed() const { return changed_; }  // named, tested, qualify
+    const Ids &tested() const { return tested_; }    // named, tested, still exist
+    Ids untested() const { return Ids(named_.begin() + static_cast<std::ptrdiff_t>(next_), named_.end()); }
 
 private:
+    // Tests the next named rows: enough for `need` more that qualify at the rate seen so far (a quarter more, for
+    // rows that turn out not to), or, when the answer is full (need 0), those below its last row `below`.
+    void test_next(std::size_t need, long long below) const {
+        constexpr std::size_t most = 10000;  // ids per statement
+        std::size_t n = 0;
+        if (need == 0) {
+            while (next_ + n < named_.size() && named_[next_ + n] < below && n < most) ++n;
+        } else {
+            const double rate =
+                tested_count_ == 0
+                    ? 1.0
+                    : std::max(0.05, static_cast<double>(qualified_count_) / static_cast<double>(tested_count_));
+            n = std::min(most, static_cast<std::size_t>(static_cast<double>(need) / rate * 1.25) + 16);
+        }
+        n = std::max<std::size_t>(1, std::min(n, named_.size() - next_));
+        const Ids chunk(named_.begin() + static_cast<std::ptrdiff_t>(next_),
+                        named_.begin() + static_cast<std::ptrdiff_t>(next_ + n));
+        next_ += n;
+        tested_count_ += n;
+        SqlParams sp;
+        const std::string set = sp.add(array_literal(chunk), "integer[]");
+        for (const Row &r : by_kind(p_,
+                                    "SELECT x.id, " + row_test(c_.qualifies("x", sp)) + " FROM " + c_.table +
+                                        " x WHERE x.id = ANY(" + set + ") ORDER BY x.id",
+                                    sp.values())) {
+            tested_.push_back(std::stoll(r.at(0).value_or("0")));
+            if (r.at(1) == Value("t")) {
+                changed_.push_back(tested_.back());
+                ++qualified_count_;
+            }
+        }
+    }
+
     Pass &p_;
     const Category &c_;
-    Ids changed_;
+    Ids named_;  // sorted, distinct
     long long from_;
     long long table_max_ = 0;
+    mutable std::size_t next_ = 0;  // named_[next_..] are untested
+    mutable std::size_t tested_count_ = 0, qualified_count_ = 0;
+    mutable Ids tested_, changed_;
     mutable long long walk_end_;
     mutable std::set<long long> walked_;
 };
@@ -173,32 +217,26 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking 
     }
     // The change rows are taken out of the set by the statement that reads them (a dry run only reads them): a row
     // a writer commits while the pass runs, even one numbered lower than those read, stays for the next pass.
-    // consumed: the ids named by the rows taken (and by the recheck) that still exist; changed: those of them that
-    // qualify now.
-    Ids consumed, changed;
+    // named: the ids the rows taken (and the recheck) name, tested as far as the pass needs (TrackedSource).
+    Ids named;
     if (from > 0) {
         SqlParams sp;
         const std::string kind_p = sp.add(k, "\"char\"");
         const std::string take = p.o.dry_run ? "SELECT id FROM " + changes + " WHERE kind = " + kind_p
                                              : "DELETE FROM " + changes + " WHERE kind = " + kind_p + " RETURNING id";
-        std::string named = "SELECT id FROM e";
+        std::string all = "SELECT id FROM e";
         const std::string more = tracking.recheck ? tracking.recheck(last_note, sp) : "";
         if (!more.empty())
-            named += " UNION ALL SELECT r.id FROM (" + more + ") r(id) WHERE r.id < " +
-                     sp.add(std::to_string(from), "bigint");
-        for (const Row &r :
-             by_kind(p,
-                     "WITH e AS MATERIALIZED (" + take + ") SELECT DISTINCT x.id, " + row_test(c.qualifies("x", sp)) +
-                         " FROM (" + named + ") e JOIN " + c.table + " x ON x.id = e.id ORDER BY x.id",
-                     sp.values())) {
-            consumed.push_back(std::stoll(r.at(0).value_or("0")));
-            if (r.at(1) == Value("t")) changed.push_back(consumed.back());
-        }
+            all += " UNION ALL SELECT r.id FROM (" + more + ") r(id) WHERE r.id < " +
+                   sp.add(std::to_string(from), "bigint");
+        named = column_ids(
+            by_kind(p, "WITH e AS MATERIALIZED (" + take + ") SELECT DISTINCT n.id FROM (" + all + ") n(id) ORDER BY 1",
+                    sp.values()));
     } else if (!p.o.dry_run) {
         // Starting over: every row is looked at, so what the set named before is covered.
         by_kind(p, "DELETE FROM " + changes + " WHERE kind = $1::\"char\"", {k});
     }
-    TrackedSource source(p, c, changed, from);
+    TrackedSource source(p, c, std::move(named), from);
     CategoryOutcome out = run_category(p, c, &source);
     if (p.o.dry_run) return out;
 
@@ -206,10 +244,12 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking 
     std::set<long long> again(source.walked().begin(), source.walked().end());
     again.insert(source.changed().begin(), source.changed().end());
     for (long long id : out.deleted) again.erase(id);
+    const Ids untested = source.untested();
+    again.insert(untested.begin(), untested.end());
     again.insert(keep_for_next.begin(), keep_for_next.end());
     if (c.waiting) {
         SqlParams sp;
-        const std::string taken_p = sp.add(array_literal(consumed), "integer[]");
+        const std::string taken_p = sp.add(array_literal(source.tested()), "integer[]");
         const std::string from_p = sp.add(std::to_string(from), "bigint");
         const std::string end_p = sp.add(std::to_string(source.walk_end()), "bigint");
         const std::string young = row_test(c.waiting("x", sp));

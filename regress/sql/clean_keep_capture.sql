@@ -225,6 +225,32 @@ SELECT count(*) AS passes, count(*) FILTER (WHERE recorded) AS from_the_record, 
        sum(deleted) AS deleted, count(*) FILTER (WHERE NOT exact) AS inexact,
        count(*) FILTER (WHERE NOT dry_same) AS dry_run_differs
 FROM results;
+-- Many versions age out at once (one day's 20 builds, every other one kept by the tag prod): a pass tests the named
+-- versions in id order only as far as its limit needs, and the ones it did not test stay named for the next pass.
+-- A pass while they are young walks past them; then passes on one day after they aged out, until nothing is unkept:
+-- each deletes exactly the oldest two.
+DO $$
+BEGIN
+    FOR i IN 1..40 LOOP
+        PERFORM fx_version('Many', i::text, fx_at(-250 + i / 1440.0), NULL,
+                           CASE WHEN i % 2 = 1 THEN '{prod}' ELSE '{}' END::text[]);
+    END LOOP;
+    PERFORM fx_version('Many', '41', fx_at(-260));
+END $$;
+SELECT * FROM checked_pass('2027-02-08 12:00:00+00');
+CREATE TEMP TABLE aged_out (pass int, unkept bigint, deleted bigint, exact boolean, recorded boolean, dry_same boolean);
+DO $$
+BEGIN
+    FOR n IN 1..100 LOOP
+        INSERT INTO aged_out SELECT n, c.* FROM checked_pass('2027-02-20 12:00:00+00') c;
+        EXIT WHEN (SELECT a.unkept <= a.deleted FROM aged_out a WHERE a.pass = n);
+    END LOOP;
+END $$;
+SELECT count(*) AS passes, count(*) FILTER (WHERE recorded) AS from_the_record, max(unkept) AS unkept_first,
+       sum(deleted) AS deleted, count(*) FILTER (WHERE NOT exact) AS inexact,
+       count(*) FILTER (WHERE NOT dry_same) AS dry_run_differs,
+       (SELECT count(*) FROM versions v WHERE v.id NOT IN (SELECT k.id FROM ref_kept('2027-02-20 12:00:00+00') k)) AS unkept_left
+FROM aged_out;
 SELECT dblink_disconnect('other');
 
 \c :regress_db
