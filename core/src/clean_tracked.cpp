@@ -11,7 +11,8 @@
 //     reference that goes, a row inserted (also one whose insert was still in flight when a pass walked past
 //     its id), a creation time changed; and which passes fill with what they must look at again: rows that
 //     qualify but were not deleted (beyond the limit, busy), rows that will qualify by aging alone (superseded
-//     but younger than overwritten_data_max_age), the pact versions a pass orphaned itself.
+//     but younger than overwritten_data_max_age), the pact versions a pass orphaned itself, the named rows a
+//     pass did not get to test (TrackedSource).
 // So every row that qualifies is either at or past next_id or in the change set: the pass still deletes the
 // oldest rows that qualify. The triggers are checked on every pass (all present, all enabled, the same oids
 // as when next_id was recorded); otherwise the category starts over from 0. Changes made with the triggers
