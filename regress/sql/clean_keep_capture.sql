@@ -225,7 +225,7 @@ SELECT count(*) AS passes, count(*) FILTER (WHERE recorded) AS from_the_record, 
        sum(deleted) AS deleted, count(*) FILTER (WHERE NOT exact) AS inexact,
        count(*) FILTER (WHERE NOT dry_same) AS dry_run_differs
 FROM results;
--- Many versions age out at once (one day's 20 builds, every other one kept by the tag prod): a pass tests the named
+-- Many versions age out at once (40 builds of one day, every other one kept by the tag prod): a pass tests the named
 -- versions in id order only as far as its limit needs, and the ones it did not test stay named for the next pass.
 -- A pass while they are young walks past them; then passes on one day after they aged out, until nothing is unkept:
 -- each deletes exactly the oldest two.
