@@ -43,11 +43,11 @@ std::optional<ScriptFailure> LibpqTransactions::run_each_in_transaction(Executor
     return std::nullopt;
 }
 
-void prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &schema, const Log &log) {
+bool prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &schema, const Log &log) {
     if (mode == Bookkeeping::extension || mode == Bookkeeping::create_extension) {
-        create_or_update_extension(conn, schema);
+        const auto action = create_or_update_extension(conn, schema);
         check_versions(conn);
-        return;
+        return action && *action != "current";
     }
     if (mode == Bookkeeping::unavailable)
         log("INFO",
@@ -57,7 +57,7 @@ void prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &
             "this database's bookkeeping was made without the extension: running the migration catalog from the "
             "client");
     const auto &steps = Catalog::builtin().bookkeeping_steps();
-    if (!steps.empty() && bookkeeping_version(conn) == steps.back().version) return;  // current: nothing to run
+    if (!steps.empty() && bookkeeping_version(conn) == steps.back().version) return false;  // current: nothing to run
     // The application role owns the client-side bookkeeping, as it owns the broker's tables, whoever runs this.
     const std::string role = application_role(conn, schema);
     conn.exec("SET client_min_messages = warning");
@@ -68,6 +68,7 @@ void prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &
         conn.query("INSERT INTO pactflow.application_schema (name) VALUES ($1) ON CONFLICT DO NOTHING", {schema});
     });
     conn.exec("RESET client_min_messages");
+    return true;
 }
 
 MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log &log) {
@@ -83,9 +84,10 @@ MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log 
     o.schema = application_schema(conn);
     // Every refusal before anything is written, the extension and the bookkeeping included.
     AppliedState state;
-    m.check(o, state);
-    prepare_bookkeeping(conn, mode, o.schema, log);
-    return m.migrate(o);
+    const Plan plan = m.check(o, state);
+    // When that changed nothing (the usual start of a current database), the checks above still hold.
+    if (prepare_bookkeeping(conn, mode, o.schema, log)) return m.migrate(o);
+    return m.migrate(o, plan, std::move(state));
 }
 
 std::vector<std::string> run_repair(Connection &conn, int lock_wait_seconds) {

@@ -42,8 +42,9 @@ enum class Bookkeeping {
 Bookkeeping choose_bookkeeping(Connection &conn, bool use_extension);
 
 // Creates or updates the extension, or creates/updates the client-side bookkeeping (owned by the application
-// role) and records the application schema; one INFO line says when it is client-side by necessity.
-void prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &schema, const Log &log);
+// role) and records the application schema; one INFO line says when it is client-side by necessity. True when
+// it changed anything.
+bool prepare_bookkeeping(Connection &conn, Bookkeeping mode, const std::string &schema, const Log &log);
 
 MigrateResult run_migrate(Connection &conn, const MigrateSettings &s, const Log &log);
 

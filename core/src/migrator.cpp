@@ -580,9 +580,13 @@ std::vector<std::string> Migrator::repair() {
 }
 
 MigrateResult Migrator::migrate(const MigrateOptions &o) {
-    MigrateResult r;
     AppliedState s;
     const Plan plan = check(o, s);  // refuses before anything changes
+    return migrate(o, plan, std::move(s));
+}
+
+MigrateResult Migrator::migrate(const MigrateOptions &o, const Plan &plan, AppliedState s) {
+    MigrateResult r;
     r.from_version = db_version(s);
     const auto saved = ex_.query("SELECT current_setting('role'), current_setting('search_path')");
     caller_role_ = saved.at(0).at(0).value_or("none");

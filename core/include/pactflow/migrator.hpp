@@ -125,6 +125,9 @@ public:
     // plan (PF001, PF002). Fills `s` with the state read; returns the plan.
     Plan check(const MigrateOptions &o, AppliedState &s);
     MigrateResult migrate(const MigrateOptions &o);
+    // migrate() after check(o, s) returned `plan`, with nothing changed since (same session, same lock): the
+    // checks are not made again.
+    MigrateResult migrate(const MigrateOptions &o, const Plan &plan, AppliedState s);
     // Data migrations only (each in its own transaction, with the application schema `schema` on the search_path).
     std::vector<std::string> run_data_migrations(const AppliedState &s, const std::string &schema,
                                                  long long &elapsed_ms);
