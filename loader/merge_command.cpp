@@ -47,13 +47,14 @@ struct SourceState {
 };
 
 void session_settings(Connection &c) {
-    // Both sides render values identically (the verification identity hashes their text); a source's transaction
-    // waits, idle, while the other sources are read, and must outlast a server's idle-in-transaction timeout. No JIT
-    // on either side: its compile time is not won back on the target's set-based statements, nor on a source's
-    // reads, which stream their rows once (up to 0.8 s a query; a read since the last merge that finds nothing new
-    // is estimated as if a third of the table qualified).
-    c.exec("SET DateStyle = ISO, YMD; SET IntervalStyle = postgres; SET extra_float_digits = 3; "
-           "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
+    // Both sides render values identically (the verification identity hashes their text) and exchange them in UTF8
+    // (a source created in another encoding is converted by its server; the target checks what it stores). A
+    // source's transaction waits, idle, while the other sources are read, and must outlast a server's
+    // idle-in-transaction timeout. No JIT on either side: its compile time is not won back on the target's set-based
+    // statements, nor on a source's reads, which stream their rows once (up to 0.8 s a query; a read since the last
+    // merge that finds nothing new is estimated as if a third of the table qualified).
+    c.exec("SET client_encoding = 'UTF8'; SET DateStyle = ISO, YMD; SET IntervalStyle = postgres; "
+           "SET extra_float_digits = 3; SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
            "SET client_min_messages = warning; SET jit = off");
 }
 

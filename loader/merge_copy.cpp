@@ -15,13 +15,29 @@ std::string field(const PGresult *r, int code) {
     return v ? v : "";
 }
 
+// A value the target cannot store as text (sources and target exchange UTF8): the staging table, row and column
+// come from the server's context line.
+const char *encoding_hint(const std::string &state) {
+    if (state == "22P05")
+        return "The target database's encoding cannot hold a character a source stores: merge into a database "
+               "created with ENCODING 'UTF8', or change the value in the source.";
+    if (state == "22021")
+        return "A source stores bytes that are not valid text (a SQL_ASCII database holding text that is not "
+               "UTF8): correct the value in the source.";
+    return "";
+}
+
 Error result_error(PGresult *r, PGconn *conn, const std::string &context) {
     std::string state = r ? field(r, PG_DIAG_SQLSTATE) : "";
     std::string message = r ? field(r, PG_DIAG_MESSAGE_PRIMARY) : "";
     if (message.empty()) message = PQerrorMessage(conn);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    Error e(state.empty() ? "08006" : state, context + ": " + message, r ? field(r, PG_DIAG_MESSAGE_DETAIL) : "",
-            r ? field(r, PG_DIAG_MESSAGE_HINT) : "");
+    std::string detail = r ? field(r, PG_DIAG_MESSAGE_DETAIL) : "", hint = r ? field(r, PG_DIAG_MESSAGE_HINT) : "";
+    if (*encoding_hint(state)) {
+        if (detail.empty() && r) detail = field(r, PG_DIAG_CONTEXT);
+        if (hint.empty()) hint = encoding_hint(state);
+    }
+    Error e(state.empty() ? "08006" : state, context + ": " + message, detail, hint);
     if (r) PQclear(r);
     return e;
 }

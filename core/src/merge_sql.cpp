@@ -26,8 +26,9 @@ std::vector<std::string> split(const std::string &s, char sep) {
 }
 
 // The identity of a verification: everything it says, with its references as natural keys. The same text on
-// the source and in the target (both sessions run with DateStyle ISO), so equal verifications hash equal; the md5
-// is held as a uuid (16 bytes, compared and hashed as such).
+// the source and in the target (both sessions run with DateStyle ISO), hashed as UTF8 whatever the database's
+// encoding (converted only in a database that is not UTF8, the one case where the bytes differ), so equal
+// verifications hash equal; the md5 is held as a uuid (16 bytes, compared and hashed as such).
 std::string vkey(const std::vector<std::string> &a) {
     if (a.size() != 5) throw Error(sqlstate::internal_error, "merge SQL: @vkey needs five aliases");
     const std::string &v = a[0];
@@ -37,7 +38,9 @@ std::string vkey(const std::vector<std::string> &a) {
                           "verified_by_implementation", "verified_by_version", "verified_by_client_implementation",
                           "verified_by_client_version", "verified_by_client_test_framework"})
         cols += ", " + v + "." + c;
-    return "pg_catalog.md5(ROW(" + cols + ")::text)::pg_catalog.uuid";
+    const std::string text = "ROW(" + cols + ")::text";
+    return "(CASE WHEN pg_catalog.current_setting('server_encoding') = 'UTF8' THEN pg_catalog.md5(" + text +
+           ") ELSE pg_catalog.md5(pg_catalog.convert_to(" + text + ", 'UTF8')) END)::pg_catalog.uuid";
 }
 
 // Replaces every "@NAME@" / "@NAME:ARG@" / "@NAME(ARG)@" with f(NAME, ARG); other text is copied.

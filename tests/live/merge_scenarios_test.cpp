@@ -583,3 +583,84 @@ TEST(MergeScenarios, AnExistingTargetKeepsItsRowsAndOlderVersionsComeBeforeItsNe
               "3.0.0-hotfix");
     EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
 }
+
+// A source or target in another encoding (LATIN1, as old installations were created): text arrives as the same
+// characters, and a verification a LATIN1 and a UTF8 broker share is the same verification, kept once on every run.
+TEST(MergeScenarios, ASourceInAnotherEncodingMergesTheSameCharacters) {
+    {
+        Connection admin("dbname=postgres");
+        admin.exec("DROP DATABASE IF EXISTS ms_enc_a WITH (FORCE)");
+        admin.exec("CREATE DATABASE ms_enc_a ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        auto m = live::loader("migrate --dbname 'dbname=ms_enc_a'");
+        ASSERT_EQ(m.status, 0) << m.out;
+    }
+    const std::string a = "dbname=ms_enc_a", b = broker_database("ms_enc_b");
+    for (const std::string &db : {a, b}) {
+        Broker k(db + " client_encoding=UTF8");
+        k.pacticipant("Café-Kasse");
+        k.pacticipant("Zahlungsdienst-Ü");
+        k.version("Café-Kasse", "1.0.0-é", "2026-01-01 10:00", "Haupt-Zweig-ü");
+        k.version("Zahlungsdienst-Ü", "b1", "2026-01-01 09:00", "main");
+        k.tag("Zahlungsdienst-Ü", "b1", "prüfung", "2026-01-01 09:00");
+        k.publish("Café-Kasse", "1.0.0-é", "Zahlungsdienst-Ü", "sha-é", "2026-01-01 10:01");
+        k.verify("Café-Kasse", "Zahlungsdienst-Ü", "sha-é", "b1", true, "2026-01-01 10:10");
+    }
+    Connection src(a);
+    ASSERT_EQ(single(src, "SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()"),
+              "LATIN1");
+    const std::string target = live::fresh_database("ms_enc_t");
+    auto r = merge(target, {a, b}, "--json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    Connection t(target + " client_encoding=UTF8");
+    EXPECT_EQ(rows(t, "SELECT name FROM pacticipants"), (std::multiset<std::string>{"Café-Kasse", "Zahlungsdienst-Ü"}));
+    EXPECT_EQ(count(t, "SELECT count(*) FROM versions"), 2);
+    EXPECT_EQ(single(t, "SELECT string_agg(name, ',' ORDER BY name) FROM branches"), "Haupt-Zweig-ü,main");
+    EXPECT_EQ(single(t, "SELECT string_agg(name, ',') FROM tags"), "prüfung");
+    EXPECT_EQ(count(t, "SELECT count(*) FROM pact_publications"), 1);
+    EXPECT_EQ(count(t, "SELECT count(*) FROM verifications"), 1);
+    EXPECT_EQ(rows(t, matrix_sql), (std::multiset<std::string>{"Café-Kasse|1.0.0-é|Zahlungsdienst-Ü|sha-é|b1|true"}));
+    EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
+    // Read whole again (a new target): still one of each.
+    const std::string again = live::fresh_database("ms_enc_t2");
+    ASSERT_EQ(merge(again, {b}).status, 0);
+    auto r2 = merge(again, {a}, "--json");
+    ASSERT_EQ(r2.status, 0) << r2.out;
+    Connection t2(again);
+    EXPECT_EQ(count(t2, "SELECT count(*) FROM verifications"), 1);
+    EXPECT_EQ(count(t2, "SELECT count(*) FROM pact_publications"), 1);
+    auto r3 = merge(target, {a, b}, "--json");
+    ASSERT_EQ(r3.status, 0) << r3.out;
+    EXPECT_EQ(written(report(r3)), 0) << r3.out;
+    // A LATIN1 target: the same identities; a character LATIN1 cannot hold stops the run, writing nothing.
+    {
+        Connection admin("dbname=postgres");
+        admin.exec("DROP DATABASE IF EXISTS ms_enc_t3 WITH (FORCE)");
+        admin.exec("CREATE DATABASE ms_enc_t3 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+    }
+    ASSERT_EQ(merge("dbname=ms_enc_t3", {b}).status, 0);
+    auto r4 = merge("dbname=ms_enc_t3", {a}, "--json");
+    ASSERT_EQ(r4.status, 0) << r4.out;
+    Connection t3("dbname=ms_enc_t3 client_encoding=UTF8");
+    EXPECT_EQ(count(t3, "SELECT count(*) FROM verifications"), 1);
+    EXPECT_EQ(rows(t3, matrix_sql), (std::multiset<std::string>{"Café-Kasse|1.0.0-é|Zahlungsdienst-Ü|sha-é|b1|true"}));
+    Broker(b + " client_encoding=UTF8").pacticipant("Preis-€");
+    const std::string before = single(t3, "SELECT string_agg(name, ',' ORDER BY name) FROM pacticipants");
+    auto r5 = merge("dbname=ms_enc_t3", {b});
+    EXPECT_NE(r5.status, 0) << r5.out;
+    EXPECT_TRUE(contains(r5.out, "22P05")) << r5.out;
+    EXPECT_TRUE(contains(r5.out, "created with ENCODING 'UTF8'")) << r5.out;
+    EXPECT_EQ(single(t3, "SELECT string_agg(name, ',' ORDER BY name) FROM pacticipants"), before);
+    // A SQL_ASCII source holding bytes that are not UTF8: refused with the same care.
+    {
+        Connection admin("dbname=postgres");
+        admin.exec("DROP DATABASE IF EXISTS ms_enc_c WITH (FORCE)");
+        admin.exec("CREATE DATABASE ms_enc_c ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        ASSERT_EQ(live::loader("migrate --dbname 'dbname=ms_enc_c'").status, 0);
+    }
+    Broker("dbname=ms_enc_c").pacticipant("Caf\xe9");
+    auto r6 = merge(target, {"dbname=ms_enc_c"});
+    EXPECT_NE(r6.status, 0) << r6.out;
+    EXPECT_TRUE(contains(r6.out, "22021")) << r6.out;
+    EXPECT_TRUE(contains(r6.out, "correct the value in the source")) << r6.out;
+    EXPECT_EQ(count(t, "SELECT count(*) FROM pacticipants"), 2);
+}

@@ -106,7 +106,12 @@ TEST(MergeSql, ExpandQualifiesWithTheApplicationSchema) {
         sql,
         "SELECT nextval('\"it''s\".version_order_sequence'::pg_catalog.regclass) FROM \"it's\".versions v -- \"it's\"");
     const std::string vk = expand("@vkey:v,c,p,pv,pvv@", "\"public\"");
-    EXPECT_EQ(vk.rfind("pg_catalog.md5(ROW(c.name, p.name, pv.sha, pvv.number, v.success", 0), 0u) << vk;
+    EXPECT_EQ(vk.rfind("(CASE WHEN pg_catalog.current_setting('server_encoding') = 'UTF8' THEN "
+                       "pg_catalog.md5(ROW(c.name, p.name, pv.sha, pvv.number, v.success",
+                       0),
+              0u)
+        << vk;
+    EXPECT_NE(vk.find(" ELSE pg_catalog.md5(pg_catalog.convert_to(ROW(c.name, p.name,"), std::string::npos) << vk;
     // Text that only looks like a placeholder is left alone.
     EXPECT_EQ(expand("SELECT 'a@b c@d'", "\"public\""), "SELECT 'a@b c@d'");
 }
