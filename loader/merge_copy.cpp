@@ -15,12 +15,12 @@ std::string field(const PGresult *r, int code) {
     return v ? v : "";
 }
 
-// A value the target cannot store as text (sources and target exchange UTF8): the staging table, row and column
-// come from the server's context line.
+// Text that cannot be converted between a source's encoding, UTF8 (what sources and target exchange) and the
+// target's: the staging table, row and column come from the server's context line.
 const char *encoding_hint(const std::string &state) {
     if (state == "22P05")
-        return "The target database's encoding cannot hold a character a source stores: merge into a database "
-               "created with ENCODING 'UTF8', or change the value in the source.";
+        return "A character has no equivalent in the encoding it is converted to (the message names both): merge "
+               "into a database created with ENCODING 'UTF8', or change the value in the source.";
     if (state == "22021")
         return "A source stores bytes that are not valid text (a SQL_ASCII database holding text that is not "
                "UTF8): correct the value in the source.";

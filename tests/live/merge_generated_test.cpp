@@ -339,14 +339,20 @@ TEST(MergeGenerated, AnEmptyTargetsIndexesComeBackAsTheyWere) {
     c.exec("COMMENT ON INDEX dba_versions_by_number IS 'the DBA''s own unique one'");
     c.exec("COMMENT ON INDEX triggered_webhooks_uuid IS 'one per uuid'");
     const auto before = indexes(c);
+    const std::string heap_bytes = "SELECT string_agg(relname || ' ' || pg_relation_size(oid), ', ' ORDER BY relname) "
+                                   "FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' "
+                                   "AND relname NOT LIKE 'pactflow%'";
+    const auto bytes_before = c.scalar(heap_bytes);
     // A dry run first, into the same target: it gathers no statistics (ANALYZE would write pg_class in place, kept by
-    // the rollback), leaves the indexes as they were, and draws no sequence value (the ids of two targets are
-    // compared below).
+    // the rollback), leaves the indexes as they were, draws no sequence value (the ids of two targets are compared
+    // below), and leaves no dead row in the broker's tables (it wrote into the files of its own truncation).
     json dry = report(merge(t.target, t.sources, "--prefer 1 --dry-run --json"));
     ASSERT_EQ(dry["secondary_indexes"], "built after the rows (empty target)") << dry.dump();
+    EXPECT_GT(written(dry), 1000) << dry.dump();
     EXPECT_FALSE(dry["steps_ms"].contains("statistics gathered")) << dry.dump();
     EXPECT_EQ(c.scalar(analyzed), pactflow::Value("tags 0, verifications 0, versions 0"));
     EXPECT_EQ(indexes(c), before);
+    EXPECT_EQ(c.scalar(heap_bytes), bytes_before);
     json j = report(merge(t.target, t.sources, "--prefer 1 --json"));
     ASSERT_EQ(j["outcome"], "merged") << j.dump();
     EXPECT_EQ(j["secondary_indexes"], "built after the rows (empty target)") << j.dump();

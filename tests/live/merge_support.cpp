@@ -26,6 +26,9 @@ std::string generated_database(const std::string &name, int seed) {
     const std::string tpl = "merge_tpl_" + std::to_string(seed);
     const std::string marker = "pactflow-db merge test template 1";
     Connection admin("dbname=postgres");
+    // Tests run in parallel (ctest -j) and may need the same template at once: one builds it, the others wait for
+    // it (the lock ends with this connection).
+    admin.query("SELECT pg_advisory_lock(hashtext($1))", {tpl});
     if (admin.scalar("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", {tpl}) !=
         pactflow::Value(marker)) {
         broker_database(tpl);
