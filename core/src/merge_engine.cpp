@@ -248,8 +248,7 @@ json Engine::apply(const Options &o) {
 void Engine::truncate_empty_tables() {
     std::set<std::string> empty;
     for (const auto &t : written_tables())
-        if (ex_.scalar("SELECT NOT EXISTS (SELECT 1 FROM " + app_ + "." + quote_ident(t) + ")") == Value("t"))
-            empty.insert(t);
+        if (is_empty(t)) empty.insert(t);
     // Every foreign key to the application schema: (referenced table, referencing table, whether that one is in the
     // application schema too).
     const auto refs =
@@ -382,9 +381,12 @@ std::set<std::string> Engine::unique_index_deferrable_tables() {
 }
 
 std::vector<std::string> Engine::drop_unique_indexes_if_empty(const std::string &table) {
-    if (ex_.scalar("SELECT NOT EXISTS (SELECT 1 FROM " + app_ + "." + quote_ident(table) + ")") != Value("t"))
-        return {};
+    if (!is_empty(table)) return {};
     return drop_indexes(table, true);
+}
+
+bool Engine::is_empty(const std::string &table) {
+    return ex_.scalar("SELECT NOT EXISTS (SELECT 1 FROM " + app_ + "." + quote_ident(table) + ")") == Value("t");
 }
 
 // Drops the valid indexes of `tables` (comma-separated) that are unique or not (`unique`) and behind no constraint;

@@ -130,6 +130,7 @@ private:
     std::vector<std::string> disable_triggers(const std::vector<std::string> &patterns);
     std::string written_table_list(const std::string &separator, bool qualified) const;
     void truncate_empty_tables();                       // a dry run's, into an empty target (see merge_engine.cpp)
+    bool is_empty(const std::string &table);            // a table of the application schema holds no row
     std::vector<std::string> drop_secondary_indexes();  // returns the statements that build them again
     std::vector<std::string> drop_indexes(const std::string &tables, bool unique);  // returns the builds
     std::set<std::string> unique_index_deferrable_tables();
