@@ -67,7 +67,7 @@ $(TEST_MODULE): $(TEST_MODULE_OBJS) extension/test_exports.map
 		-Wl,--version-script=$(CURDIR)/extension/test_exports.map -lstdc++
 
 # Header dependencies: rebuild objects when any header changes.
-$(OBJS) $(TEST_MODULE_OBJS): $(wildcard core/include/pactflow/*.hpp extension/*.hpp)
+$(OBJS) $(TEST_MODULE_OBJS): $(wildcard core/include/pactflow/*.hpp core/src/*.hpp extension/*.hpp)
 $(shlib): extension/exports.map
 
 FORCE:
