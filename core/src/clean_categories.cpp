@@ -17,6 +17,10 @@ std::string array_literal(const Ids &ids) {
 
 std::string row_test(const std::string &cond) { return "EXISTS (SELECT 1 WHERE " + cond + " OFFSET 0)"; }
 
+std::string row_qualifies(const Category &c, const std::string &x, SqlParams &sp) {
+    return row_test(c.qualifies_row ? c.qualifies_row(x, sp) : c.qualifies(x, sp));
+}
+
 Ids parse_array(const std::string &text) {
     Ids ids;
     for (std::size_t i = 1; i + 1 < text.size();) {
@@ -59,9 +63,9 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want, s
         SqlParams sp;
         std::string range = "x.id > " + sp.add(std::to_string(lo), "bigint");
         if (hi) range = tail ? "x.id >= " + sp.add(*hi, "bigint") : range + " AND x.id < " + sp.add(*hi, "bigint");
-        const std::string cond = c.qualifies("x", sp);
         const std::string lim = sp.add(std::to_string(n), "bigint");
         if (tail) {
+            const std::string cond = c.qualifies("x", sp);
             // Counting every row that qualifies costs next to nothing here: the sort reads them all anyway.
             auto tail_rows = [&] {
                 return p.ex.query("SELECT x.id" + std::string(total ? ", count(*) OVER ()" : "") + " FROM " + c.table +
@@ -76,7 +80,8 @@ Ids find_oldest(Pass &p, const Category &c, long long after, std::size_t want, s
         // keep the planner from evaluating the condition on every row of the window (in the scan, or as a join that
         // hashes a whole table): the condition is a subplan run per row, stopped by the LIMIT.
         return column_ids(p.ex.query("SELECT x.id FROM (SELECT * FROM " + c.table + " x WHERE " + range +
-                                         " ORDER BY x.id OFFSET 0) x WHERE " + row_test(cond) + " LIMIT " + lim,
+                                         " ORDER BY x.id OFFSET 0) x WHERE " + row_qualifies(c, "x", sp) + " LIMIT " +
+                                         lim,
                                      sp.values()));
     };
     const long long rows = std::max<long long>(
@@ -185,7 +190,7 @@ CategoryOutcome run_category(Pass &p, const Category &c, const Source *source) {
         const Ids still = locked.empty()
                               ? Ids{}
                               : column_ids(p.ex.query("SELECT x.id FROM " + c.table + " x WHERE x.id = ANY(" + set +
-                                                          ") AND " + row_test(c.qualifies("x", sp)) + " ORDER BY x.id",
+                                                          ") AND " + row_qualifies(c, "x", sp) + " ORDER BY x.id",
                                                       sp.values()));
         delete_units(p, c, still, out);
         if (!beyond) break;  // nothing qualifies past these
@@ -347,13 +352,21 @@ Category superseded(Pass &p, const std::string &name, const char *table, const c
     const Tables t = p.t;
     const std::string cutoff = instant_minus(p.o.now, p.o.overwritten_data_max_age);
     const std::string latest = t(latest_table), column = latest_column;
-    c.qualifies = [cutoff, latest, column](const std::string &x, SqlParams &sp) {
-        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND NOT EXISTS (SELECT 1 FROM " + latest +
-               " l WHERE l." + column + " = " + x + ".id)";
+    auto superseded_by = [latest, column](const std::string &x) {
+        return "NOT EXISTS (SELECT 1 FROM " + latest + " l WHERE l." + column + " = " + x + ".id)";
     };
-    c.waiting = [cutoff, latest, column](const std::string &x, SqlParams &sp) {
-        return x + ".created_at >= " + sp.add(cutoff, "timestamp") + " AND NOT EXISTS (SELECT 1 FROM " + latest +
-               " l WHERE l." + column + " = " + x + ".id)";
+    c.qualifies = [cutoff, superseded_by](const std::string &x, SqlParams &sp) {
+        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND " + superseded_by(x);
+    };
+    // Row by row, the age first: the rows a pass walks past or that its change set names are mostly young (steady
+    // state), the rows whose wait it checks mostly old (fresh data).
+    c.qualifies_row = [cutoff, superseded_by](const std::string &x, SqlParams &sp) {
+        return "CASE WHEN " + x + ".created_at < " + sp.add(cutoff, "timestamp") + " THEN " + superseded_by(x) +
+               " ELSE false END";
+    };
+    c.waiting = [cutoff, superseded_by](const std::string &x, SqlParams &sp) {
+        return "CASE WHEN " + x + ".created_at >= " + sp.add(cutoff, "timestamp") + " THEN " + superseded_by(x) +
+               " ELSE false END";
     };
     Executor &ex = p.ex;
     const std::string tbl = table, wcol = webhook_column;
@@ -412,12 +425,19 @@ Category webhook_history_category(Pass &p) {
     // "A newer one with the same event name (both null counts as the same)", written as two probes that each seek
     // pactflow_triggered_webhooks_latest_lookup on all five columns: IS NOT DISTINCT FROM is not an index condition,
     // so one probe would read every triggered webhook of the webhook, consumer and provider (bench/RESULTS.md).
-    c.qualifies = [t, cutoff](const std::string &x, SqlParams &sp) {
+    auto superseded = [t](const std::string &x) {
         const std::string newer = "SELECT 1 FROM " + t("triggered_webhooks") + " n WHERE n.webhook_uuid = " + x +
                                   ".webhook_uuid AND n.consumer_id = " + x + ".consumer_id AND n.provider_id = " + x +
                                   ".provider_id AND n.id > " + x + ".id AND ";
-        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND (EXISTS (" + newer + "n.event_name = " + x +
-               ".event_name) OR (" + x + ".event_name IS NULL AND EXISTS (" + newer + "n.event_name IS NULL)))";
+        return "(EXISTS (" + newer + "n.event_name = " + x + ".event_name) OR (" + x +
+               ".event_name IS NULL AND EXISTS (" + newer + "n.event_name IS NULL)))";
+    };
+    c.qualifies = [cutoff, superseded](const std::string &x, SqlParams &sp) {
+        return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND " + superseded(x);
+    };
+    c.qualifies_row = [cutoff, superseded](const std::string &x, SqlParams &sp) {
+        return "CASE WHEN " + x + ".created_at < " + sp.add(cutoff, "timestamp") + " THEN " + superseded(x) +
+               " ELSE false END";
     };
     Executor &ex = p.ex;
     c.remove = [t, &ex](const Ids &ids, json &counts) {

@@ -59,10 +59,16 @@ struct Category {
     std::string table;  // qualified table the rows are in
     // SQL true when row x of `table` qualifies (built fresh per statement, with its parameters).
     std::function<std::string(const std::string &x, SqlParams &)> qualifies;
+    // The same condition for tests of one row at a time (row_qualifies), when it has a cheap test of the row's own
+    // columns that most rows looked at fail (their age): there PostgreSQL evaluates the NOT EXISTS and EXISTS
+    // subqueries of a condition before the plain comparisons next to them, so the cheap test must come first in a
+    // CASE. Unset: `qualifies`. Searches of many rows at once keep `qualifies`, whose subqueries become joins.
+    std::function<std::string(const std::string &x, SqlParams &)> qualifies_row;
     // Deletes rows `ids` (locked and checked again by the caller) and what must go first, adding rows deleted
     // per table to `counts`. Runs inside a recoverable unit.
     std::function<void(const Ids &ids, json &counts)> remove;
     // Rows that do not qualify yet but will by aging alone (superseded, younger than the cutoff); unset if none.
+    // Tested one row at a time, like qualifies_row.
     std::function<std::string(const std::string &x, SqlParams &)> waiting;
     // The search of the rest of the table walks its condition's indexes in id order (merge anti-joins) instead
     // of hashing whole referencing tables: for conditions that are anti-joins on indexed references.
@@ -70,6 +76,9 @@ struct Category {
     // Rows the oldest-first search looks at in its first window, for `want` rows that qualify.
     std::function<long long(long long want)> first_window = [](long long want) { return 2000 + 4 * want; };
 };
+
+// Row x of category c qualifies, tested row by row (row_test of qualifies_row, or else of qualifies).
+std::string row_qualifies(const Category &c, const std::string &x, SqlParams &sp);
 
 struct CategoryOutcome {
     Ids found;  // the oldest rows that qualified (dry run: what a pass would delete)

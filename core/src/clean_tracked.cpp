@@ -103,7 +103,7 @@ private:
         SqlParams sp;
         const std::string set = sp.add(array_literal(chunk), "integer[]");
         for (const Row &r : by_kind(p_,
-                                    "SELECT x.id, " + row_test(c_.qualifies("x", sp)) + " FROM " + c_.table +
+                                    "SELECT x.id, " + row_qualifies(c_, "x", sp) + " FROM " + c_.table +
                                         " x WHERE x.id = ANY(" + set + ") ORDER BY x.id",
                                     sp.values())) {
             tested_.push_back(std::stoll(r.at(0).value_or("0")));
