@@ -17,6 +17,14 @@ std::string array_literal(const Ids &ids) {
 
 std::string row_test(const std::string &cond) { return "EXISTS (SELECT 1 WHERE " + cond + " OFFSET 0)"; }
 
+namespace {
+// `cheap` and then `rest`, for a row test: `rest` (a subquery) is evaluated only for rows that pass `cheap`
+// (Category::qualifies_row says why AND does not do that).
+std::string first_then(const std::string &cheap, const std::string &rest) {
+    return "CASE WHEN " + cheap + " THEN " + rest + " ELSE false END";
+}
+}  // namespace
+
 std::string row_qualifies(const Category &c, const std::string &x, SqlParams &sp) {
     return row_test(c.qualifies_row ? c.qualifies_row(x, sp) : c.qualifies(x, sp));
 }
@@ -361,12 +369,10 @@ Category superseded(Pass &p, const std::string &name, const char *table, const c
     // Row by row, the age first: the rows a pass walks past or that its change set names are mostly young (steady
     // state), the rows whose wait it checks mostly old (fresh data).
     c.qualifies_row = [cutoff, superseded_by](const std::string &x, SqlParams &sp) {
-        return "CASE WHEN " + x + ".created_at < " + sp.add(cutoff, "timestamp") + " THEN " + superseded_by(x) +
-               " ELSE false END";
+        return first_then(x + ".created_at < " + sp.add(cutoff, "timestamp"), superseded_by(x));
     };
     c.waiting = [cutoff, superseded_by](const std::string &x, SqlParams &sp) {
-        return "CASE WHEN " + x + ".created_at >= " + sp.add(cutoff, "timestamp") + " THEN " + superseded_by(x) +
-               " ELSE false END";
+        return first_then(x + ".created_at >= " + sp.add(cutoff, "timestamp"), superseded_by(x));
     };
     Executor &ex = p.ex;
     const std::string tbl = table, wcol = webhook_column;
@@ -436,8 +442,7 @@ Category webhook_history_category(Pass &p) {
         return x + ".created_at < " + sp.add(cutoff, "timestamp") + " AND " + superseded(x);
     };
     c.qualifies_row = [cutoff, superseded](const std::string &x, SqlParams &sp) {
-        return "CASE WHEN " + x + ".created_at < " + sp.add(cutoff, "timestamp") + " THEN " + superseded(x) +
-               " ELSE false END";
+        return first_then(x + ".created_at < " + sp.add(cutoff, "timestamp"), superseded(x));
     };
     Executor &ex = p.ex;
     c.remove = [t, &ex](const Ids &ids, json &counts) {
