@@ -70,6 +70,9 @@ struct Category {
     // Rows that do not qualify yet but will by aging alone (superseded, younger than the cutoff); unset if none.
     // Tested one row at a time, like qualifies_row.
     std::function<std::string(const std::string &x, SqlParams &)> waiting;
+    // Rows that cannot qualify in this pass whatever else holds (younger than the cutoff); unset if none. A change
+    // set's rows that match stay in the set, instead of being taken, tested and put back (as `waiting`) each pass.
+    std::function<std::string(const std::string &x, SqlParams &)> young;
     // The search of the rest of the table walks its condition's indexes in id order (merge anti-joins) instead
     // of hashing whole referencing tables: for conditions that are anti-joins on indexed references.
     bool merge_tail = false;

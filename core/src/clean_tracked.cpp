@@ -12,7 +12,9 @@
 //     its id), a creation time changed; and which passes fill with what they must look at again: rows that
 //     qualify but were not deleted (beyond the limit, busy), rows that will qualify by aging alone (superseded
 //     but younger than overwritten_data_max_age), the pact versions a pass orphaned itself, the named rows a
-//     pass did not get to test (TrackedSource).
+//     pass did not get to test (TrackedSource). A pass takes out only the rows that could qualify now: one too
+//     young for its category (Category::young) stays in the set, whatever recorded it, until a pass's cutoff
+//     passes it, instead of being taken, tested and put back by every pass.
 // So every row that qualifies is either at or past next_id or in the change set: the pass still deletes the
 // oldest rows that qualify. The triggers are checked on every pass (all present, all enabled, the same oids
 // as when next_id was recorded); otherwise the category starts over from 0. Changes made with the triggers
@@ -223,8 +225,13 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking 
     if (from > 0) {
         SqlParams sp;
         const std::string kind_p = sp.add(k, "\"char\"");
-        const std::string take = p.o.dry_run ? "SELECT id FROM " + changes + " WHERE kind = " + kind_p
-                                             : "DELETE FROM " + changes + " WHERE kind = " + kind_p + " RETURNING id";
+        // Rows too young to qualify now stay (one probe each) whatever recorded them: a later pass takes them.
+        const std::string untaken = c.young ? " AND " + row_test("NOT EXISTS (SELECT 1 FROM " + c.table +
+                                                                 " x WHERE x.id = c.id AND " + c.young("x", sp) + ")")
+                                            : "";
+        const std::string take =
+            p.o.dry_run ? "SELECT id FROM " + changes + " c WHERE kind = " + kind_p + untaken
+                        : "DELETE FROM " + changes + " c WHERE kind = " + kind_p + untaken + " RETURNING id";
         std::string all = "SELECT id FROM e";
         const std::string more = tracking.recheck ? tracking.recheck(last_note, sp) : "";
         if (!more.empty())

@@ -83,7 +83,17 @@ SELECT * FROM checked_pass('2026-06-01 12:00:00+00');
 SELECT fx_pact('Foo', '4', 'Bar', 'content 4b', fx_at(0)) IS NOT NULL AS revised;
 UPDATE pact_publications SET created_at = fx_at(3) WHERE consumer_version_id = fx_vid('Foo', '4') AND revision_number = 1;
 SELECT * FROM checked_pass('2026-06-01 12:00:00+00');
+-- While it waits, its change rows stay as they are: a pass takes out only rows that could qualify at its cutoff
+-- (not every row of the set, to test it and put it back).
+CREATE TEMP TABLE waiting_rows AS
+SELECT c.seq FROM pactflow_clean_changes c JOIN pact_publications pp ON pp.id = c.id
+WHERE c.kind = 'p' AND pp.consumer_version_id = fx_vid('Foo', '4') AND pp.revision_number = 1;
+SELECT count(*) > 0 AS waiting_named FROM waiting_rows;
+SELECT * FROM checked_pass('2026-06-04 12:00:00+00');
+SELECT count(*) = (SELECT count(*) FROM waiting_rows) AS same_change_rows
+FROM pactflow_clean_changes c JOIN waiting_rows w USING (seq) WHERE c.kind = 'p';
 SELECT * FROM checked_pass('2026-06-10 12:00:00+00');
+SELECT count(*) AS waiting_rows_left FROM pactflow_clean_changes c JOIN waiting_rows w USING (seq);
 -- An insert still in flight when a pass walks past its id: the other session verifies Foo 5's pact again and
 -- waits; meanwhile rows with higher ids commit and a pass runs; then the other session commits. Its old
 -- verification is found on the next pass (the capture row came with the insert).
