@@ -17,6 +17,7 @@ CALL pactflow_migrate(20260216);
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/clean_fixtures.sql
 \i :abs_srcdir/../sql/migrations/20260226_pactflow_add_clean_change_capture.up.sql
+\i :abs_srcdir/../sql/migrations/20260303_pactflow_clean_capture_skips_deleted_rows.up.sql
 SELECT count(*) AS capture_triggers FROM pg_trigger WHERE tgname LIKE 'pactflow\_clean\_%';
 
 -- What qualifies, the slow way (every row), for a pass at `now` with overwritten_data_max_age 7.
