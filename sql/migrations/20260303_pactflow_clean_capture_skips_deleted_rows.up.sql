@@ -14,11 +14,11 @@ BEGIN
 END $$;
 -- The two triggers that record the row a deleted pointer pointed to. Recreated, they make the clean's tracked
 -- categories start over once (a search of every row on the next pass), as after any change of its triggers.
-DROP TRIGGER pactflow_clean_lpp_delete ON latest_pact_publication_ids_for_consumer_versions;
+DROP TRIGGER IF EXISTS pactflow_clean_lpp_delete ON latest_pact_publication_ids_for_consumer_versions;
 CREATE TRIGGER pactflow_clean_lpp_delete AFTER DELETE ON latest_pact_publication_ids_for_consumer_versions
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT
     EXECUTE FUNCTION pactflow_clean_capture_existing('p', 'pact_publication_id', 'pact_publications');
-DROP TRIGGER pactflow_clean_lv_delete ON latest_verification_id_for_pact_version_and_provider_version;
+DROP TRIGGER IF EXISTS pactflow_clean_lv_delete ON latest_verification_id_for_pact_version_and_provider_version;
 CREATE TRIGGER pactflow_clean_lv_delete AFTER DELETE ON latest_verification_id_for_pact_version_and_provider_version
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT
     EXECUTE FUNCTION pactflow_clean_capture_existing('v', 'verification_id', 'verifications');
