@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <map>
 
+#include <unistd.h>
+
 using namespace roles;
 using pactflow::Value;
 
@@ -164,7 +166,9 @@ TEST_F(RolesTest, ClientSideBookkeepingMadeBy0_1_0IsUpdatedThroughTheChain) {
 // migrate is a no-op, a clean pass and a failed migration's event are written (identity sequences were dumped).
 TEST_F(RolesTest, DumpAndRestoreAsTheApplicationRole) {
     const std::string db = "pactflow_test_dump", restored = "pactflow_test_dump_restored";
-    const std::string file = (std::filesystem::temp_directory_path() / (db + ".dump")).string();
+    // One file per process: the package suite runs this test at the same time as the source tree's (.ci/run).
+    const std::string file =
+        (std::filesystem::temp_directory_path() / (db + "." + std::to_string(getpid()) + ".dump")).string();
     create_database(db, false);
     ASSERT_EQ(loader_as(app, db, "migrate").status, 0);
     auto owner = connect_as(app, db);
