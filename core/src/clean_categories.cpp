@@ -371,11 +371,11 @@ Category superseded(Pass &p, const std::string &name, const char *table, const c
     c.qualifies_row = [cutoff, superseded_by](const std::string &x, SqlParams &sp) {
         return first_then(x + ".created_at < " + sp.add(cutoff, "timestamp"), superseded_by(x));
     };
-    c.waiting = [cutoff, superseded_by](const std::string &x, SqlParams &sp) {
-        return first_then(x + ".created_at >= " + sp.add(cutoff, "timestamp"), superseded_by(x));
-    };
     c.young = [cutoff](const std::string &x, SqlParams &sp) {
         return x + ".created_at >= " + sp.add(cutoff, "timestamp");
+    };
+    c.waiting = [young = c.young, superseded_by](const std::string &x, SqlParams &sp) {
+        return first_then(young(x, sp), superseded_by(x));
     };
     Executor &ex = p.ex;
     const std::string tbl = table, wcol = webhook_column;
