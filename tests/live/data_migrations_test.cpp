@@ -299,13 +299,20 @@ TEST(DataMigrations, TrackingNeedsNoPrivilegeOnTheChangeTable) {
         c.exec("DROP ROLE IF EXISTS dm_deleter; CREATE ROLE dm_deleter;"
                "GRANT SELECT, DELETE ON branches, branch_versions, integrations,"
                " pact_version_provider_tag_successful_verifications TO dm_deleter;"
-               "GRANT SELECT ON versions, pacticipants, pact_versions TO dm_deleter;"
-               "SET ROLE dm_deleter;"
+               "GRANT SELECT ON versions, pacticipants, pact_versions TO dm_deleter");
+        c.exec("BEGIN; SET LOCAL track_functions = 'pl'; SET LOCAL ROLE dm_deleter;"
                "DELETE FROM branches WHERE name = 'feat/x';"
                "DELETE FROM integrations WHERE provider_id = (SELECT id FROM pacticipants WHERE name = 'Baz');"
                "DELETE FROM pact_version_provider_tag_successful_verifications"
-               " WHERE provider_version_tag_name = 'prod';"
-               "RESET ROLE");
+               " WHERE provider_version_tag_name = 'prod'");
+        // Deletes are recorded per statement (migration 20260304_pactflow_track_deletes_per_statement): the branch
+        // versions that went by cascade with the branch, and the successful-verification rows, one call each.
+        EXPECT_EQ(c.scalar("SELECT string_agg(funcname || ' ' || calls, ', ' ORDER BY funcname)"
+                           " FROM pg_stat_xact_user_functions WHERE funcname LIKE 'pactflow\\_dm\\_%'")
+                      .value_or(""),
+                  "pactflow_dm_track_branch_versions_deleted 1, pactflow_dm_track_integration 1, "
+                  "pactflow_dm_track_successful_verifications_deleted 1");
+        c.exec("COMMIT");
         // One row per branch version of a legacy version (80), per integration (1), per deleted recorded row.
         EXPECT_EQ(std::stoll(c.scalar("SELECT count(*) FROM pactflow_data_migration_changes").value_or("0")),
                   80 + 1 + prod);
