@@ -136,10 +136,9 @@ TEST_F(RolesTest, UpdateFrom0_1_0KeepsEverythingAndTheScheduledJobRuns) {
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "is now " + latest)) << r.out;
     if (!cron) GTEST_SKIP() << "no scheduled run to wait for: " << why;
-    const std::string since = *su->scalar("SELECT now()::text");
-    const auto runs = wait_for_cron_runs({jobid}, since, 150);
-    ASSERT_EQ(runs.size(), 1u) << "the job did not run after the update";
-    EXPECT_TRUE(contains(runs[0], " succeeded " + app + " " + db)) << runs[0];
+    const auto runs = wait_for_cron_runs({jobid}, last_cron_run(), 150);
+    ASSERT_EQ(runs.lines.size(), 1u) << "the job did not run after the update; its runs:\n" << runs.history;
+    EXPECT_TRUE(contains(runs.lines[0], " succeeded " + app + " " + db)) << runs.lines[0];
 }
 
 // The client-side bookkeeping evolves through the same chain: a schema made by 0.1.0's bookkeeping section (no
@@ -267,6 +266,7 @@ TEST_F(RolesTest, ScheduledJobsRunAsTheApplicationRole) {
     some_versions(*connect_as(app, db), 30);
     auto cron = superuser(cron_database());
     cron->exec("GRANT CONNECT ON DATABASE " + cron_database() + " TO " + app);
+    const std::string before_the_jobs = last_cron_run();
     auto r = loader_superuser(db, "schedule --job-name pactflow-test-su --cron '* * * * *'");
     ASSERT_EQ(r.status, 0) << r.out;
     const std::string as_app =
@@ -288,10 +288,10 @@ TEST_F(RolesTest, ScheduledJobsRunAsTheApplicationRole) {
                                   "('pactflow-test-su', 'pactflow-test-app') ORDER BY jobname");
     ASSERT_EQ(jobs.size(), 2u);
     for (const auto &j : jobs) EXPECT_EQ(j[1], Value(app)) << "pg_cron's username";
-    const std::string since = *cron->scalar("SELECT now()::text");
-    const auto runs = wait_for_cron_runs({*jobs[0][0], *jobs[1][0], *migrate_job}, since, 150);
-    ASSERT_EQ(runs.size(), 3u) << "not every job ran within 150 s";
-    for (const auto &line : runs) EXPECT_TRUE(contains(line, " succeeded ")) << line;
+    const auto cron_runs = wait_for_cron_runs({*jobs[0][0], *jobs[1][0], *migrate_job}, before_the_jobs, 150);
+    const auto &runs = cron_runs.lines;
+    ASSERT_EQ(runs.size(), 3u) << "not every job ran within 150 s; their runs:\n" << cron_runs.history;
+    for (const auto &line : runs) EXPECT_TRUE(contains(line, " succeeded ")) << line << "\n" << cron_runs.history;
     EXPECT_TRUE(contains(runs[0] + runs[1] + runs[2], " succeeded " + app + " " + db)) << runs[0];
     // The clean ran as the application role; the superuser's migration job left everything to it.
     EXPECT_GE(count(*superuser(db), "SELECT count(*) FROM pactflow.clean_runs WHERE by_user = '" + app + "'"), 1);

@@ -163,23 +163,42 @@ std::string cron_database() {
     return superuser()->scalar("SELECT current_setting('cron.database_name', true)").value_or("postgres");
 }
 
-std::vector<std::string> wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &since,
-                                            int seconds) {
+std::string last_cron_run() {
+    return superuser(cron_database())
+        ->scalar("SELECT coalesce(max(runid), 0)::text FROM cron.job_run_details")
+        .value_or("0");
+}
+
+// pg_cron's own failures to start a run (src/pg_cron.c of 1.4): the command never reached the server, and such a
+// run has no start_time.
+static const char *const cron_start_failures =
+    "'connection failed', 'job startup timeout', "
+    "'could not start background process; more details may be available in the server log', "
+    "'unable to create a DSM segment; more details may be available in the server log'";
+
+CronRuns wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &after_run, int seconds) {
     auto cron = superuser(cron_database());
     std::string ids;
     for (const auto &j : jobids) ids += (ids.empty() ? "" : ",") + j;
+    const std::string runs_of_the_jobs =
+        "FROM cron.job_run_details WHERE jobid IN (" + ids + ") AND runid > $1::bigint";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     while (true) {
         auto rows = cron->query(
             "SELECT DISTINCT ON (jobid) jobid::text || ' ' || status || ' ' || username || ' ' || database || ' ' || "
-            "coalesce(return_message, '') FROM cron.job_run_details WHERE jobid IN (" +
-                ids +
-                ") "
-                "AND start_time >= $1::timestamptz AND status IN ('succeeded', 'failed') ORDER BY jobid, runid DESC",
-            {since});
+            "coalesce(return_message, '') " +
+                runs_of_the_jobs + " AND status IN ('succeeded', 'failed') AND NOT (status = 'failed' AND " +
+                "coalesce(return_message, '') IN (" + cron_start_failures + ")) ORDER BY jobid, runid",
+            {after_run});
         if (rows.size() == jobids.size() || std::chrono::steady_clock::now() > deadline) {
-            std::vector<std::string> out;
-            for (const auto &r : rows) out.push_back(r[0].value_or(""));
+            CronRuns out;
+            for (const auto &r : rows) out.lines.push_back(r[0].value_or(""));
+            for (const auto &r : cron->query(
+                     "SELECT runid::text || ': job ' || jobid || ' ' || status || ' ' || coalesce(start_time::text, "
+                     "'(no start)') || ' ' || coalesce(return_message, '') " +
+                         runs_of_the_jobs + " ORDER BY runid",
+                     {after_run}))
+                out.history += r[0].value_or("") + "\n";
             return out;
         }
         std::this_thread::sleep_for(std::chrono::seconds(2));

@@ -69,10 +69,19 @@ std::vector<std::string> readme_block(const std::string &name, const std::string
 // The shell environment that makes libpq tools log in as `user` with the test password.
 std::string login_env(const std::string &user);
 
-// Waits (up to `seconds`) until pg_cron has a finished run of every job in `jobids` that started after `since`
-// (a timestamptz text); returns "jobid status username database return_message" lines, one per job.
-std::vector<std::string> wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &since,
-                                            int seconds);
+// pg_cron's highest run id so far: every later run of any job is numbered above it.
+std::string last_cron_run();
+
+// Waits (up to `seconds`) until every job in `jobids` has a finished run numbered above `after_run`. Runs pg_cron
+// itself could not start (connection failed, no background worker, startup timeout) never ran the command: the
+// next run counts instead. `lines`: the first counted run of each job that has one, "jobid status username
+// database return_message"; `history`: every run of those jobs above `after_run`, one per line, for the failure
+// message.
+struct CronRuns {
+    std::vector<std::string> lines;
+    std::string history;
+};
+CronRuns wait_for_cron_runs(const std::vector<std::string> &jobids, const std::string &after_run, int seconds);
 std::string cron_database();
 
 // Runs each statement in its own round trip, stopping at the first error (thrown).
