@@ -648,7 +648,8 @@ TEST(Flyway, LockWaitExpiresWithExitFour) {
 
 TEST(Flyway, WorksWithoutTheExtensionOnTheServer) {
     const char *bare = std::getenv("PACTFLOW_TEST_BARE_CONNINFO");
-    if (!bare) GTEST_SKIP() << "scripts/run-tests starts the bare cluster (PACTFLOW_TEST_BARE_CONNINFO)";
+    ASSERT_NE(bare, nullptr)
+        << "PACTFLOW_TEST_BARE_CONNINFO: scripts/run-tests and scripts/test-packages start the bare cluster";
     {
         Connection admin(bare);
         admin.exec("DROP DATABASE IF EXISTS fw_bare WITH (FORCE)");

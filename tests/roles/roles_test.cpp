@@ -261,9 +261,8 @@ class BareServer : public RolesTest {
 protected:
     void SetUp() override {
         if (env("PACTFLOW_TEST_BARE_CONNINFO").empty())
-            GTEST_SKIP()
-                << "PACTFLOW_TEST_BARE_CONNINFO names no server without the extension files (scripts/run-tests "
-                   "starts one)";
+            FAIL() << "PACTFLOW_TEST_BARE_CONNINFO names no server without the extension files (scripts/run-tests "
+                      "and scripts/test-packages start one)";
         use_server(env("PACTFLOW_TEST_BARE_CONNINFO"));
         RolesTest::SetUp();
     }
