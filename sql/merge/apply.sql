@@ -97,6 +97,7 @@ ANALYZE x_eid;
 -- ===== versions =====
 -- One row per staged version the target does not have (per vk: the same as per pacticipant and number, sorted
 -- byte-wise); attributes from the first source holding it, created at the earliest time any source says.
+-- (The window is ordered by src over its whole partition: one sort by (vk, src) serves it and DISTINCT ON.)
 -- @step versions compute
 CREATE TEMP TABLE x_vnew AS
 WITH s AS (
@@ -106,7 +107,7 @@ SELECT DISTINCT ON (s.vk) s.pid, s.number, s.src, s.sid, s.source_order, s.repos
        s.build_url, min(s.created_at) OVER w AS created_at, max(s.updated_at) OVER w AS updated_at
   FROM s
  WHERE NOT EXISTS (SELECT 1 FROM @app@.versions t WHERE t.pacticipant_id = s.pid AND t.number = s.number)
-WINDOW w AS (PARTITION BY s.vk)
+WINDOW w AS (PARTITION BY s.vk ORDER BY s.src ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
  ORDER BY s.vk, s.src;
 ANALYZE x_vnew;
 
@@ -208,7 +209,7 @@ CREATE UNIQUE INDEX ON x_bid (bk);
 ANALYZE x_bid;
 CREATE TEMP TABLE x_touched_branches (bid int NOT NULL);
 
--- Staged memberships the target lacks, minus those a version_branch decision rejected.
+-- Staged memberships the target lacks, minus those a version_branch decision rejected (one sort, as x_vnew's).
 -- @step branch_versions compute
 CREATE TEMP TABLE x_bv_new AS
 SELECT DISTINCT ON (b.bid, v.vid) b.bid, v.vid, v.pid, v.vorder, m.branch, min(m.created_at) OVER w AS created_at,
@@ -220,7 +221,7 @@ SELECT DISTINCT ON (b.bid, v.vid) b.bid, v.vid, v.pid, v.vorder, m.branch, min(m
                     WHERE c.pacticipant = m.pacticipant AND c.number = m.number
                       AND c.branches IS NOT NULL AND NOT (m.branch = ANY (c.branches)))
    AND NOT EXISTS (SELECT 1 FROM @app@.branch_versions t WHERE t.branch_id = b.bid AND t.version_id = v.vid)
-WINDOW w AS (PARTITION BY b.bid, v.vid)
+WINDOW w AS (PARTITION BY b.bid, v.vid ORDER BY m.src ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
  ORDER BY b.bid, v.vid, m.src;
 ANALYZE x_bv_new;
 
