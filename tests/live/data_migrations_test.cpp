@@ -39,7 +39,7 @@ struct Server {
 const Server with_extension{"", ""};
 
 std::optional<Server> bare_server() {
-    const char *bare = std::getenv("PACTFLOW_TEST_BARE_CONNINFO");
+    const char *bare = live::bare_server_conninfo();
     if (!bare) return std::nullopt;
     return Server{bare, "--no-extension "};
 }
@@ -145,8 +145,7 @@ TEST(DataMigrations, FixExactlyWhatThePactBrokerFixes) {
 
 TEST(DataMigrations, FixExactlyWhatThePactBrokerFixesWithoutTheExtension) {
     auto bare = bare_server();
-    ASSERT_TRUE(bare)
-        << "PACTFLOW_TEST_BARE_CONNINFO: scripts/run-tests and scripts/test-packages start the bare cluster";
+    ASSERT_TRUE(bare) << live::bare_server_missing;
     fixes_exactly_what_the_pact_broker_fixes(*bare, "dm_exact_bare", "");
 }
 

@@ -647,9 +647,8 @@ TEST(Flyway, LockWaitExpiresWithExitFour) {
 }
 
 TEST(Flyway, WorksWithoutTheExtensionOnTheServer) {
-    const char *bare = std::getenv("PACTFLOW_TEST_BARE_CONNINFO");
-    ASSERT_NE(bare, nullptr)
-        << "PACTFLOW_TEST_BARE_CONNINFO: scripts/run-tests and scripts/test-packages start the bare cluster";
+    const char *bare = live::bare_server_conninfo();
+    ASSERT_NE(bare, nullptr) << live::bare_server_missing;
     {
         Connection admin(bare);
         admin.exec("DROP DATABASE IF EXISTS fw_bare WITH (FORCE)");

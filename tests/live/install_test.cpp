@@ -79,9 +79,8 @@ TEST(LoaderInstall, NamesAStaleLibraryOrLoader) {
 
 TEST(LoaderInstall, ExtensionFilesMissingIsADistinctExitCode) {
     // PACTFLOW_TEST_BARE_CONNINFO points at a second cluster started without the extension files.
-    const char *bare = std::getenv("PACTFLOW_TEST_BARE_CONNINFO");
-    ASSERT_NE(bare, nullptr)
-        << "PACTFLOW_TEST_BARE_CONNINFO: scripts/run-tests and scripts/test-packages start the bare cluster";
+    const char *bare = live::bare_server_conninfo();
+    ASSERT_NE(bare, nullptr) << live::bare_server_missing;
     std::string out;
     EXPECT_EQ(run_loader(std::string("install --dbname '") + bare + "'", out), 5) << out;
     EXPECT_NE(out.find("the pactflow extension is not installed on the database server"), std::string::npos) << out;

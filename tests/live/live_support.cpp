@@ -6,6 +6,11 @@
 
 namespace live {
 
+const char *bare_server_conninfo() { return std::getenv("PACTFLOW_TEST_BARE_CONNINFO"); }
+
+const char *const bare_server_missing =
+    "PACTFLOW_TEST_BARE_CONNINFO: scripts/run-tests and scripts/test-packages start the bare cluster";
+
 std::string loader_path() {
     // PACTFLOW_LOADER: an installed loader (scripts/test-packages runs these tests with /usr/bin/pactflow-db).
     const char *installed = std::getenv("PACTFLOW_LOADER");

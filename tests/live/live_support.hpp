@@ -23,6 +23,11 @@ Run loader(const std::string &args, const std::string &env = "");
 // 'text' for the shell.
 std::string quote(const std::string &text);
 
+// A superuser conninfo of the server without the extension's files ($PACTFLOW_TEST_BARE_CONNINFO), or nullptr;
+// bare_server_missing says who starts one, for the tests' assertion.
+const char *bare_server_conninfo();
+extern const char *const bare_server_missing;
+
 // Drops and creates database `name`; returns its conninfo.
 std::string fresh_database(const std::string &name);
 
