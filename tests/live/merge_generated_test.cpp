@@ -210,6 +210,15 @@ TEST(MergeGenerated, EveryRowHasAHomeAndEverySourcesMatrixIsKept) {
               0);
     EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_sources WHERE snapshot IS NOT NULL"), 3);
     EXPECT_EQ(count(c, "SELECT count(*) FROM pactflow.merge_runs"), 1);
+    // Pact content was compressed with lz4 where the server has it (the same text: md5 above), pglz otherwise.
+    const std::string method =
+        count(c, "SELECT count(*) FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)")
+            ? "lz4"
+            : "pglz";
+    EXPECT_GT(count(c, "SELECT count(*) FROM pact_versions WHERE pg_column_compression(content) IS NOT NULL"), 0);
+    EXPECT_EQ(rows(c, "SELECT DISTINCT pg_column_compression(content) FROM pact_versions "
+                      "WHERE pg_column_compression(content) IS NOT NULL"),
+              std::multiset<std::string>{method});
 }
 
 // A second run of the same merge changes nothing (read since the last run, or read whole with --full).
