@@ -1,6 +1,7 @@
 #include "merge_command.hpp"
 
 #include "merge_copy.hpp"
+#include "merge_identity.hpp"
 #include "merge_upgrade.hpp"
 
 #include "pactflow/app_schema.hpp"
@@ -14,8 +15,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace pactflow::loader {
@@ -56,6 +59,29 @@ void session_settings(Connection &c) {
     c.exec("SET client_encoding = 'UTF8'; SET DateStyle = ISO, YMD; SET IntervalStyle = postgres; "
            "SET extra_float_digits = 3; SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
            "SET client_min_messages = warning; SET jit = off");
+}
+
+// The elements of a one-dimensional text array's text form ({a,b,"c d"}).
+std::vector<std::string> split_array(const std::string &text) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool quoted = false, any = false;
+    for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+        const char ch = text[i];
+        any = true;
+        if (quoted && ch == '\\' && i + 2 < text.size()) {
+            cur += text[++i];
+        } else if (ch == '"') {
+            quoted = !quoted;
+        } else if (ch == ',' && !quoted) {
+            out.push_back(cur);
+            cur.clear();
+        } else {
+            cur += ch;
+        }
+    }
+    if (any) out.push_back(cur);
+    return out;
 }
 
 std::string connection_key(Connection &c, const std::string &schema) {
@@ -237,17 +263,19 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
         // parse again), each column cast on the source to the staging column's type.
         struct StagingColumns {
             std::string names, casts, aliases;
+            std::vector<std::string> list;  // the names, unquoted, in the same order
         };
         std::map<std::string, StagingColumns> staging_columns;  // by extract table name
         for (const auto &row : target.query(
                  "SELECT substr(c.relname, 3), pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY "
                  "a.attnum), pg_catalog.string_agg(pg_catalog.format('c%s::%I.%I', a.attnum, tn.nspname, t.typname), "
-                 "', ' ORDER BY a.attnum), pg_catalog.string_agg('c' || a.attnum, ', ' ORDER BY a.attnum) "
+                 "', ' ORDER BY a.attnum), pg_catalog.string_agg('c' || a.attnum, ', ' ORDER BY a.attnum), "
+                 "pg_catalog.array_agg(a.attname::text ORDER BY a.attnum)::text "
                  "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
                  "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid JOIN pg_catalog.pg_namespace tn ON tn.oid = "
                  "t.typnamespace WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname LIKE 'm\\_%' "
                  "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' GROUP BY c.relname"))
-            staging_columns[*row[0]] = {*row[1], *row[2], *row[3]};
+            staging_columns[*row[0]] = {*row[1], *row[2], *row[3], split_array(*row[4])};
         auto binary_sql = [&](const std::string &table, const std::string &sql) {
             const auto &c = staging_columns.at(table);
             return "SELECT " + c.casts + " FROM (" + sql + ") x(" + c.aliases + ")";
@@ -260,7 +288,8 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                 for (SourceState *s : which) {
                     if (s->at_latest) {
                         const merge::Delta *d = s->delta ? &*s->delta : nullptr;
-                        const std::string sql = merge::extract_sql(t, s->source.src, quote_ident(s->schema), d);
+                        const std::string sql =
+                            merge::extract_sql(t, s->source.src, quote_ident(s->schema), d, /*streamed=*/true);
                         streamed.push_back({s->conn.get(), binary_sql(t.name, sql), "merge source " + s->source.label});
                         streamed_by.push_back(s);
                     } else {
@@ -270,8 +299,13 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                 }
                 if (streamed.empty()) continue;
                 const auto t_table = Clock::now();
-                const auto st = copy_rows(
-                    streamed, target, "pg_temp.m_" + t.name + " (" + staging_columns.at(t.name).names + ")", "binary");
+                std::optional<VerificationIdentity> identity;
+                if (t.name == "verifications") identity.emplace(staging_columns.at(t.name).list);
+                std::function<void(char *, int)> each_row;
+                if (identity) each_row = [&identity](char *row, int size) { identity->fill(row, size); };
+                const auto st =
+                    copy_rows(streamed, target, "pg_temp.m_" + t.name + " (" + staging_columns.at(t.name).names + ")",
+                              "binary", each_row);
                 long long table_rows = 0;
                 for (std::size_t i = 0; i < st.size(); ++i) {
                     streamed_by[i]->rows += st[i].rows;

@@ -106,7 +106,7 @@ CopyStats copy_rows(Connection &from, const std::string &select_sql, Connection 
 }
 
 std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection &to, const std::string &table,
-                                 const std::string &format) {
+                                 const std::string &format, const std::function<void(char *row, int size)> &each_row) {
     PGconn *dst = to.raw();
     std::vector<CopyStats> stats(from.size());
     std::vector<bool> active(from.size(), false);
@@ -194,7 +194,7 @@ std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection
                                     PQerrorMessage(src));
                     }
                     waiting = false;
-                    const char *data = buf;
+                    char *data = buf;
                     int size = n;
                     if (header_pending[i]) {
                         header_pending[i] = false;
@@ -207,6 +207,14 @@ std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection
                         size -= sizeof header;
                     }
                     const bool trailer = binary && size == 2 && data[0] == '\377' && data[1] == '\377';
+                    if (each_row && size > 0 && !trailer) {
+                        try {
+                            each_row(data, size);
+                        } catch (...) {
+                            PQfreemem(buf);
+                            throw;
+                        }
+                    }
                     const int ok = size == 0 || trailer ? 1 : PQputCopyData(dst, data, size);
                     PQfreemem(buf);
                     if (ok != 1)

@@ -3,6 +3,7 @@
 #pragma once
 #include "connection.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,9 @@ struct CopySource {
     std::string select_sql;
     std::string label;  // names the source in errors
 };
+// `each_row`, if given, may change each row (one binary COPY tuple, or one text line) in place before it is sent.
 std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection &to, const std::string &table,
-                                 const std::string &format = "text");
+                                 const std::string &format = "text",
+                                 const std::function<void(char *row, int size)> &each_row = {});
 
 }  // namespace pactflow::loader

@@ -25,22 +25,37 @@ std::vector<std::string> split(const std::string &s, char sep) {
     return out;
 }
 
-// The identity of a verification: everything it says, with its references as natural keys. The same text on
-// the source and in the target (both sessions run with DateStyle ISO), hashed as UTF8 whatever the database's
-// encoding (converted only in a database that is not UTF8, the one case where the bytes differ), so equal
-// verifications hash equal; the md5 is held as a uuid (16 bytes, compared and hashed as such).
+// The identity of a verification: everything it says, with its references as natural keys, hashed in the layout
+// of those fields in COPY's binary format: per field its length (int4, -1 for NULL) and its bytes (text as UTF8
+// whatever the database's encoding, boolean one byte, timestamp eight), in verification_identity_fields()'s order.
+// The loader computes the same md5 from the rows a source streams (loader/merge_identity.cpp), the target and
+// the SQL function in SQL; equal verifications hash equal in any database. Held as a uuid (16 bytes).
 std::string vkey(const std::vector<std::string> &a) {
     if (a.size() != 5) throw Error(sqlstate::internal_error, "merge SQL: @vkey needs five aliases");
-    const std::string &v = a[0];
-    std::string cols = a[1] + ".name, " + a[2] + ".name, " + a[3] + ".sha, " + a[4] + ".number";
-    for (const char *c : {"success", "provider_version", "build_url", "execution_date", "created_at", "test_results",
-                          "wip", "consumer_version_selector_hashes", "tag_names", "pact_pending",
-                          "verified_by_implementation", "verified_by_version", "verified_by_client_implementation",
-                          "verified_by_client_version", "verified_by_client_test_framework"})
-        cols += ", " + v + "." + c;
-    const std::string text = "ROW(" + cols + ")::text";
-    return "(CASE WHEN pg_catalog.current_setting('server_encoding') = 'UTF8' THEN pg_catalog.md5(" + text +
-           ") ELSE pg_catalog.md5(pg_catalog.convert_to(" + text + ", 'UTF8')) END)::pg_catalog.uuid";
+    // utf8: the database's encoding is UTF8, so a text's octet_length is already that of its UTF8 bytes.
+    auto fields = [&](bool utf8) {
+        std::string bytes;
+        for (const auto &f : verification_identity_fields()) {
+            const std::string x = a[f.alias] + "." + f.source_column;
+            std::string length, b;
+            if (f.type == 't') {
+                b = "pg_catalog.convert_to(" + x + "::pg_catalog.text, 'UTF8')";
+                length =
+                    utf8 ? "pg_catalog.octet_length(" + x + "::pg_catalog.text)" : "pg_catalog.octet_length(" + b + ")";
+            } else if (f.type == 'b') {
+                b = "pg_catalog.boolsend(" + x + "::pg_catalog.bool)";
+                length = "1";
+            } else {
+                b = "pg_catalog.timestamp_send(" + x + "::pg_catalog.timestamp)";
+                length = "8";
+            }
+            bytes += std::string(bytes.empty() ? "" : " || ") + "coalesce(pg_catalog.int4send(" + length + ") || " + b +
+                     ", pg_catalog.int4send(-1))";
+        }
+        return "pg_catalog.md5(" + bytes + ")";
+    };
+    return "(CASE WHEN pg_catalog.current_setting('server_encoding') = 'UTF8' THEN " + fields(true) + " ELSE " +
+           fields(false) + " END)::pg_catalog.uuid";
 }
 
 // Replaces every "@NAME@" / "@NAME:ARG@" / "@NAME(ARG)@" with f(NAME, ARG); other text is copied.
@@ -132,6 +147,31 @@ std::vector<Section> sections(const std::string &file) {
     return out;
 }
 
+const std::vector<IdentityField> &verification_identity_fields() {
+    static const std::vector<IdentityField> fields = {
+        {1, "name", "consumer", 't'},
+        {2, "name", "provider", 't'},
+        {3, "sha", "sha", 't'},
+        {4, "number", "provider_number", 't'},
+        {0, "success", "success", 'b'},
+        {0, "provider_version", "provider_version", 't'},
+        {0, "build_url", "build_url", 't'},
+        {0, "execution_date", "execution_date", 's'},
+        {0, "created_at", "created_at", 's'},
+        {0, "test_results", "test_results", 't'},
+        {0, "wip", "wip", 'b'},
+        {0, "consumer_version_selector_hashes", "consumer_version_selector_hashes", 't'},
+        {0, "tag_names", "tag_names", 't'},
+        {0, "pact_pending", "pact_pending", 'b'},
+        {0, "verified_by_implementation", "verified_by_implementation", 't'},
+        {0, "verified_by_version", "verified_by_version", 't'},
+        {0, "verified_by_client_implementation", "verified_by_client_implementation", 't'},
+        {0, "verified_by_client_version", "verified_by_client_version", 't'},
+        {0, "verified_by_client_test_framework", "verified_by_client_test_framework", 't'},
+    };
+    return fields;
+}
+
 const std::vector<ExtractTable> &extract_tables() {
     static const std::vector<ExtractTable> tables = [] {
         std::vector<ExtractTable> t;
@@ -145,7 +185,8 @@ const std::vector<ExtractTable> &extract_tables() {
     return tables;
 }
 
-std::string extract_sql(const ExtractTable &t, int src, const std::string &quoted_schema, const Delta *delta) {
+std::string extract_sql(const ExtractTable &t, int src, const std::string &quoted_schema, const Delta *delta,
+                        bool streamed) {
     const bool full = t.always_full || delta == nullptr;
     // "Row `alias` was written after the previous run's snapshot": the row's 32-bit xmin widened with the epoch of
     // the current snapshot (one epoch back when that would put it after the snapshot): rows written after `since`
@@ -166,7 +207,8 @@ std::string extract_sql(const ExtractTable &t, int src, const std::string &quote
         } else if (name == "s" && arg.empty()) {
             out = quoted_schema;
         } else if (name == "vkey" && !arg.empty()) {
-            out = vkey(split(arg, ','));
+            // Streamed to the loader, which fills the identity in from the row itself (VerificationIdentity).
+            out = streamed ? "'00000000-0000-0000-0000-000000000000'::pg_catalog.uuid" : vkey(split(arg, ','));
         } else if (name == "changed" && !arg.empty()) {
             out = changed(arg);
         } else if (name == "vkey_unless_read" && !arg.empty()) {

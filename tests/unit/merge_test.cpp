@@ -106,12 +106,26 @@ TEST(MergeSql, ExpandQualifiesWithTheApplicationSchema) {
         sql,
         "SELECT nextval('\"it''s\".version_order_sequence'::pg_catalog.regclass) FROM \"it's\".versions v -- \"it's\"");
     const std::string vk = expand("@vkey:v,c,p,pv,pvv@", "\"public\"");
-    EXPECT_EQ(vk.rfind("(CASE WHEN pg_catalog.current_setting('server_encoding') = 'UTF8' THEN "
-                       "pg_catalog.md5(ROW(c.name, p.name, pv.sha, pvv.number, v.success",
+    EXPECT_EQ(vk.rfind("(CASE WHEN pg_catalog.current_setting('server_encoding') = 'UTF8' THEN pg_catalog.md5("
+                       "coalesce(pg_catalog.int4send(pg_catalog.octet_length(c.name::pg_catalog.text)) || "
+                       "pg_catalog.convert_to(c.name::pg_catalog.text, 'UTF8'), pg_catalog.int4send(-1)) || ",
                        0),
               0u)
         << vk;
-    EXPECT_NE(vk.find(" ELSE pg_catalog.md5(pg_catalog.convert_to(ROW(c.name, p.name,"), std::string::npos) << vk;
+    EXPECT_NE(vk.find(" ELSE pg_catalog.md5(coalesce(pg_catalog.int4send(pg_catalog.octet_length(pg_catalog.convert_to("
+                      "c.name::pg_catalog.text, 'UTF8'))) || "),
+              std::string::npos)
+        << vk;
+    EXPECT_NE(vk.find("coalesce(pg_catalog.int4send(1) || pg_catalog.boolsend(v.success::pg_catalog.bool), "
+                      "pg_catalog.int4send(-1))"),
+              std::string::npos)
+        << vk;
+    EXPECT_NE(vk.find("coalesce(pg_catalog.int4send(8) || pg_catalog.timestamp_send(v.execution_date::pg_catalog."
+                      "timestamp), pg_catalog.int4send(-1))"),
+              std::string::npos)
+        << vk;
+    const std::string end = "pg_catalog.int4send(-1))) END)::pg_catalog.uuid";
+    EXPECT_EQ(vk.substr(vk.size() - end.size()), end) << vk;
     // Text that only looks like a placeholder is left alone.
     EXPECT_EQ(expand("SELECT 'a@b c@d'", "\"public\""), "SELECT 'a@b c@d'");
 }

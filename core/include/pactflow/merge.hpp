@@ -66,8 +66,23 @@ struct ExtractTable {
 const std::vector<ExtractTable> &extract_tables();
 
 // The SELECT for one staging table of source `src`, reading schema `quoted_schema` (already quoted), rows since
-// `delta` (nullptr or always_full: every row).
-std::string extract_sql(const ExtractTable &t, int src, const std::string &quoted_schema, const Delta *delta);
+// `delta` (nullptr or always_full: every row). `streamed`: the rows go through the loader, which computes each
+// staged verification's identity itself (the query yields a zero uuid in its place).
+std::string extract_sql(const ExtractTable &t, int src, const std::string &quoted_schema, const Delta *delta,
+                        bool streamed = false);
+
+// A verification's identity is the md5 of these fields in this order, each laid out as in COPY's binary format:
+// its length (int4, big-endian; -1 for NULL), then its bytes (text as UTF8, boolean one byte, timestamp eight).
+// alias: which of @vkey:v,c,p,pv,pvv@'s rows (0 the verification, 1 its consumer, 2 its provider, 3 its pact version,
+// 4 its provider version) holds `source_column`; `staging_column` is m_verifications' column for it; type 't' text,
+// 'b' boolean, 's' timestamp.
+struct IdentityField {
+    int alias;
+    const char *source_column;
+    const char *staging_column;
+    char type;
+};
+const std::vector<IdentityField> &verification_identity_fields();
 
 struct MissingReference {
     int src;

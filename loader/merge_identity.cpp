@@ -1,0 +1,77 @@
+#include "merge_identity.hpp"
+
+#include "pactflow/error.hpp"
+#include "pactflow/merge.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace pactflow::loader {
+namespace {
+std::int32_t int32_at(const char *p) {
+    const auto *u = reinterpret_cast<const unsigned char *>(p);
+    return static_cast<std::int32_t>((std::uint32_t(u[0]) << 24) | (std::uint32_t(u[1]) << 16) |
+                                     (std::uint32_t(u[2]) << 8) | std::uint32_t(u[3]));
+}
+
+Error bad_row(const std::string &why) {
+    return Error("08P01", "a source sent a verification the merge cannot read: " + why,
+                 "The binary COPY row does not have the columns of the staging table.");
+}
+}  // namespace
+
+VerificationIdentity::VerificationIdentity(const std::vector<std::string> &columns) {
+    auto position = [&](const std::string &name) {
+        const auto it = std::find(columns.begin(), columns.end(), name);
+        if (it == columns.end())
+            throw Error(sqlstate::internal_error,
+                        "merge: m_verifications has no column " + name + " for the verification identity");
+        return static_cast<int>(it - columns.begin());
+    };
+    vkey_ = position("vkey");
+    for (const auto &f : merge::verification_identity_fields()) hashed_.push_back(position(f.staging_column));
+    ctx_ = EVP_MD_CTX_new();
+    md5_ = EVP_MD_fetch(nullptr, "MD5", nullptr);  // fetched once, not at every row's EVP_DigestInit_ex
+    if (!ctx_ || !md5_) {
+        EVP_MD_CTX_free(ctx_);
+        EVP_MD_free(md5_);
+        throw Error(sqlstate::internal_error, "merge: OpenSSL has no MD5 for the verification identity");
+    }
+}
+
+VerificationIdentity::~VerificationIdentity() {
+    EVP_MD_CTX_free(ctx_);
+    EVP_MD_free(md5_);
+}
+
+void VerificationIdentity::fill(char *row, int size) {
+    if (size < 2) throw bad_row("a row of " + std::to_string(size) + " bytes");
+    const int count = (static_cast<unsigned char>(row[0]) << 8) | static_cast<unsigned char>(row[1]);
+    offsets_.clear();
+    int at = 2;
+    for (int i = 0; i < count; ++i) {
+        if (at + 4 > size) throw bad_row("a row shorter than its fields");
+        offsets_.push_back(at);
+        const std::int32_t len = int32_at(row + at);
+        at += 4 + std::max<std::int32_t>(len, 0);
+    }
+    if (at != size || vkey_ >= count) throw bad_row("a row of " + std::to_string(count) + " fields");
+    for (int h : hashed_)
+        if (h >= count) throw bad_row("a row of " + std::to_string(count) + " fields");
+    if (int32_at(row + offsets_[vkey_]) != 16) throw bad_row("no 16-byte stand-in for its identity");
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    bool ok = EVP_DigestInit_ex(ctx_, md5_, nullptr) == 1;
+    for (int h : hashed_) {
+        const char *field = row + offsets_[h];
+        ok = ok && EVP_DigestUpdate(ctx_, field, 4 + std::max<std::int32_t>(int32_at(field), 0)) == 1;
+    }
+    ok = ok && EVP_DigestFinal_ex(ctx_, digest, &digest_len) == 1 && digest_len == 16;
+    if (!ok) throw Error(sqlstate::internal_error, "merge: OpenSSL could not compute a verification identity");
+    std::memcpy(row + offsets_[vkey_] + 4, digest, 16);
+}
+
+}  // namespace pactflow::loader
