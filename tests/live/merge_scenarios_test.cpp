@@ -61,6 +61,36 @@ TEST(MergeScenarios, IdenticalRowsInTwoSourcesAreKeptOnce) {
     EXPECT_EQ(invariant_violations(target), std::vector<std::string>{});
 }
 
+// A verification's identity is computed by the loader for the rows a source streams and in SQL for the target's own
+// rows: both agree on awkward values (NULLs, empty text, quotes, a backslash, non-ASCII text, fractional seconds), so
+// reading the source whole again finds every verification already there and writes nothing.
+TEST(MergeScenarios, AVerificationReadAgainIsFoundByItsIdentity) {
+    const std::string a = broker_database("ms_ident_a");
+    {
+        Broker b(a);
+        base_fixture(b);
+        b.verify("Foo", "Bar", "sha-1.0.0", "b1", false, "2026-01-01 10:20");
+        b.conn().exec(
+            "UPDATE verifications SET build_url = '', provider_version = NULL, test_results = "
+            "'{\"a\": \"\\\\ \u00e9 \"\"(q),\"}', tag_names = 'a, b', verified_by_implementation = "
+            "'p\u00e4ct \U0001F680', verified_by_version = NULL, execution_date = '2026-01-01 10:20:00.000001', "
+            "created_at = '2026-01-01 10:20:00.5' WHERE success = false");
+        b.conn().exec("UPDATE verifications SET test_results = NULL, pact_pending = NULL, wip = true WHERE success");
+    }
+    const std::string target = live::fresh_database("ms_ident_t");
+    auto r = merge(target, {a}, "--json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    Connection t(target);
+    ASSERT_EQ(count(t, "SELECT count(*) FROM verifications"), 2);
+    r = merge(target, {a}, "--full --json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(written(report(r)), 0) << report(r)["counts"].dump();
+    EXPECT_EQ(count(t, "SELECT count(*) FROM verifications"), 2);
+    EXPECT_EQ(count(t, "SELECT count(*) FROM verifications WHERE verified_by_implementation = "
+                       "'p\u00e4ct \U0001F680' AND build_url = '' AND test_results LIKE '%(q)%'"),
+              1);
+}
+
 // The broker's unique indexes allow one triggered webhook per (webhook, trigger): of two copies with different uuids
 // the earliest is kept, and one the target already holds stays the only one.
 TEST(MergeScenarios, OneTriggeredWebhookPerWebhookAndTrigger) {
