@@ -56,6 +56,7 @@ void VerificationIdentity::fill(char *row, int size) {
         if (at + 4 > size) throw bad_row("a row shorter than its fields");
         offsets_.push_back(at);
         const std::int32_t len = int32_at(row + at);
+        if (len > size - at - 4) throw bad_row("a field longer than its row");
         at += 4 + std::max<std::int32_t>(len, 0);
     }
     if (at != size || vkey_ >= count) throw bad_row("a row of " + std::to_string(count) + " fields");
