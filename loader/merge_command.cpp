@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 
 namespace pactflow::loader {
 namespace {
@@ -61,26 +62,11 @@ void session_settings(Connection &c) {
            "SET client_min_messages = warning; SET jit = off");
 }
 
-// The elements of a one-dimensional text array's text form ({a,b,"c d"}).
-std::vector<std::string> split_array(const std::string &text) {
+// The items of a comma-separated list (names without commas: the staging tables' columns).
+std::vector<std::string> split_commas(const std::string &text) {
     std::vector<std::string> out;
-    std::string cur;
-    bool quoted = false, any = false;
-    for (std::size_t i = 1; i + 1 < text.size(); ++i) {
-        const char ch = text[i];
-        any = true;
-        if (quoted && ch == '\\' && i + 2 < text.size()) {
-            cur += text[++i];
-        } else if (ch == '"') {
-            quoted = !quoted;
-        } else if (ch == ',' && !quoted) {
-            out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += ch;
-        }
-    }
-    if (any) out.push_back(cur);
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) out.push_back(item);
     return out;
 }
 
@@ -270,12 +256,12 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                  "SELECT substr(c.relname, 3), pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY "
                  "a.attnum), pg_catalog.string_agg(pg_catalog.format('c%s::%I.%I', a.attnum, tn.nspname, t.typname), "
                  "', ' ORDER BY a.attnum), pg_catalog.string_agg('c' || a.attnum, ', ' ORDER BY a.attnum), "
-                 "pg_catalog.array_agg(a.attname::text ORDER BY a.attnum)::text "
+                 "pg_catalog.string_agg(a.attname, ',' ORDER BY a.attnum) "
                  "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
                  "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid JOIN pg_catalog.pg_namespace tn ON tn.oid = "
                  "t.typnamespace WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname LIKE 'm\\_%' "
                  "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' GROUP BY c.relname"))
-            staging_columns[*row[0]] = {*row[1], *row[2], *row[3], split_array(*row[4])};
+            staging_columns[*row[0]] = {*row[1], *row[2], *row[3], split_commas(*row[4])};
         auto binary_sql = [&](const std::string &table, const std::string &sql) {
             const auto &c = staging_columns.at(table);
             return "SELECT " + c.casts + " FROM (" + sql + ") x(" + c.aliases + ")";
