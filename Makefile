@@ -19,7 +19,7 @@ MODULE_big = pactflow
 # which checks that its copy of SERVER_CORE matches this one.
 SERVER_EXT = boundary clean_functions encoding merge_functions migrate_functions module search_path spi_executor
 SERVER_CORE = app_schema catalog checksum clean clean_categories clean_keep clean_options clean_report \
-	clean_selectors clean_tracked merge_engine merge_policy merge_sql migrator roles sql_lexer sql_split utf8
+	clean_selectors clean_tracked merge_engine merge_keys merge_policy merge_sql migrator roles sql_lexer sql_split utf8
 OBJS = $(SERVER_EXT:%=extension/%.o) $(SERVER_CORE:%=core/src/%.o) build/gen/embedded_sql.o
 # The frozen install script of the first release and the update chain after it: a new installation goes
 # through the same scripts as an upgraded one (scripts/check-update-chain checks the chain reaches EXTVERSION).

@@ -2,6 +2,7 @@
 
 #include "merge_copy.hpp"
 #include "merge_identity.hpp"
+#include "merge_keys.hpp"
 #include "merge_upgrade.hpp"
 
 #include "pactflow/app_schema.hpp"
@@ -251,7 +252,10 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
             std::string names, casts, aliases;
             std::vector<std::string> list;  // the names, unquoted, in the same order
         };
-        std::map<std::string, StagingColumns> staging_columns;  // by extract table name
+        std::map<std::string, StagingColumns> staging_columns;  // by extract table name, without their keys
+        std::string key_columns;                                // "m_table.column", comma-separated
+        for (const auto &k : merge::staging_keys())
+            key_columns += std::string(key_columns.empty() ? "" : ",") + "m_" + k.table + "." + k.column;
         for (const auto &row : target.query(
                  "SELECT substr(c.relname, 3), pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY "
                  "a.attnum), pg_catalog.string_agg(pg_catalog.format('c%s::%I.%I', a.attnum, tn.nspname, t.typname), "
@@ -260,7 +264,9 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                  "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
                  "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid JOIN pg_catalog.pg_namespace tn ON tn.oid = "
                  "t.typnamespace WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname LIKE 'm\\_%' "
-                 "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' GROUP BY c.relname"))
+                 "AND a.attnum > 0 AND NOT a.attisdropped "
+                 "AND c.relname || '.' || a.attname <> ALL (pg_catalog.string_to_array($1, ',')) GROUP BY c.relname",
+                 {key_columns}))
             staging_columns[*row[0]] = {*row[1], *row[2], *row[3], split_commas(*row[4])};
         auto binary_sql = [&](const std::string &table, const std::string &sql) {
             const auto &c = staging_columns.at(table);
@@ -285,13 +291,21 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                 }
                 if (streamed.empty()) continue;
                 const auto t_table = Clock::now();
+                const auto &columns = staging_columns.at(t.name);
                 std::optional<VerificationIdentity> identity;
-                if (t.name == "verifications") identity.emplace(staging_columns.at(t.name).list);
-                std::function<void(char *, int)> each_row;
-                if (identity) each_row = [&identity](char *row, int size) { identity->fill(row, size); };
+                if (t.name == "verifications") identity.emplace(columns.list);
+                StagingKeys keys(t.name, columns.list);
+                std::string copy_columns = columns.names;
+                for (const auto &k : keys.names()) copy_columns += ", " + quote_ident(k);
+                std::function<std::string_view(char *, int)> each_row;
+                if (identity || !keys.empty())
+                    each_row = [&](char *row, int size) {
+                        if (identity) identity->fill(row, size);
+                        return keys.empty() ? std::string_view(row, static_cast<std::size_t>(size))
+                                            : keys.append(row, size);
+                    };
                 const auto st =
-                    copy_rows(streamed, target, "pg_temp.m_" + t.name + " (" + staging_columns.at(t.name).names + ")",
-                              "binary", each_row);
+                    copy_rows(streamed, target, "pg_temp.m_" + t.name + " (" + copy_columns + ")", "binary", each_row);
                 long long table_rows = 0;
                 for (std::size_t i = 0; i < st.size(); ++i) {
                     streamed_by[i]->rows += st[i].rows;

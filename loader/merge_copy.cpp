@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -106,7 +107,8 @@ CopyStats copy_rows(Connection &from, const std::string &select_sql, Connection 
 }
 
 std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection &to, const std::string &table,
-                                 const std::string &format, const std::function<void(char *row, int size)> &each_row) {
+                                 const std::string &format,
+                                 const std::function<std::string_view(char *row, int size)> &each_row) {
     PGconn *dst = to.raw();
     std::vector<CopyStats> stats(from.size());
     std::vector<bool> active(from.size(), false);
@@ -207,15 +209,17 @@ std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection
                         size -= sizeof header;
                     }
                     const bool trailer = binary && size == 2 && data[0] == '\377' && data[1] == '\377';
+                    std::string_view send(data, static_cast<std::size_t>(std::max(size, 0)));
                     if (each_row && size > 0 && !trailer) {
                         try {
-                            each_row(data, size);
+                            send = each_row(data, size);
                         } catch (...) {
                             PQfreemem(buf);
                             throw;
                         }
                     }
-                    const int ok = size == 0 || trailer ? 1 : PQputCopyData(dst, data, size);
+                    const int ok =
+                        size == 0 || trailer ? 1 : PQputCopyData(dst, send.data(), static_cast<int>(send.size()));
                     PQfreemem(buf);
                     if (ok != 1)
                         throw Error("08006", "could not send rows of " + table + " to the target", PQerrorMessage(dst));

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pactflow::loader {
@@ -28,9 +29,10 @@ struct CopySource {
     std::string select_sql;
     std::string label;  // names the source in errors
 };
-// `each_row`, if given, may change each row (one binary COPY tuple, or one text line) in place before it is sent.
+// `each_row`, if given, returns what to send for each row (one binary COPY tuple, or one text line): the row,
+// changed in place or not, or bytes it holds until its next call.
 std::vector<CopyStats> copy_rows(const std::vector<CopySource> &from, Connection &to, const std::string &table,
                                  const std::string &format = "text",
-                                 const std::function<void(char *row, int size)> &each_row = {});
+                                 const std::function<std::string_view(char *row, int size)> &each_row = {});
 
 }  // namespace pactflow::loader

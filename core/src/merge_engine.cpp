@@ -106,14 +106,26 @@ void Engine::set_sources(const std::vector<Source> &sources, const Policy &polic
 }
 
 long long Engine::stage_local(const std::string &table, const std::string &select_sql) {
-    // The staging tables' own columns, without the generated keys (an extract query yields exactly those).
+    // The staging table's own columns, without its keys (an extract query yields exactly those); the keys are
+    // computed here, as the loader computes them for the rows it streams.
+    if (!utf8_bytes_)
+        utf8_bytes_ =
+            ex_.scalar("SELECT pg_catalog.current_setting('server_encoding') IN ('UTF8', 'SQL_ASCII')") == Value("t");
+    std::string key_list, key_names, key_values;
+    for (const auto &k : staging_keys())
+        if (k.table == table) {
+            key_list += std::string(key_list.empty() ? "" : ",") + k.column;
+            key_names += ", " + quote_ident(k.column);
+            key_values += ", " + staging_key_sql(k, "x", *utf8_bytes_);
+        }
     const std::string cols =
         ex_.scalar("SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) "
                    "FROM pg_catalog.pg_attribute a WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 "
-                   "AND NOT a.attisdropped AND a.attgenerated = ''",
-                   {"pg_temp.m_" + table})
+                   "AND NOT a.attisdropped AND a.attname <> ALL (pg_catalog.string_to_array($2, ','))",
+                   {"pg_temp.m_" + table, key_list})
             .value_or("");
-    ex_.query("INSERT INTO pg_temp.m_" + table + " (" + cols + ") " + select_sql);
+    ex_.query("INSERT INTO pg_temp.m_" + table + " (" + cols + key_names + ") SELECT x.*" + key_values + " FROM (" +
+              select_sql + ") x(" + cols + ")");
     return ex_.affected();
 }
 

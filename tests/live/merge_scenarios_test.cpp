@@ -388,6 +388,70 @@ TEST(MergeScenarios, ASourceAtAnOlderSchemaVersionIsBroughtToTheLatestInACopy) {
     EXPECT_EQ(written(report(again)), 0) << again.out;
 }
 
+// The staging keys of an upgraded copy (computed in SQL) and of a streamed source (computed by the loader) are the
+// same for the same pacticipant, version, branch, tag and pact, also with characters of more than one byte, in a
+// UTF8 and in a LATIN1 target: each is merged once. Keys that disagreed would stage one version twice.
+TEST(MergeScenarios, AnUpgradedCopyAndAStreamedSourceAgreeOnEveryKey) {
+    const std::string old = live::fresh_database("ms_keys_old");
+    auto m = live::loader("migrate --no-extension --target 20210702 --dbname '" + old + "'");
+    ASSERT_EQ(m.status, 0) << m.out;
+    Connection s(old + " client_encoding=UTF8");
+    s.exec("DROP SCHEMA pactflow CASCADE");
+    s.exec(
+        "INSERT INTO pacticipants (name, created_at, updated_at) VALUES ('Café-Kasse', '2026-01-01', '2026-01-01'), "
+        "('Zahlungsdienst-Ü', '2026-01-01', '2026-01-01');"
+        "INSERT INTO versions (number, pacticipant_id, \"order\", created_at, updated_at, branch) "
+        "SELECT n, p.id, o, t::timestamp, t::timestamp, b FROM pacticipants p, (VALUES ('Café-Kasse', '1.0.0-é', 2, "
+        "'2026-01-01 10:00', 'Haupt-Zweig-ü'), ('Zahlungsdienst-Ü', 'b1', 1, '2026-01-01 09:00', 'main')) "
+        "x(pn, n, o, t, b) WHERE p.name = x.pn;"
+        "INSERT INTO tags (name, version_id, created_at, updated_at, pacticipant_id, version_order) "
+        "SELECT 'prüfung', v.id, v.created_at, v.created_at, v.pacticipant_id, v.\"order\" FROM versions v "
+        "WHERE v.number = 'b1';"
+        "INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) SELECT c.id, p.id, 'sha-é', "
+        "'{}', '2026-01-01 10:01' FROM pacticipants c, pacticipants p WHERE c.name = 'Café-Kasse' AND p.name = "
+        "'Zahlungsdienst-Ü';"
+        "INSERT INTO pact_publications (consumer_version_id, provider_id, revision_number, pact_version_id, "
+        "created_at, consumer_id) SELECT v.id, pv.provider_id, 1, pv.id, '2026-01-01 10:01', pv.consumer_id "
+        "FROM versions v, pact_versions pv WHERE v.number = '1.0.0-é';"
+        "INSERT INTO latest_pact_publication_ids_for_consumer_versions (consumer_id, consumer_version_id, provider_id, "
+        "pact_publication_id, pact_version_id, created_at) SELECT pp.consumer_id, pp.consumer_version_id, "
+        "pp.provider_id, pp.id, pp.pact_version_id, pp.created_at FROM pact_publications pp");
+    const std::string streamed = broker_database("ms_keys_new");
+    {
+        Broker k(streamed + " client_encoding=UTF8");
+        k.pacticipant("Café-Kasse");
+        k.pacticipant("Zahlungsdienst-Ü");
+        k.version("Café-Kasse", "1.0.0-é", "2026-01-01 10:00", "Haupt-Zweig-ü");
+        k.version("Zahlungsdienst-Ü", "b1", "2026-01-01 09:00", "main");
+        k.tag("Zahlungsdienst-Ü", "b1", "prüfung", "2026-01-01 09:00");
+        k.publish("Café-Kasse", "1.0.0-é", "Zahlungsdienst-Ü", "sha-é", "2026-01-01 10:01");
+    }
+    {
+        Connection admin("dbname=postgres");
+        admin.exec("DROP DATABASE IF EXISTS ms_keys_latin1 WITH (FORCE)");
+        admin.exec("CREATE DATABASE ms_keys_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+    }
+    for (const std::string &target : {live::fresh_database("ms_keys_t"), std::string("dbname=ms_keys_latin1")}) {
+        auto r = merge(target, {old, streamed}, "--json");
+        ASSERT_EQ(r.status, 0) << target << ": " << r.out;
+        EXPECT_EQ(report(r)["sources"][0]["upgraded_copy"], true) << target;
+        Connection t(target + " client_encoding=UTF8");
+        EXPECT_EQ(rows(t, "SELECT p.name || '|' || v.number FROM versions v JOIN pacticipants p "
+                          "ON p.id = v.pacticipant_id"),
+                  (std::multiset<std::string>{"Café-Kasse|1.0.0-é", "Zahlungsdienst-Ü|b1"}))
+            << target;
+        EXPECT_EQ(rows(t, "SELECT name FROM branches"), (std::multiset<std::string>{"Haupt-Zweig-ü", "main"}))
+            << target;
+        EXPECT_EQ(rows(t, "SELECT name FROM tags"), (std::multiset<std::string>{"prüfung"})) << target;
+        EXPECT_EQ(rows(t, "SELECT sha FROM pact_versions"), (std::multiset<std::string>{"sha-é"})) << target;
+        EXPECT_EQ(count(t, "SELECT count(*) FROM pact_publications"), 1) << target;
+        EXPECT_EQ(invariant_violations(target), std::vector<std::string>{}) << target;
+        auto again = merge(target, {old, streamed}, "--json");
+        ASSERT_EQ(again.status, 0) << again.out;
+        EXPECT_EQ(written(report(again)), 0) << target << ": " << again.out;
+    }
+}
+
 // Rows a source received since the last run whose parents the target no longer has (its clean deleted them): the
 // source is read again whole, so nothing is lost.
 TEST(MergeScenarios, RowsWhoseParentsTheTargetLostAreReadAgainWhole) {

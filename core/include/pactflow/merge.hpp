@@ -84,6 +84,30 @@ struct IdentityField {
 };
 const std::vector<IdentityField> &verification_identity_fields();
 
+// A staging table's key column (sql/merge/staging.sql), filled as each row is staged from the row's own columns:
+// by the loader for the rows a source streams (loader/merge_keys.cpp), by SQL for rows staged from within a
+// database (Engine::stage_local). A text key concatenates its parts:
+// - 'p': a column's length in UTF8 bytes, ':' and its value (length-prefixed, so no two keys collide);
+// - 'v': a column's value;
+// - 'l': the literal `arg`;
+// - 'h': a timestamp column's eight bytes (COPY's binary layout) in hex, nothing when it is NULL.
+// A 'p' or 'v' part over a NULL column makes the key NULL, as SQL's || does. The bigint row key (`row_key`) is
+// src * 2^32 + sid.
+struct KeyPart {
+    char kind;
+    const char *arg;
+};
+struct StagingKey {
+    const char *table;  // the extract table (staging table m_<table>)
+    const char *column;
+    bool row_key;
+    std::vector<KeyPart> parts;
+};
+const std::vector<StagingKey> &staging_keys();
+// The SQL expression of `k` over the staged columns qualified by `alias`. `utf8_bytes`: the database stores text as
+// UTF8 (or SQL_ASCII: the bytes a source sent), so a text's octet_length is already its UTF8 length.
+std::string staging_key_sql(const StagingKey &k, const std::string &alias, bool utf8_bytes);
+
 struct MissingReference {
     int src;
     std::string what;
@@ -162,6 +186,7 @@ private:
     std::set<std::string> deferrable_;
     // A dry run's temporary copies of the sequences the broker draws from itself (see apply()).
     std::map<std::string, std::string> seq_stand_ins_;
+    std::optional<bool> utf8_bytes_;  // the database stores text as UTF8 bytes (stage_local's keys)
 };
 
 // Text substitution of the engine's placeholders (exposed for tests): @app@, @seq:NAME@, @serial:TABLE@ (the

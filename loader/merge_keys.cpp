@@ -1,0 +1,112 @@
+#include "merge_keys.hpp"
+
+#include "pactflow/error.hpp"
+#include "pactflow/merge.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace pactflow::loader {
+namespace {
+std::int32_t int32_at(const char *p) {
+    const auto *u = reinterpret_cast<const unsigned char *>(p);
+    return static_cast<std::int32_t>((std::uint32_t(u[0]) << 24) | (std::uint32_t(u[1]) << 16) |
+                                     (std::uint32_t(u[2]) << 8) | std::uint32_t(u[3]));
+}
+
+void put_int32(std::string &out, std::int32_t v) {
+    const auto u = static_cast<std::uint32_t>(v);
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((u >> shift) & 0xff);
+}
+}  // namespace
+
+StagingKeys::StagingKeys(const std::string &table, const std::vector<std::string> &columns)
+    : table_(table), columns_(static_cast<int>(columns.size())) {
+    auto position = [&](const std::string &name) {
+        const auto it = std::find(columns.begin(), columns.end(), name);
+        if (it == columns.end())
+            throw Error(sqlstate::internal_error, "merge: m_" + table + " has no column " + name + " for its keys");
+        return static_cast<int>(it - columns.begin());
+    };
+    for (const auto &k : merge::staging_keys()) {
+        if (k.table != table) continue;
+        Key key{k.row_key, {}};
+        for (const auto &p : k.parts)
+            key.parts.push_back({p.kind, p.kind == 'l' ? -1 : position(p.arg), p.kind == 'l' ? p.arg : ""});
+        names_.push_back(k.column);
+        keys_.push_back(std::move(key));
+    }
+}
+
+std::string_view StagingKeys::append(const char *row, int size) {
+    auto bad = [&](const std::string &why) {
+        return Error("08P01", "a source sent a row of " + table_ + " the merge cannot read: " + why,
+                     "The binary COPY row does not have the columns of the staging table.");
+    };
+    if (size < 2) throw bad("a row of " + std::to_string(size) + " bytes");
+    const int count = (static_cast<unsigned char>(row[0]) << 8) | static_cast<unsigned char>(row[1]);
+    if (count != columns_) throw bad("a row of " + std::to_string(count) + " fields");
+    offsets_.clear();
+    int at = 2;
+    for (int i = 0; i < count; ++i) {
+        if (at + 4 > size) throw bad("a row shorter than its fields");
+        offsets_.push_back(at);
+        const std::int32_t len = int32_at(row + at);
+        if (len > size - at - 4) throw bad("a field longer than its row");
+        at += 4 + std::max<std::int32_t>(len, 0);
+    }
+    if (at != size) throw bad("bytes after its last field");
+    out_.assign(row, static_cast<std::size_t>(size));
+    const int total = count + static_cast<int>(keys_.size());
+    out_[0] = static_cast<char>((total >> 8) & 0xff);
+    out_[1] = static_cast<char>(total & 0xff);
+    for (const auto &key : keys_) {
+        auto length = [&](int column) { return int32_at(row + offsets_[column]); };
+        auto bytes = [&](int column) { return row + offsets_[column] + 4; };
+        if (key.row_key) {
+            // src * 2^32 + sid, both int4: an int8 field.
+            const int src = key.parts[0].column, sid = key.parts[1].column;
+            if (length(src) != 4 || length(sid) != 4) throw bad("a verification without its source and id");
+            const std::int64_t v = std::int64_t(int32_at(bytes(src))) * 4294967296LL + int32_at(bytes(sid));
+            put_int32(out_, 8);
+            for (int shift = 56; shift >= 0; shift -= 8)
+                out_ += static_cast<char>((static_cast<std::uint64_t>(v) >> shift) & 0xff);
+            continue;
+        }
+        value_.clear();
+        bool null = false;
+        for (const auto &p : key.parts) {
+            if (p.kind == 'l') {
+                value_ += p.literal;
+                continue;
+            }
+            const std::int32_t len = length(p.column);
+            if (p.kind == 'h') {
+                if (len == -1) continue;  // coalesce(..., '')
+                if (len != 8) throw bad("a timestamp of " + std::to_string(len) + " bytes");
+                static const char hex[] = "0123456789abcdef";
+                for (int i = 0; i < 8; ++i) {
+                    const auto b = static_cast<unsigned char>(bytes(p.column)[i]);
+                    value_ += hex[b >> 4];
+                    value_ += hex[b & 0xf];
+                }
+                continue;
+            }
+            if (len < 0) {
+                null = true;
+                break;
+            }
+            if (p.kind == 'p') value_ += std::to_string(len) + ":";
+            value_.append(bytes(p.column), static_cast<std::size_t>(len));
+        }
+        if (null) {
+            put_int32(out_, -1);
+            continue;
+        }
+        put_int32(out_, static_cast<std::int32_t>(value_.size()));
+        out_ += value_;
+    }
+    return out_;
+}
+
+}  // namespace pactflow::loader
