@@ -15,7 +15,7 @@
 using pactflow::loader::VerificationIdentity;
 
 namespace {
-// m_verifications' columns in the order the COPY sends them (sql/merge/staging.sql, generated columns left out).
+// m_verifications' columns in the order the COPY sends them (sql/merge/staging.sql, its keys left out).
 const std::vector<std::string> columns = {"src",
                                           "sid",
                                           "vkey",
