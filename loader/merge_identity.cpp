@@ -1,5 +1,7 @@
 #include "merge_identity.hpp"
 
+#include "binary_row.hpp"
+
 #include "pactflow/error.hpp"
 #include "pactflow/merge.hpp"
 
@@ -11,16 +13,7 @@
 
 namespace pactflow::loader {
 namespace {
-std::int32_t int32_at(const char *p) {
-    const auto *u = reinterpret_cast<const unsigned char *>(p);
-    return static_cast<std::int32_t>((std::uint32_t(u[0]) << 24) | (std::uint32_t(u[1]) << 16) |
-                                     (std::uint32_t(u[2]) << 8) | std::uint32_t(u[3]));
-}
-
-Error bad_row(const std::string &why) {
-    return Error("08P01", "a source sent a verification the merge cannot read: " + why,
-                 "The binary COPY row does not have the columns of the staging table.");
-}
+Error bad_row(const std::string &why) { return unreadable_row("a verification", why); }
 }  // namespace
 
 VerificationIdentity::VerificationIdentity(const std::vector<std::string> &columns) {
@@ -48,18 +41,9 @@ VerificationIdentity::~VerificationIdentity() {
 }
 
 void VerificationIdentity::fill(char *row, int size) {
-    if (size < 2) throw bad_row("a row of " + std::to_string(size) + " bytes");
-    const int count = (static_cast<unsigned char>(row[0]) << 8) | static_cast<unsigned char>(row[1]);
-    offsets_.clear();
-    int at = 2;
-    for (int i = 0; i < count; ++i) {
-        if (at + 4 > size) throw bad_row("a row shorter than its fields");
-        offsets_.push_back(at);
-        const std::int32_t len = int32_at(row + at);
-        if (len > size - at - 4) throw bad_row("a field longer than its row");
-        at += 4 + std::max<std::int32_t>(len, 0);
-    }
-    if (at != size || vkey_ >= count) throw bad_row("a row of " + std::to_string(count) + " fields");
+    field_offsets(row, size, "a verification", offsets_);
+    const int count = static_cast<int>(offsets_.size());
+    if (vkey_ >= count) throw bad_row("a row of " + std::to_string(count) + " fields");
     for (int h : hashed_)
         if (h >= count) throw bad_row("a row of " + std::to_string(count) + " fields");
     if (int32_at(row + offsets_[vkey_]) != 16) throw bad_row("no 16-byte stand-in for its identity");

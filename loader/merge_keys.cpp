@@ -1,5 +1,7 @@
 #include "merge_keys.hpp"
 
+#include "binary_row.hpp"
+
 #include "pactflow/error.hpp"
 #include "pactflow/merge.hpp"
 
@@ -8,12 +10,6 @@
 
 namespace pactflow::loader {
 namespace {
-std::int32_t int32_at(const char *p) {
-    const auto *u = reinterpret_cast<const unsigned char *>(p);
-    return static_cast<std::int32_t>((std::uint32_t(u[0]) << 24) | (std::uint32_t(u[1]) << 16) |
-                                     (std::uint32_t(u[2]) << 8) | std::uint32_t(u[3]));
-}
-
 void put_int32(std::string &out, std::int32_t v) {
     const auto u = static_cast<std::uint32_t>(v);
     for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((u >> shift) & 0xff);
@@ -21,7 +17,7 @@ void put_int32(std::string &out, std::int32_t v) {
 }  // namespace
 
 StagingKeys::StagingKeys(const std::string &table, const std::vector<std::string> &columns)
-    : table_(table), columns_(static_cast<int>(columns.size())) {
+    : what_("a row of " + table), columns_(static_cast<int>(columns.size())) {
     auto position = [&](const std::string &name) {
         const auto it = std::find(columns.begin(), columns.end(), name);
         if (it == columns.end())
@@ -39,23 +35,10 @@ StagingKeys::StagingKeys(const std::string &table, const std::vector<std::string
 }
 
 std::string_view StagingKeys::append(const char *row, int size) {
-    auto bad = [&](const std::string &why) {
-        return Error("08P01", "a source sent a row of " + table_ + " the merge cannot read: " + why,
-                     "The binary COPY row does not have the columns of the staging table.");
-    };
-    if (size < 2) throw bad("a row of " + std::to_string(size) + " bytes");
-    const int count = (static_cast<unsigned char>(row[0]) << 8) | static_cast<unsigned char>(row[1]);
+    auto bad = [&](const std::string &why) { return unreadable_row(what_, why); };
+    field_offsets(row, size, what_, offsets_);
+    const int count = static_cast<int>(offsets_.size());
     if (count != columns_) throw bad("a row of " + std::to_string(count) + " fields");
-    offsets_.clear();
-    int at = 2;
-    for (int i = 0; i < count; ++i) {
-        if (at + 4 > size) throw bad("a row shorter than its fields");
-        offsets_.push_back(at);
-        const std::int32_t len = int32_at(row + at);
-        if (len > size - at - 4) throw bad("a field longer than its row");
-        at += 4 + std::max<std::int32_t>(len, 0);
-    }
-    if (at != size) throw bad("bytes after its last field");
     out_.assign(row, static_cast<std::size_t>(size));
     const int total = count + static_cast<int>(keys_.size());
     out_[0] = static_cast<char>((total >> 8) & 0xff);

@@ -32,7 +32,7 @@ private:
         bool row_key;
         std::vector<Part> parts;
     };
-    std::string table_;
+    std::string what_;  // names the rows in errors
     int columns_ = 0;
     std::vector<std::string> names_;
     std::vector<Key> keys_;

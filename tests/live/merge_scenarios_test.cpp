@@ -27,6 +27,26 @@ void base_fixture(Broker &b, const std::string &consumer_version = "1.0.0") {
 }
 
 std::string single(Connection &c, const std::string &sql) { return c.scalar(sql).value_or("<null>"); }
+
+// Café-Kasse (consumer) and Zahlungsdienst-Ü (provider): names, a version, a branch, a tag and a pact with characters
+// of more than one byte in UTF8.
+void accented_fixture(Broker &k) {
+    k.pacticipant("Café-Kasse");
+    k.pacticipant("Zahlungsdienst-Ü");
+    k.version("Café-Kasse", "1.0.0-é", "2026-01-01 10:00", "Haupt-Zweig-ü");
+    k.version("Zahlungsdienst-Ü", "b1", "2026-01-01 09:00", "main");
+    k.tag("Zahlungsdienst-Ü", "b1", "prüfung", "2026-01-01 09:00");
+    k.publish("Café-Kasse", "1.0.0-é", "Zahlungsdienst-Ü", "sha-é", "2026-01-01 10:01");
+}
+
+// A new, empty database `name` in `encoding` (C collation); returns its conninfo.
+std::string database_in(const std::string &name, const std::string &encoding) {
+    Connection admin("dbname=postgres");
+    admin.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    admin.exec("CREATE DATABASE " + name + " ENCODING '" + encoding +
+               "' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+    return "dbname=" + name;
+}
 }  // namespace
 
 // The same rows in two sources (one database copied from the other, then each went on): kept once.
@@ -419,19 +439,9 @@ TEST(MergeScenarios, AnUpgradedCopyAndAStreamedSourceAgreeOnEveryKey) {
     const std::string streamed = broker_database("ms_keys_new");
     {
         Broker k(streamed + " client_encoding=UTF8");
-        k.pacticipant("Café-Kasse");
-        k.pacticipant("Zahlungsdienst-Ü");
-        k.version("Café-Kasse", "1.0.0-é", "2026-01-01 10:00", "Haupt-Zweig-ü");
-        k.version("Zahlungsdienst-Ü", "b1", "2026-01-01 09:00", "main");
-        k.tag("Zahlungsdienst-Ü", "b1", "prüfung", "2026-01-01 09:00");
-        k.publish("Café-Kasse", "1.0.0-é", "Zahlungsdienst-Ü", "sha-é", "2026-01-01 10:01");
+        accented_fixture(k);
     }
-    {
-        Connection admin("dbname=postgres");
-        admin.exec("DROP DATABASE IF EXISTS ms_keys_latin1 WITH (FORCE)");
-        admin.exec("CREATE DATABASE ms_keys_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
-    }
-    for (const std::string &target : {live::fresh_database("ms_keys_t"), std::string("dbname=ms_keys_latin1")}) {
+    for (const std::string &target : {live::fresh_database("ms_keys_t"), database_in("ms_keys_latin1", "LATIN1")}) {
         auto r = merge(target, {old, streamed}, "--json");
         ASSERT_EQ(r.status, 0) << target << ": " << r.out;
         EXPECT_EQ(report(r)["sources"][0]["upgraded_copy"], true) << target;
@@ -681,22 +691,12 @@ TEST(MergeScenarios, AnExistingTargetKeepsItsRowsAndOlderVersionsComeBeforeItsNe
 // A source or target in another encoding (LATIN1, as old installations were created): text arrives as the same
 // characters, and a verification a LATIN1 and a UTF8 broker share is the same verification, kept once on every run.
 TEST(MergeScenarios, ASourceInAnotherEncodingMergesTheSameCharacters) {
-    {
-        Connection admin("dbname=postgres");
-        admin.exec("DROP DATABASE IF EXISTS ms_enc_a WITH (FORCE)");
-        admin.exec("CREATE DATABASE ms_enc_a ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
-        auto m = live::loader("migrate --dbname 'dbname=ms_enc_a'");
-        ASSERT_EQ(m.status, 0) << m.out;
-    }
-    const std::string a = "dbname=ms_enc_a", b = broker_database("ms_enc_b");
+    const std::string a = database_in("ms_enc_a", "LATIN1"), b = broker_database("ms_enc_b");
+    auto m = live::loader("migrate --dbname '" + a + "'");
+    ASSERT_EQ(m.status, 0) << m.out;
     for (const std::string &db : {a, b}) {
         Broker k(db + " client_encoding=UTF8");
-        k.pacticipant("Café-Kasse");
-        k.pacticipant("Zahlungsdienst-Ü");
-        k.version("Café-Kasse", "1.0.0-é", "2026-01-01 10:00", "Haupt-Zweig-ü");
-        k.version("Zahlungsdienst-Ü", "b1", "2026-01-01 09:00", "main");
-        k.tag("Zahlungsdienst-Ü", "b1", "prüfung", "2026-01-01 09:00");
-        k.publish("Café-Kasse", "1.0.0-é", "Zahlungsdienst-Ü", "sha-é", "2026-01-01 10:01");
+        accented_fixture(k);
         k.verify("Café-Kasse", "Zahlungsdienst-Ü", "sha-é", "b1", true, "2026-01-01 10:10");
     }
     Connection src(a);
@@ -726,11 +726,7 @@ TEST(MergeScenarios, ASourceInAnotherEncodingMergesTheSameCharacters) {
     ASSERT_EQ(r3.status, 0) << r3.out;
     EXPECT_EQ(written(report(r3)), 0) << r3.out;
     // A LATIN1 target: the same identities; a character LATIN1 cannot hold stops the run, writing nothing.
-    {
-        Connection admin("dbname=postgres");
-        admin.exec("DROP DATABASE IF EXISTS ms_enc_t3 WITH (FORCE)");
-        admin.exec("CREATE DATABASE ms_enc_t3 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
-    }
+    database_in("ms_enc_t3", "LATIN1");
     ASSERT_EQ(merge("dbname=ms_enc_t3", {b}).status, 0);
     auto r4 = merge("dbname=ms_enc_t3", {a}, "--json");
     ASSERT_EQ(r4.status, 0) << r4.out;
@@ -745,12 +741,7 @@ TEST(MergeScenarios, ASourceInAnotherEncodingMergesTheSameCharacters) {
     EXPECT_TRUE(contains(r5.out, "created with ENCODING 'UTF8'")) << r5.out;
     EXPECT_EQ(single(t3, "SELECT string_agg(name, ',' ORDER BY name) FROM pacticipants"), before);
     // A SQL_ASCII source holding bytes that are not UTF8: refused with the same care.
-    {
-        Connection admin("dbname=postgres");
-        admin.exec("DROP DATABASE IF EXISTS ms_enc_c WITH (FORCE)");
-        admin.exec("CREATE DATABASE ms_enc_c ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
-        ASSERT_EQ(live::loader("migrate --dbname 'dbname=ms_enc_c'").status, 0);
-    }
+    ASSERT_EQ(live::loader("migrate --dbname '" + database_in("ms_enc_c", "SQL_ASCII") + "'").status, 0);
     Broker("dbname=ms_enc_c").pacticipant("Caf\xe9");
     auto r6 = merge(target, {"dbname=ms_enc_c"});
     EXPECT_NE(r6.status, 0) << r6.out;
