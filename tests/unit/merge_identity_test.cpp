@@ -3,6 +3,8 @@
 // text, non-ASCII text, a backslash and quotes, fractional seconds), so the two implementations are held together.
 #include "merge_identity.hpp"
 
+#include "binary_tuple.hpp"
+
 #include "pactflow/error.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +14,8 @@
 #include <string>
 #include <vector>
 
+using binary_tuple::be;
+using binary_tuple::tuple;
 using pactflow::loader::VerificationIdentity;
 
 namespace {
@@ -39,19 +43,6 @@ const std::vector<std::string> columns = {"src",
                                           "verified_by_client_implementation",
                                           "verified_by_client_version",
                                           "verified_by_client_test_framework"};
-
-std::string be(std::uint64_t v, int bytes) {
-    std::string out;
-    for (int i = bytes - 1; i >= 0; --i) out += static_cast<char>((v >> (8 * i)) & 0xff);
-    return out;
-}
-
-// One binary COPY tuple: the field count, then each field's length (-1: NULL) and bytes.
-std::string tuple(const std::vector<std::optional<std::string>> &fields) {
-    std::string out = be(fields.size(), 2);
-    for (const auto &f : fields) out += f ? be(f->size(), 4) + *f : be(0xffffffffu, 4);
-    return out;
-}
 
 std::string hex(const std::string &bytes) {
     static const char *digits = "0123456789abcdef";

@@ -3,6 +3,8 @@
 // Live test MergeScenarios.AnUpgradedCopyAndAStreamedSourceAgreeOnEveryKey holds the SQL side to the same keys.
 #include "merge_keys.hpp"
 
+#include "binary_tuple.hpp"
+
 #include "pactflow/error.hpp"
 #include "pactflow/merge.hpp"
 
@@ -13,23 +15,12 @@
 #include <string>
 #include <vector>
 
+using binary_tuple::be;
+using binary_tuple::Fields;
+using binary_tuple::tuple;
 using pactflow::loader::StagingKeys;
-using Fields = std::vector<std::optional<std::string>>;
 
 namespace {
-std::string be(std::uint64_t v, int bytes) {
-    std::string out;
-    for (int i = bytes - 1; i >= 0; --i) out += static_cast<char>((v >> (8 * i)) & 0xff);
-    return out;
-}
-
-// One binary COPY tuple: the field count, then each field's length (-1: NULL) and bytes.
-std::string tuple(const Fields &fields) {
-    std::string out = be(fields.size(), 2);
-    for (const auto &f : fields) out += f ? be(f->size(), 4) + *f : be(0xffffffffu, 4);
-    return out;
-}
-
 // The fields of a tuple, as tuple() takes them.
 Fields fields_of(std::string_view row) {
     Fields out;
