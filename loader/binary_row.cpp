@@ -10,6 +10,13 @@ std::int32_t int32_at(const char *p) {
                                      (std::uint32_t(u[2]) << 8) | std::uint32_t(u[3]));
 }
 
+int column_position(const std::vector<std::string> &columns, const std::string &name, const std::string &table) {
+    const auto it = std::find(columns.begin(), columns.end(), name);
+    if (it == columns.end())
+        throw Error(sqlstate::internal_error, "merge: the staging table m_" + table + " has no column " + name);
+    return static_cast<int>(it - columns.begin());
+}
+
 Error unreadable_row(const std::string &what, const std::string &why) {
     return Error("08P01", "a source sent " + what + " the merge cannot read: " + why,
                  "The binary COPY row does not have the columns of the staging table.");

@@ -17,13 +17,7 @@ Error bad_row(const std::string &why) { return unreadable_row("a verification", 
 }  // namespace
 
 VerificationIdentity::VerificationIdentity(const std::vector<std::string> &columns) {
-    auto position = [&](const std::string &name) {
-        const auto it = std::find(columns.begin(), columns.end(), name);
-        if (it == columns.end())
-            throw Error(sqlstate::internal_error,
-                        "merge: m_verifications has no column " + name + " for the verification identity");
-        return static_cast<int>(it - columns.begin());
-    };
+    auto position = [&](const std::string &name) { return column_position(columns, name, "verifications"); };
     vkey_ = position("vkey");
     for (const auto &f : merge::verification_identity_fields()) hashed_.push_back(position(f.staging_column));
     ctx_ = EVP_MD_CTX_new();

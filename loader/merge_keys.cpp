@@ -5,7 +5,6 @@
 #include "pactflow/error.hpp"
 #include "pactflow/merge.hpp"
 
-#include <algorithm>
 #include <cstdint>
 
 namespace pactflow::loader {
@@ -18,12 +17,7 @@ void put_int32(std::string &out, std::int32_t v) {
 
 StagingKeys::StagingKeys(const std::string &table, const std::vector<std::string> &columns)
     : what_("a row of " + table), columns_(static_cast<int>(columns.size())) {
-    auto position = [&](const std::string &name) {
-        const auto it = std::find(columns.begin(), columns.end(), name);
-        if (it == columns.end())
-            throw Error(sqlstate::internal_error, "merge: m_" + table + " has no column " + name + " for its keys");
-        return static_cast<int>(it - columns.begin());
-    };
+    auto position = [&](const std::string &name) { return column_position(columns, name, table); };
     for (const auto &k : merge::staging_keys()) {
         if (k.table != table) continue;
         Key key{k.row_key, {}};

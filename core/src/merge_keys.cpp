@@ -36,6 +36,11 @@ const std::vector<StagingKey> &staging_keys() {
     return keys;
 }
 
+std::string utf8_length_sql(const std::string &x, bool utf8_bytes) {
+    return utf8_bytes ? "pg_catalog.octet_length(" + x + ")"
+                      : "pg_catalog.octet_length(pg_catalog.convert_to(" + x + ", 'UTF8'))";
+}
+
 std::string staging_key_sql(const StagingKey &k, const std::string &alias, bool utf8_bytes) {
     auto col = [&](const char *name) { return alias + "." + quote_ident(name); };
     if (k.row_key) return "(" + col(k.parts.at(0).arg) + "::bigint * 4294967296 + " + col(k.parts.at(1).arg) + ")";
@@ -44,9 +49,7 @@ std::string staging_key_sql(const StagingKey &k, const std::string &alias, bool 
         std::string piece;
         const std::string c = part.kind == 'l' ? "" : col(part.arg);
         if (part.kind == 'p') {
-            const std::string bytes = utf8_bytes ? "pg_catalog.octet_length(" + c + ")"
-                                                 : "pg_catalog.octet_length(pg_catalog.convert_to(" + c + ", 'UTF8'))";
-            piece = bytes + "::text || ':' || " + c;
+            piece = utf8_length_sql(c, utf8_bytes) + "::text || ':' || " + c;
         } else if (part.kind == 'v') {
             piece = c;
         } else if (part.kind == 'l') {

@@ -40,8 +40,7 @@ std::string vkey(const std::vector<std::string> &a) {
             std::string length, b;
             if (f.type == 't') {
                 b = "pg_catalog.convert_to(" + x + "::pg_catalog.text, 'UTF8')";
-                length =
-                    utf8 ? "pg_catalog.octet_length(" + x + "::pg_catalog.text)" : "pg_catalog.octet_length(" + b + ")";
+                length = utf8_length_sql(x + "::pg_catalog.text", utf8);
             } else if (f.type == 'b') {
                 b = "pg_catalog.boolsend(" + x + "::pg_catalog.bool)";
                 length = "1";

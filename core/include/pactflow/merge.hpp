@@ -107,6 +107,9 @@ const std::vector<StagingKey> &staging_keys();
 // The SQL expression of `k` over the staged columns qualified by `alias`. `utf8_bytes`: the database stores text as
 // UTF8 (or SQL_ASCII: the bytes a source sent), so a text's octet_length is already its UTF8 length.
 std::string staging_key_sql(const StagingKey &k, const std::string &alias, bool utf8_bytes);
+// The length in UTF8 bytes of text expression `x` in SQL, as the loader counts it in the rows it streams: its
+// octet_length where the database stores text as UTF8 bytes (`utf8_bytes`), else that of its conversion to UTF8.
+std::string utf8_length_sql(const std::string &x, bool utf8_bytes);
 
 struct MissingReference {
     int src;
