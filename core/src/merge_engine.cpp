@@ -205,12 +205,11 @@ long long Engine::resolve() {
 json Engine::apply(const Options &o) {
     json counts = json::object();
     if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)");
-    std::vector<std::string> rebuild, enable_clean, enable_tracking;
+    std::vector<std::string> rebuild, clean_triggers, tracking_triggers;
     deferrable_.clear();
     if (o.rebuild_indexes) {
-        // Replica writes fire neither of the clean's triggers (ENABLE, not ALWAYS).
-        if (!o.replica_role) enable_clean = disable_triggers({"pactflow\\_keep\\_%", "pactflow\\_clean\\_%"});
-        enable_tracking = disable_triggers({"pactflow\\_dm\\_%"});
+        clean_triggers = set_triggers_aside({"pactflow\\_keep\\_%", "pactflow\\_clean\\_%"});
+        tracking_triggers = set_triggers_aside({"pactflow\\_dm\\_%"});
         if (o.dry_run) truncate_empty_tables();
         rebuild = drop_secondary_indexes();
         deferrable_ = unique_index_deferrable_tables();
@@ -225,21 +224,21 @@ json Engine::apply(const Options &o) {
         });
         log_("DEBUG", "merge: " + std::to_string(rebuild.size()) + " statements built the secondary indexes again");
     }
-    for (const auto &sql : enable_clean) ex_.run_script(sql);
-    for (const auto &sql : enable_tracking) ex_.run_script(sql);
-    if (!enable_tracking.empty()) {
+    for (const auto &sql : clean_triggers) ex_.run_script(sql);
+    for (const auto &sql : tracking_triggers) ex_.run_script(sql);
+    if (!tracking_triggers.empty()) {
         // Their record misses this merge's writes: the next data-migration run checks everything, as the first one
         // after migration 20260220_pactflow_track_data_migration_changes does (and as it would have for the
         // hundreds of thousands of keys the triggers record for such a merge).
         ex_.query("INSERT INTO " + app_ + ".pactflow_data_migration_changes (data_migration) VALUES (12), (13), (14)");
         log_("DEBUG",
-             "merge: " + std::to_string(enable_tracking.size()) + " triggers of the data migrations enabled again");
+             "merge: " + std::to_string(tracking_triggers.size()) + " triggers of the data migrations created again");
     }
     if (o.replica_role) ex_.query("SELECT pg_catalog.set_config('session_replication_role', 'origin', true)");
-    // The clean's change capture and keep triggers missed this merge's writes (disabled above, or replica writes,
+    // The clean's change capture and keep triggers missed this merge's writes (set aside above, or replica writes,
     // which fire neither: README "Clean"): the next pass searches every row again instead of trusting a change set
     // that misses them.
-    if ((!enable_clean.empty() || o.replica_role) &&
+    if ((!clean_triggers.empty() || o.replica_role) &&
         ex_.scalar("SELECT pg_catalog.to_regclass($1::text)", {app_ + ".pactflow_clean_changes"}))
         ex_.query("INSERT INTO " + app_ + ".pactflow_clean_changes (kind, id) VALUES ('R', 0)");
     if (o.replica_role) timed("foreign key check", [&] { check_foreign_keys(); });
@@ -334,9 +333,13 @@ std::string Engine::written_table_list(const std::string &separator, bool qualif
     return out;
 }
 
-// Disables the enabled triggers of the written tables whose names match one of `patterns` (LIKE), and returns the
-// statements that enable each again as it was (ENABLE, ALWAYS or REPLICA). A merge into an empty target (the role
-// owns the tables: rebuild_indexes) turns off:
+// Drops the triggers of the written tables whose names match one of `patterns` (LIKE), and returns the statements
+// that create each again as it was: pg_get_triggerdef, its enabled state (ENABLE, ALWAYS, REPLICA or DISABLE) and
+// its comment. Dropped, not disabled: PostgreSQL fills a statement's transition tables (REFERENCING NEW TABLE) with
+// every row it inserts whenever the table has a trigger that declares one, enabled or not, and under
+// session_replication_role = replica too; a first merge put its versions, tags, pact versions, publications and
+// verifications into tuplestores nothing read (bench/RESULTS.md "Merging brokers"). A merge into an empty target
+// (the role owns the tables: rebuild_indexes) sets aside:
 // - the clean's keep triggers (migration 20260301_pactflow_add_clean_keep_capture): they look up, for every row a
 //   statement inserts, the version or tag that was the latest before it, through indexes that merge drops until its
 //   rows are in; without them each lookup reads the table, and a first merge of 300,000 versions had not finished
@@ -345,26 +348,33 @@ std::string Engine::written_table_list(const std::string &separator, bool qualif
 // - the data migrations' change capture (20260220_pactflow_track_data_migration_changes): it would record a key for
 //   each of the merge's publications, successful verifications and tags (1.26 million rows for the benchmark's
 //   first merge), more than the complete check it leads to anyway.
-std::vector<std::string> Engine::disable_triggers(const std::vector<std::string> &patterns) {
+std::vector<std::string> Engine::set_triggers_aside(const std::vector<std::string> &patterns) {
     std::string like;
     for (const auto &p : patterns) like += (like.empty() ? "" : "\n") + p;
     const auto rows = ex_.query(
-        "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), pg_catalog.quote_ident(t.tgname), t.tgenabled "
+        "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), pg_catalog.quote_ident(t.tgname), t.tgenabled, "
+        "  pg_catalog.pg_get_triggerdef(t.oid), pg_catalog.obj_description(t.oid, 'pg_trigger') "
         "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = $1 AND c.relname = ANY (pg_catalog.string_to_array($2, ',')) AND NOT t.tgisinternal "
-        "  AND t.tgname LIKE ANY (pg_catalog.string_to_array($3, E'\\n')) AND t.tgenabled <> 'D' "
+        "  AND t.tgname LIKE ANY (pg_catalog.string_to_array($3, E'\\n')) "
         "ORDER BY c.relname, t.tgname",
         {app_.substr(1, app_.size() - 2), written_table_list(",", false), like});
-    std::vector<std::string> enable;
+    std::vector<std::string> create;  // one script per trigger
     for (const auto &r : rows) {
-        ex_.run_script("ALTER TABLE " + *r[0] + " DISABLE TRIGGER " + *r[1]);
+        const std::string on = *r[1] + " ON " + *r[0];
+        ex_.run_script("DROP TRIGGER " + on);
+        std::string sql = *r[3];
         const std::string how = *r[2] == "A"   ? " ENABLE ALWAYS TRIGGER "
                                 : *r[2] == "R" ? " ENABLE REPLICA TRIGGER "
-                                               : " ENABLE TRIGGER ";
-        enable.push_back("ALTER TABLE " + *r[0] + how + *r[1]);
+                                : *r[2] == "D" ? " DISABLE TRIGGER "
+                                               : "";
+        if (!how.empty()) sql += ";\nALTER TABLE " + *r[0] + how + *r[1];
+        if (r[4])
+            sql += ";\nCOMMENT ON TRIGGER " + on + " IS " + *ex_.scalar("SELECT pg_catalog.quote_literal($1)", {*r[4]});
+        create.push_back(sql);
     }
-    return enable;
+    return create;
 }
 
 // Secondary indexes of the written tables: not unique (the merge's ON CONFLICT clauses and its own checks rely on

@@ -88,6 +88,15 @@ std::multiset<std::string> indexes(Connection &c) {
                    "WHERE ic.relnamespace = 'public'::regnamespace");
 }
 
+// Every trigger of the application schema's tables: table, name, definition (pg_get_triggerdef: timing, events,
+// transition tables, WHEN, function and arguments), enabled state, comment.
+std::multiset<std::string> triggers(Connection &c) {
+    return rows(c, "SELECT t.tgrelid::regclass, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled, "
+                   "coalesce(obj_description(t.oid, 'pg_trigger'), '-') FROM pg_trigger t "
+                   "JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'public'::regnamespace "
+                   "AND NOT t.tgisinternal");
+}
+
 // Whole rows, ids included, of every table a merge writes.
 std::string whole_tables(Connection &c) {
     std::string all;
@@ -347,6 +356,12 @@ TEST(MergeGenerated, AnEmptyTargetsIndexesComeBackAsTheyWere) {
     c.exec("CREATE UNIQUE INDEX dba_versions_by_number ON versions (number, pacticipant_id) WHERE number <> ''");
     c.exec("COMMENT ON INDEX dba_versions_by_number IS 'the DBA''s own unique one'");
     c.exec("COMMENT ON INDEX triggered_webhooks_uuid IS 'one per uuid'");
+    // The clean's and the data migrations' triggers are dropped while the rows go in and created again afterwards:
+    // with their comments and enabled states (ALWAYS for the data migrations', and one a DBA turned off).
+    c.exec("COMMENT ON TRIGGER pactflow_clean_v_insert ON verifications IS 'the clean''s record of new rows'");
+    c.exec("ALTER TABLE tags DISABLE TRIGGER pactflow_keep_update");
+    const auto triggers_before = triggers(c);
+    ASSERT_GT(triggers_before.size(), 40u);
     const auto before = indexes(c);
     const std::string heap_bytes = "SELECT string_agg(relname || ' ' || pg_relation_size(oid), ', ' ORDER BY relname) "
                                    "FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' "
@@ -361,6 +376,7 @@ TEST(MergeGenerated, AnEmptyTargetsIndexesComeBackAsTheyWere) {
     EXPECT_FALSE(dry["steps_ms"].contains("statistics gathered")) << dry.dump();
     EXPECT_EQ(c.scalar(analyzed), pactflow::Value("tags 0, verifications 0, versions 0"));
     EXPECT_EQ(indexes(c), before);
+    EXPECT_EQ(triggers(c), triggers_before);
     EXPECT_EQ(c.scalar(heap_bytes), bytes_before);
     json j = report(merge(t.target, t.sources, "--prefer 1 --json"));
     ASSERT_EQ(j["outcome"], "merged") << j.dump();
@@ -368,6 +384,7 @@ TEST(MergeGenerated, AnEmptyTargetsIndexesComeBackAsTheyWere) {
     EXPECT_TRUE(j["steps_ms"].contains("indexes built again")) << j.dump();
     EXPECT_TRUE(j["steps_ms"].contains("unique indexes built again")) << j.dump();
     EXPECT_EQ(indexes(c), before);
+    EXPECT_EQ(triggers(c), triggers_before);
     EXPECT_EQ(invariant_violations(t.target), std::vector<std::string>{});
     // Written without the clean's capture triggers (session_replication_role = replica): the next clean pass is
     // told to search every row again.

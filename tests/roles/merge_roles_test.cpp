@@ -115,10 +115,10 @@ TEST_F(RolesTest, TheApplicationRoleMergesBrokersItMayOnlyRead) {
     create_database(db, false);
     ASSERT_EQ(loader_as(app, db, "migrate").status, 0);
     const std::string capture_triggers =
-        "SELECT count(*) || ': ' || coalesce(string_agg(tgname || ' ' || tgenabled::text, ', ' ORDER BY tgname), '') "
-        "FROM pg_trigger "
+        "SELECT count(*) || ': ' || coalesce(string_agg(t, ', ' ORDER BY t), '') "
+        "FROM (SELECT tgname || ' ' || tgenabled::text || ' ' || pg_get_triggerdef(oid) t FROM pg_trigger "
         "WHERE tgname LIKE 'pactflow\\_keep\\_%' OR tgname LIKE 'pactflow\\_clean\\_%' OR tgname LIKE "
-        "'pactflow\\_dm\\_%'";
+        "'pactflow\\_dm\\_%') g";
     // What the data migrations' next run will check: "all" for a row without keys.
     const std::string data_migration_changes =
         "SELECT string_agg(m, ', ' ORDER BY m) FROM (SELECT DISTINCT data_migration || CASE WHEN version_id IS NULL "
@@ -133,9 +133,9 @@ TEST_F(RolesTest, TheApplicationRoleMergesBrokersItMayOnlyRead) {
     EXPECT_EQ(j["secondary_indexes"], "built after the rows (empty target)") << r.out;
     auto c = connect_as(app, db);
     EXPECT_TRUE(content(*c) == expected) << difference(content(*c), expected);
-    // The clean's and the data migrations' triggers were off while the rows went in (the keep triggers' lookups
-    // need the indexes built afterwards): they are back as they were, the clean is told to search every row again
-    // and the data migrations to check everything.
+    // The clean's and the data migrations' triggers were set aside while the rows went in (the keep triggers'
+    // lookups need the indexes built afterwards): they are back as they were, the clean is told to search every row
+    // again and the data migrations to check everything.
     EXPECT_EQ(superuser(db)->scalar(capture_triggers), triggers_before);
     EXPECT_NE(triggers_before.value_or("0:").rfind("0:", 0), 0u) << triggers_before.value_or("NULL");
     EXPECT_EQ(c->scalar("SELECT count(*)::text FROM pactflow_clean_changes WHERE kind = 'R'"), pactflow::Value("1"));

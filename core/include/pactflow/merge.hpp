@@ -167,9 +167,9 @@ private:
     void run_steps(const std::string &file, nlohmann::json &counts);
     double timed(const std::string &key, const std::function<void()> &f);  // adds to timings_[key]; returns ms
     void check_foreign_keys();
-    // Disables the written tables' triggers whose names match a LIKE pattern; returns the statements that enable
-    // them again.
-    std::vector<std::string> disable_triggers(const std::vector<std::string> &patterns);
+    // Drops the written tables' triggers whose names match a LIKE pattern; returns the scripts that create them
+    // again as they were.
+    std::vector<std::string> set_triggers_aside(const std::vector<std::string> &patterns);
     std::string written_table_list(const std::string &separator, bool qualified) const;
     void truncate_empty_tables();                       // a dry run's, into an empty target (see merge_engine.cpp)
     bool is_empty(const std::string &table);            // a table of the application schema holds no row
