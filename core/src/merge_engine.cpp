@@ -215,7 +215,12 @@ json Engine::apply(const Options &o) {
         deferrable_ = unique_index_deferrable_tables();
     }
     const std::vector<std::string> set_back = o.dry_run ? keep_sequences_for_dry_run() : std::vector<std::string>();
+    // The steps' own temporary tables are analyzed with a smaller sample than the default, as the staged ones are
+    // (resolve.sql): their joins need sizes and distinct counts, not fine histograms. The application tables' ANALYZE
+    // below keeps the server's setting.
+    const std::string statistics_target = set_local(ex_, "default_statistics_target", "20");
     run_steps("apply", counts);
+    set_local(ex_, "default_statistics_target", statistics_target);
     deferrable_.clear();
     seq_stand_ins_.clear();
     if (!rebuild.empty()) {
