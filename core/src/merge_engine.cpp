@@ -338,7 +338,7 @@ std::string Engine::written_table_list(const std::string &separator, bool qualif
     return out;
 }
 
-// Drops the triggers of the written tables whose names match one of `patterns` (LIKE), and returns the statements
+// Drops the triggers of the written tables whose names match one of `patterns` (LIKE), and returns the scripts
 // that create each again as it was: pg_get_triggerdef, its enabled state (ENABLE, ALWAYS, REPLICA or DISABLE) and
 // its comment. Dropped, not disabled: PostgreSQL fills a statement's transition tables (REFERENCING NEW TABLE) with
 // every row it inserts whenever the table has a trigger that declares one, enabled or not, and under

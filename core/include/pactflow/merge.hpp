@@ -128,8 +128,9 @@ struct Options {
     // broker's readers wait for the commit instead of seeing an empty database). The plain unique indexes (behind no
     // constraint) of a table whose steps have no ON CONFLICT clause are dropped by its insert step when it finds
     // the table empty, and built again right after it, before any later step looks rows up through them: a duplicate
-    // fails the build (23505) as it would have failed the insert. The change-capture triggers are off meanwhile
-    // (their consumers are told to check everything), and the tables are analyzed at the end (not on a dry run).
+    // fails the build (23505) as it would have failed the insert. The change-capture triggers are dropped meanwhile and
+    // created again (their consumers are told to check everything); the tables are analyzed at the end (not on a
+    // dry run).
     bool rebuild_indexes = false;
 };
 
