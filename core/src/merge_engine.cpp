@@ -358,7 +358,8 @@ std::vector<std::string> Engine::set_triggers_aside(const std::vector<std::strin
     for (const auto &p : patterns) like += (like.empty() ? "" : "\n") + p;
     const auto rows = ex_.query(
         "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), pg_catalog.quote_ident(t.tgname), t.tgenabled, "
-        "  pg_catalog.pg_get_triggerdef(t.oid), pg_catalog.obj_description(t.oid, 'pg_trigger') "
+        "  pg_catalog.pg_get_triggerdef(t.oid), "
+        "  pg_catalog.quote_literal(pg_catalog.obj_description(t.oid, 'pg_trigger')) "
         "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = $1 AND c.relname = ANY (pg_catalog.string_to_array($2, ',')) AND NOT t.tgisinternal "
@@ -375,8 +376,7 @@ std::vector<std::string> Engine::set_triggers_aside(const std::vector<std::strin
                                 : *r[2] == "D" ? " DISABLE TRIGGER "
                                                : "";
         if (!how.empty()) sql += ";\nALTER TABLE " + *r[0] + how + *r[1];
-        if (r[4])
-            sql += ";\nCOMMENT ON TRIGGER " + on + " IS " + *ex_.scalar("SELECT pg_catalog.quote_literal($1)", {*r[4]});
+        if (r[4]) sql += ";\nCOMMENT ON TRIGGER " + on + " IS " + *r[4];
         create.push_back(sql);
     }
     return create;
