@@ -29,8 +29,8 @@ CREATE TEMP TABLE m_branches (src int NOT NULL, pacticipant text NOT NULL, name 
 CREATE TEMP TABLE m_branch_versions (src int NOT NULL, pacticipant text NOT NULL, branch text NOT NULL,
     number text NOT NULL, created_at timestamp, updated_at timestamp, auto_created boolean,
     bk text COLLATE "C", vk text COLLATE "C");
-CREATE TEMP TABLE m_tags (src int NOT NULL, pacticipant text NOT NULL, number text NOT NULL, name text NOT NULL,
-    created_at timestamp, updated_at timestamp, vk text COLLATE "C");
+CREATE TEMP TABLE m_tags (src int NOT NULL, pacticipant text NOT NULL, number text NOT NULL,
+    name text COLLATE "C" NOT NULL, created_at timestamp, updated_at timestamp, vk text COLLATE "C");
 CREATE TEMP TABLE m_pact_versions (src int NOT NULL, consumer text NOT NULL, provider text NOT NULL, sha text NOT NULL,
     content text, created_at timestamp, messages_count int, interactions_count int, has_messages boolean,
     pvk text COLLATE "C");
@@ -45,8 +45,8 @@ CREATE TEMP TABLE m_verifications (src int NOT NULL, sid int NOT NULL, vkey uuid
     verified_by_client_version text, verified_by_client_test_framework text,
     rk bigint, pvk text COLLATE "C", pvvk text COLLATE "C");
 CREATE TEMP TABLE m_tag_verifications (src int NOT NULL, consumer text NOT NULL, provider text NOT NULL,
-    sha text NOT NULL, tag text NOT NULL, wip boolean NOT NULL, vsid int, vkey uuid, execution_date timestamp,
-    pvk text COLLATE "C");
+    sha text NOT NULL, tag text COLLATE "C" NOT NULL, wip boolean NOT NULL, vsid int, vkey uuid,
+    execution_date timestamp, pvk text COLLATE "C");
 CREATE TEMP TABLE m_integrations (src int NOT NULL, consumer text NOT NULL, provider text NOT NULL,
     consumer_name text, provider_name text, created_at timestamp, contract_data_updated_at timestamp);
 CREATE TEMP TABLE m_deployed_versions (src int NOT NULL, uuid text COLLATE "C" NOT NULL, pacticipant text NOT NULL,
@@ -60,8 +60,8 @@ CREATE TEMP TABLE m_webhooks (src int NOT NULL, uuid text NOT NULL, method text,
     is_json_request_body boolean, consumer text, provider text, created_at timestamp, updated_at timestamp,
     username text, password text, enabled boolean, description text, headers text, consumer_label text,
     provider_label text, events jsonb, header_rows jsonb);
-CREATE TEMP TABLE m_triggered_webhooks (src int NOT NULL, uuid text COLLATE "C" NOT NULL, trigger_uuid text,
-    trigger_type text,
+CREATE TEMP TABLE m_triggered_webhooks (src int NOT NULL, uuid text COLLATE "C" NOT NULL,
+    trigger_uuid text COLLATE "C", trigger_type text,
     pp_consumer text NOT NULL, pp_number text NOT NULL, pp_provider text NOT NULL, pp_sha text NOT NULL,
     pp_created_at timestamp, webhook_ref text, webhook_uuid text, status text, created_at timestamp,
     updated_at timestamp, vsid int, vkey uuid, event_name text, event_context text,
