@@ -249,16 +249,16 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
         // upgraded copies are read inside the target. The rows travel in COPY's binary format (nothing to print and
         // parse again), each column cast on the source to the staging column's type.
         struct StagingColumns {
-            std::string names, casts, aliases;
-            std::vector<std::string> list;  // the names, unquoted, in the same order
+            std::string names, casts, aliases;  // names: quoted, comma-separated
+            std::vector<std::string> list;      // the names, unquoted, in the same order
         };
         std::map<std::string, StagingColumns> staging_columns;  // by extract table name, without their keys
         std::string key_columns;                                // "m_table.column", comma-separated
         for (const auto &k : merge::staging_keys())
             key_columns += std::string(key_columns.empty() ? "" : ",") + "m_" + k.table + "." + k.column;
         for (const auto &row : target.query(
-                 "SELECT substr(c.relname, 3), pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY "
-                 "a.attnum), pg_catalog.string_agg(pg_catalog.format('c%s::%I.%I', a.attnum, tn.nspname, t.typname), "
+                 "SELECT substr(c.relname, 3), "
+                 "pg_catalog.string_agg(pg_catalog.format('c%s::%I.%I', a.attnum, tn.nspname, t.typname), "
                  "', ' ORDER BY a.attnum), pg_catalog.string_agg('c' || a.attnum, ', ' ORDER BY a.attnum), "
                  "pg_catalog.string_agg(a.attname, ',' ORDER BY a.attnum) "
                  "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
@@ -266,8 +266,11 @@ MergeOutcome run_merge(Connection &target, const MergeRequest &r, const Logger &
                  "t.typnamespace WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname LIKE 'm\\_%' "
                  "AND a.attnum > 0 AND NOT a.attisdropped "
                  "AND c.relname || '.' || a.attname <> ALL (pg_catalog.string_to_array($1, ',')) GROUP BY c.relname",
-                 {key_columns}))
-            staging_columns[*row[0]] = {*row[1], *row[2], *row[3], split_commas(*row[4])};
+                 {key_columns})) {
+            StagingColumns c{"", *row[1], *row[2], split_commas(*row[3])};
+            for (const auto &name : c.list) c.names += (c.names.empty() ? "" : ", ") + quote_ident(name);
+            staging_columns[*row[0]] = std::move(c);
+        }
         auto binary_sql = [&](const std::string &table, const std::string &sql) {
             const auto &c = staging_columns.at(table);
             return "SELECT " + c.casts + " FROM (" + sql + ") x(" + c.aliases + ")";
