@@ -43,7 +43,7 @@ std::string_view StagingKeys::append(const char *row, int size) {
         if (key.row_key) {
             // src * 2^32 + sid, both int4: an int8 field.
             const int src = key.parts[0].column, sid = key.parts[1].column;
-            if (length(src) != 4 || length(sid) != 4) throw bad("a verification without its source and id");
+            if (length(src) != 4 || length(sid) != 4) throw bad("no source and id (int4 each) for its row key");
             const std::int64_t v = std::int64_t(int32_at(bytes(src))) * 4294967296LL + int32_at(bytes(sid));
             put_int32(out_, 8);
             for (int shift = 56; shift >= 0; shift -= 8)

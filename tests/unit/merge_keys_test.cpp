@@ -107,6 +107,20 @@ TEST(MergeKeys, ARowOfAnotherShapeIsRefused) {
     EXPECT_THROW(keys.append(cut.data(), static_cast<int>(cut.size())), pactflow::Error);
 }
 
+TEST(MergeKeys, ARowKeyNeedsItsSourceAndId) {
+    StagingKeys keys("verifications", {"src", "sid", "consumer", "provider", "sha", "provider_number"});
+    const std::string no_id =
+        tuple({be(3, 4), std::nullopt, std::string("c"), std::string("p"), std::string("s"), std::nullopt});
+    try {
+        keys.append(no_id.data(), static_cast<int>(no_id.size()));
+        FAIL() << "a row without the id its row key is made of must be refused";
+    } catch (const pactflow::Error &e) {
+        EXPECT_EQ(e.sqlstate(), "08P01");
+        EXPECT_NE(std::string(e.what()).find("a row of verifications"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("row key"), std::string::npos) << e.what();
+    }
+}
+
 TEST(MergeKeys, TheSqlDefinitionNamesTheSameParts) {
     // The SQL side of the same definition (Engine::stage_local), in a UTF8 database and in another one.
     for (const auto &k : pactflow::merge::staging_keys())
