@@ -11,10 +11,10 @@
 //     reference that goes, a row inserted (also one whose insert was still in flight when a pass walked past
 //     its id), a creation time changed; and which passes fill with what they must look at again: rows that
 //     qualify but were not deleted (beyond the limit, busy), rows that will qualify by aging alone (superseded
-//     but younger than overwritten_data_max_age), the pact versions a pass orphaned itself, the named rows a
-//     pass did not get to test (TrackedSource). A pass takes out only the rows that could qualify now: one too
-//     young for its category (Category::young) stays in the set, whatever recorded it, until a pass's cutoff
-//     passes it, instead of being taken, tested and put back by every pass.
+//     but younger than overwritten_data_max_age), the pact versions a pass orphaned itself, the ids only the
+//     versions' recheck named that a pass did not get to test (TrackedSource). A pass takes out only the rows of
+//     the ids it tested: one too young for its category (Category::young) is not even read and stays in the set,
+//     whatever recorded it, until a pass's cutoff passes it; one the pass did not get to stays as it is.
 // So every row that qualifies is either at or past next_id or in the change set: the pass still deletes the
 // oldest rows that qualify. The triggers are checked on every pass (all present, all enabled, the same oids
 // as when next_id was recorded); otherwise the category starts over from 0. Changes made with the triggers
@@ -48,7 +48,7 @@ std::vector<Row> by_kind(Pass &p, const std::string &sql, const Params &params) 
 // Candidates of a tracked category: the rows the change set (and the recheck) named that qualify, merged with the
 // search of the rows from `from` on. The named rows are tested in id order and only as far as an answer needs: a
 // pass that deletes its limit from a day's 2,000 aged-out versions tests about as many as it deletes, and the rest
-// stay in the set for the next pass (`untested`). Every untested id is above every id an answer returned, so
+// stay in the set for the next pass (from consumed() on). Every untested id is above every id an answer returned, so
 // no named row older than the rows a pass deletes is skipped. Remembers how far the search looked and what it found.
 class TrackedSource : public Source {
 public:
@@ -80,7 +80,7 @@ public:
     const std::set<long long> &walked() const { return walked_; }
     const Ids &changed() const { return changed_; }  // named, tested, qualify
     const Ids &tested() const { return tested_; }    // named, tested, still exist
-    Ids untested() const { return Ids(named_.begin() + static_cast<std::ptrdiff_t>(next_), named_.end()); }
+    std::size_t consumed() const { return next_; }  // named_[0..consumed()) were tested (or no longer exist)
 
 private:
     // Tests the next named rows: enough for `need` more that qualify at the rate seen so far (a quarter more, for
@@ -218,10 +218,15 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking 
             if (cut != std::string::npos) last_note = stored.substr(cut + 1);
         }
     }
-    // The change rows are taken out of the set by the statement that reads them (a dry run only reads them): a row
-    // a writer commits while the pass runs, even one numbered lower than those read, stays for the next pass.
-    // named: the ids the rows taken (and the recheck) name, tested as far as the pass needs (TrackedSource).
+    // The change set is read, and only the rows of the ids the pass tested are taken out of it at the end, by their
+    // seq: a row a writer commits while the pass runs, even one numbered lower than those read, stays for the next
+    // pass, and so do the rows of the ids the pass did not get to test (a catch-up after days without a clean names
+    // tens of thousands of versions; taking them all out and putting back all but the few hundred tested cost every
+    // pass of it as much as the rest of the pass). A dry run only reads.
+    // named: the ids the rows read (and the recheck) name, tested as far as the pass needs (TrackedSource);
+    // named_seqs: for each, the seqs of its rows in the set ("{...}"), empty for an id only the recheck named.
     Ids named;
+    std::vector<std::string> named_seqs;
     if (from > 0) {
         SqlParams sp;
         const std::string kind_p = sp.add(k, "\"char\"");
@@ -229,32 +234,49 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking 
         const std::string untaken = c.young ? " AND " + row_test("NOT EXISTS (SELECT 1 FROM " + c.table +
                                                                  " x WHERE x.id = c.id AND " + c.young("x", sp) + ")")
                                             : "";
-        const std::string take =
-            p.o.dry_run ? "SELECT id FROM " + changes + " c WHERE kind = " + kind_p + untaken
-                        : "DELETE FROM " + changes + " c WHERE kind = " + kind_p + untaken + " RETURNING id";
-        std::string all = "SELECT id FROM e";
+        std::string all = "SELECT seq, id FROM e";
         const std::string more = tracking.recheck ? tracking.recheck(last_note, sp) : "";
         if (!more.empty())
-            all += " UNION ALL SELECT r.id FROM (" + more + ") r(id) WHERE r.id < " +
+            all += " UNION ALL SELECT NULL, r.id FROM (" + more + ") r(id) WHERE r.id < " +
                    sp.add(std::to_string(from), "bigint");
-        named = column_ids(
-            by_kind(p, "WITH e AS MATERIALIZED (" + take + ") SELECT DISTINCT n.id FROM (" + all + ") n(id) ORDER BY 1",
-                    sp.values()));
+        for (const Row &r :
+             by_kind(p,
+                     "WITH e AS MATERIALIZED (SELECT c.seq, c.id FROM " + changes + " c WHERE kind = " + kind_p +
+                         untaken + ") SELECT n.id, array_agg(n.seq) FILTER (WHERE n.seq IS NOT NULL) FROM (" + all +
+                         ") n(seq, id) GROUP BY n.id ORDER BY 1",
+                     sp.values())) {
+            named.push_back(std::stoll(r.at(0).value_or("0")));
+            named_seqs.push_back(r.at(1).value_or(""));
+        }
     } else if (!p.o.dry_run) {
         // Starting over: every row is looked at, so what the set named before is covered.
         by_kind(p, "DELETE FROM " + changes + " WHERE kind = $1::\"char\"", {k});
     }
-    TrackedSource source(p, c, std::move(named), from);
+    TrackedSource source(p, c, named, from);
     CategoryOutcome out = run_category(p, c, &source);
     if (p.o.dry_run) return out;
+
+    // The set's rows of the ids tested go (what still needs a look goes back in below); the untested stay.
+    Ids taken;
+    for (std::size_t i = 0; i < source.consumed(); ++i)
+        if (!named_seqs[i].empty())
+            for (long long seq : parse_array(named_seqs[i])) taken.push_back(seq);
+    // By the primary key alone: with a kind, the planner may walk the kind's rows and test each against the array.
+    if (!taken.empty())
+        by_kind(p, "DELETE FROM " + changes + " WHERE seq = ANY($1::bigint[])", {array_literal(taken)});
 
     // What the next pass must look at again.
     std::set<long long> again(source.walked().begin(), source.walked().end());
     again.insert(source.changed().begin(), source.changed().end());
     for (long long id : out.deleted) again.erase(id);
-    const Ids untested = source.untested();
-    again.insert(untested.begin(), untested.end());
     again.insert(keep_for_next.begin(), keep_for_next.end());
+    // Untested ids: those the set names keep their rows there, those only the recheck named go in.
+    for (std::size_t i = source.consumed(); i < named.size(); ++i) {
+        if (named_seqs[i].empty())
+            again.insert(named[i]);
+        else
+            again.erase(named[i]);
+    }
     if (c.waiting) {
         SqlParams sp;
         const std::string taken_p = sp.add(array_literal(source.tested()), "integer[]");

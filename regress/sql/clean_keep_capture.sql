@@ -226,7 +226,8 @@ SELECT count(*) AS passes, count(*) FILTER (WHERE recorded) AS from_the_record, 
        count(*) FILTER (WHERE NOT dry_same) AS dry_run_differs
 FROM results;
 -- Many versions age out at once (40 builds of one day, every other one kept by the tag prod): a pass tests the named
--- versions in id order only as far as its limit needs, and the ones it did not test stay named for the next pass.
+-- versions in id order only as far as its limit needs, and the ones it did not test stay named for the next pass,
+-- their change rows left in place (the same seq before and after the pass), not taken out and put back.
 -- A pass while they are young walks past them; then passes on one day after they aged out, until nothing is unkept:
 -- each deletes exactly the oldest two.
 DO $$
@@ -239,10 +240,15 @@ BEGIN
 END $$;
 SELECT * FROM checked_pass('2027-02-08 12:00:00+00');
 CREATE TEMP TABLE aged_out (pass int, unkept bigint, deleted bigint, exact boolean, recorded boolean, dry_same boolean);
+CREATE TEMP TABLE in_place (pass int, named bigint, left_in_place bigint);
 DO $$
 BEGIN
     FOR n IN 1..100 LOOP
+        CREATE TEMP TABLE k_before AS SELECT seq FROM pactflow_clean_changes WHERE kind = 'k';
         INSERT INTO aged_out SELECT n, c.* FROM checked_pass('2027-02-20 12:00:00+00') c;
+        INSERT INTO in_place SELECT n, (SELECT count(*) FROM k_before),
+            (SELECT count(*) FROM k_before b JOIN pactflow_clean_changes c USING (seq));
+        DROP TABLE k_before;
         EXIT WHEN (SELECT a.unkept <= a.deleted FROM aged_out a WHERE a.pass = n);
     END LOOP;
 END $$;
@@ -251,6 +257,8 @@ SELECT count(*) AS passes, count(*) FILTER (WHERE recorded) AS from_the_record, 
        count(*) FILTER (WHERE NOT dry_same) AS dry_run_differs,
        (SELECT count(*) FROM versions v WHERE v.id NOT IN (SELECT k.id FROM ref_kept('2027-02-20 12:00:00+00') k)) AS unkept_left
 FROM aged_out;
+-- Per pass: the change rows it found, and how many of them it left in place (untested).
+SELECT string_agg(named || '/' || left_in_place, ' ' ORDER BY pass) AS named_and_left_in_place FROM in_place;
 SELECT dblink_disconnect('other');
 
 \c :regress_db
