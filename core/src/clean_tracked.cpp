@@ -80,7 +80,7 @@ public:
     const std::set<long long> &walked() const { return walked_; }
     const Ids &changed() const { return changed_; }  // named, tested, qualify
     const Ids &tested() const { return tested_; }    // named, tested, still exist
-    std::size_t consumed() const { return next_; }  // named_[0..consumed()) were tested (or no longer exist)
+    std::size_t consumed() const { return next_; }   // named_[0..consumed()) were tested (or no longer exist)
 
 private:
     // Tests the next named rows: enough for `need` more that qualify at the rate seen so far (a quarter more, for
@@ -262,8 +262,7 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking 
         if (!named_seqs[i].empty())
             for (long long seq : parse_array(named_seqs[i])) taken.push_back(seq);
     // By the primary key alone: with a kind, the planner may walk the kind's rows and test each against the array.
-    if (!taken.empty())
-        by_kind(p, "DELETE FROM " + changes + " WHERE seq = ANY($1::bigint[])", {array_literal(taken)});
+    if (!taken.empty()) by_kind(p, "DELETE FROM " + changes + " WHERE seq = ANY($1::bigint[])", {array_literal(taken)});
 
     // What the next pass must look at again.
     std::set<long long> again(source.walked().begin(), source.walked().end());
@@ -272,10 +271,8 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking 
     again.insert(keep_for_next.begin(), keep_for_next.end());
     // Untested ids: those the set names keep their rows there, those only the recheck named go in.
     for (std::size_t i = source.consumed(); i < named.size(); ++i) {
-        if (named_seqs[i].empty())
-            again.insert(named[i]);
-        else
-            again.erase(named[i]);
+        if (named_seqs[i].empty()) again.insert(named[i]);
+        else again.erase(named[i]);
     }
     if (c.waiting) {
         SqlParams sp;
