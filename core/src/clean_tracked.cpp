@@ -40,7 +40,8 @@ constexpr long long capture_triggers = 18, keep_triggers = 26;
 // The change set is a queue: its rows come and go, so after a burst (a bulk load, a first clean that deletes
 // millions of rows) its heap and its (kind, seq) index keep many empty pages, and the planner, which costs pages,
 // reads the whole heap instead of the few live index pages of one kind: a cost that follows the largest change
-// set ever seen, not the one at hand. Statements that read it by kind therefore go through the index.
+// set ever seen, not the one at hand. Statements that read it by kind (or delete rows by seq) therefore go through
+// an index.
 std::vector<Row> by_kind(Pass &p, const std::string &sql, const Params &params) {
     return with_setting(p.ex, "enable_seqscan", "off", [&] { return p.ex.query(sql, params); });
 }
@@ -267,8 +268,9 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking 
 
     // The set's rows of the ids tested (a prefix of named) go; what still needs a look goes back in below. By the
     // primary key alone: with a kind, the planner may walk the kind's rows and test each against the array.
+    auto seqs_begin = [&](std::size_t i) { return i ? seqs_end[i - 1] : 0; };  // named[i]'s seqs: [begin, end)
     const std::size_t consumed = source.consumed();
-    const Ids taken(seqs.begin(), seqs.begin() + static_cast<std::ptrdiff_t>(consumed ? seqs_end[consumed - 1] : 0));
+    const Ids taken(seqs.begin(), seqs.begin() + static_cast<std::ptrdiff_t>(seqs_begin(consumed)));
     if (!taken.empty()) by_kind(p, "DELETE FROM " + changes + " WHERE seq = ANY($1::bigint[])", {array_literal(taken)});
 
     // What the next pass must look at again.
@@ -278,8 +280,7 @@ CategoryOutcome run_tracked_category(Pass &p, const Category &c, const Tracking 
     again.insert(keep_for_next.begin(), keep_for_next.end());
     // Untested ids: those the set names keep their rows there, those only the recheck named go in.
     for (std::size_t i = consumed; i < named.size(); ++i) {
-        const bool in_set = seqs_end[i] > (i ? seqs_end[i - 1] : 0);
-        if (in_set) again.erase(named[i]);
+        if (seqs_end[i] > seqs_begin(i)) again.erase(named[i]);
         else again.insert(named[i]);
     }
     if (c.waiting) {
